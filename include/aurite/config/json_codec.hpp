@@ -1,0 +1,41 @@
+// config/json_codec — project JSON to models and back.
+//
+// Parsing is lenient the way the original project files were: numbers and booleans may
+// be strings ("0.7", "4096", "True"), null means absent, and the older key names
+// (simple_workflows, llm_configs, model_name, api_key_env_var, config_validation_schema)
+// are read as their current names. Writing always uses the current names.
+// Parsing never throws on bad input: every problem goes into ParseReport::errors with its
+// JSON path, and the returned value is meaningful only when there are none.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "aurite/common/error.hpp"
+#include "aurite/config/models.hpp"
+
+namespace aurite::config {
+
+struct ParseReport {
+  std::vector<Diagnostic> errors;
+  std::vector<std::string> unknown_keys;  // JSON paths of keys kept verbatim in `extra`
+};
+
+// `path` is the JSON path of `json` in its document ("" for a body of its own).
+ClientConfig parse_client(const Json& json, const std::string& path, ParseReport& report);
+LlmConfig parse_llm(const Json& json, const std::string& path, ParseReport& report);
+AgentConfig parse_agent(const Json& json, const std::string& path, ParseReport& report);
+WorkflowConfig parse_workflow(const Json& json, const std::string& path, ParseReport& report);
+CustomWorkflowConfig parse_custom_workflow(const Json& json, const std::string& path,
+                                           ParseReport& report);
+ProjectConfig parse_project(const Json& json, ParseReport& report);
+
+Json to_json(const RootConfig& root);
+Json to_json(const ClientConfig& client);
+Json to_json(const LlmConfig& llm);
+Json to_json(const AgentConfig& agent);
+Json to_json(const WorkflowConfig& workflow);
+Json to_json(const CustomWorkflowConfig& workflow);
+Json to_json(const ProjectConfig& project);
+
+}  // namespace aurite::config

@@ -1,0 +1,70 @@
+// host/host_manager — the orchestration layer: it loads the project, holds the registries
+// of clients, llms, agents and workflows, and is where persistence plugs in.
+//
+// Thread-safety: every member function may be called from several threads; lookups
+// return copies so a concurrent registration never invalidates what a caller holds.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+
+#include "aurite/config/models.hpp"
+#include "aurite/storage/config_store.hpp"
+
+namespace aurite::host {
+
+// Where the project file is: `flag` (--config) when given, else $PROJECT_CONFIG_PATH,
+// else ./aurite_config.json.
+std::filesystem::path resolve_config_path(const std::optional<std::filesystem::path>& flag);
+
+enum class Registration { kCreated, kUpdated };
+
+class HostManager {
+ public:
+  // Takes a project that has been validated (as load_project_file returns it).
+  explicit HostManager(config::ProjectConfig project);
+
+  // Loads and validates the project file; throws ConfigError and builds nothing when
+  // anything in it is wrong. Unknown keys are logged once, as one warning.
+  static std::unique_ptr<HostManager> from_file(const std::filesystem::path& path);
+
+  // The seam for persistence. With a store attached, every registration is written
+  // through it before memory changes. Null detaches.
+  void attach_config_store(std::shared_ptr<storage::ConfigStore> store);
+
+  // Each register_* validates the component in the context of the current project
+  // (references, value ranges, names), writes it to the attached store, then updates
+  // memory. A component whose name exists is replaced (kUpdated). Throws ConfigError
+  // when it is invalid and whatever the store throws when the write fails; in both
+  // cases the registries are unchanged.
+  Registration register_client(config::ClientConfig client);
+  Registration register_llm(config::LlmConfig llm);
+  Registration register_agent(config::AgentConfig agent);
+  Registration register_workflow(config::WorkflowConfig workflow);
+  Registration register_custom_workflow(config::CustomWorkflowConfig workflow);
+
+  std::optional<config::ClientConfig> find_client(const std::string& client_id) const;
+  std::optional<config::LlmConfig> find_llm(const std::string& llm_id) const;
+  std::optional<config::AgentConfig> find_agent(const std::string& name) const;
+  std::optional<config::WorkflowConfig> find_workflow(const std::string& name) const;
+  std::optional<config::CustomWorkflowConfig> find_custom_workflow(const std::string& name) const;
+
+  // A consistent copy of everything registered.
+  config::ProjectConfig snapshot() const;
+
+ private:
+  template <typename T, typename Save>
+  Registration register_component(std::vector<T> config::ProjectConfig::*registry, T component,
+                                  Save save);
+
+  mutable std::shared_mutex mutex_;
+  // Serialises registrations so that validate-write-update is one step.
+  std::mutex registration_mutex_;
+  config::ProjectConfig project_;
+  std::shared_ptr<storage::ConfigStore> store_;
+};
+
+}  // namespace aurite::host

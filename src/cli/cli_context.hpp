@@ -1,0 +1,46 @@
+// cli — the `aurite` program: one file per subcommand, each adding itself to the app
+// and leaving an action to run; main.cpp only wires them and maps errors to exit codes.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "aurite/host/host_manager.hpp"
+
+namespace aurite::cli {
+
+// Exit statuses of `aurite`.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // a runtime failure
+inline constexpr int kExitUsage = 2;    // bad usage or a bad configuration
+
+struct GlobalOptions {
+  std::optional<std::filesystem::path> config_path;  // --config
+  std::string log_level = "warn";
+  bool json = false;
+};
+
+// What a subcommand does once the command line parsed; returns the exit status.
+using Action = std::function<int()>;
+
+struct Context {
+  GlobalOptions options;
+  Action action;  // set by the subcommand that was chosen
+
+  // The project file the options point at (--config, PROJECT_CONFIG_PATH, default).
+  std::filesystem::path config_path() const;
+  // Loads the project; throws ConfigError when it is invalid.
+  std::unique_ptr<host::HostManager> load_host() const;
+};
+
+void add_validate_command(CLI::App& app, Context& context);
+void add_list_command(CLI::App& app, Context& context);
+void add_show_command(CLI::App& app, Context& context);
+void add_init_command(CLI::App& app, Context& context);
+
+}  // namespace aurite::cli

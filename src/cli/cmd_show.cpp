@@ -1,0 +1,47 @@
+// aurite show NAME: one component's full configuration, whatever its kind.
+#include <iostream>
+
+#include "aurite/common/error.hpp"
+#include "aurite/config/json_codec.hpp"
+#include "cli/cli_context.hpp"
+#include "cli/output.hpp"
+
+namespace aurite::cli {
+namespace {
+
+int run_show(const Context& context, const std::string& name) {
+  const auto host = context.load_host();
+  nlohmann::json matches = nlohmann::json::array();
+  const auto add = [&](config::ComponentKind kind, const auto& component) {
+    if (component) matches.push_back({{"kind", config::kind_name(kind)}, {"config", config::to_json(*component)}});
+  };
+  add(config::ComponentKind::kClient, host->find_client(name));
+  add(config::ComponentKind::kLlm, host->find_llm(name));
+  add(config::ComponentKind::kAgent, host->find_agent(name));
+  add(config::ComponentKind::kWorkflow, host->find_workflow(name));
+  add(config::ComponentKind::kCustomWorkflow, host->find_custom_workflow(name));
+  if (matches.empty()) {
+    throw Error(ErrorCode::kNotFound,
+                "no client, llm, agent or workflow named '" + name + "' in " + context.config_path().string());
+  }
+  if (context.options.json) {
+    print_json(std::cout, matches.size() == 1 ? matches[0] : matches);
+    return kExitOk;
+  }
+  for (const auto& match : matches) {
+    std::cout << match["kind"].get<std::string>() << " '" << name << "':\n";
+    print_json(std::cout, match["config"]);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_show_command(CLI::App& app, Context& context) {
+  auto* command = app.add_subcommand("show", "Show the full configuration of a component by name");
+  auto name = std::make_shared<std::string>();
+  command->add_option("name", *name, "Client id, llm id, agent or workflow name")->required();
+  command->callback([&context, name] { context.action = [&context, name] { return run_show(context, *name); }; });
+}
+
+}  // namespace aurite::cli

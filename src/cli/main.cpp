@@ -1,0 +1,40 @@
+// aurite — the command-line entrypoint. It wires the subcommands and turns every
+// failure into a message on stderr and an exit status (0 ok, 1 failure, 2 usage/config).
+#include <iostream>
+
+#include "aurite/common/error.hpp"
+#include "aurite/common/log.hpp"
+#include "cli/cli_context.hpp"
+#include "cli/exit_status.hpp"
+
+int main(int argc, char** argv) {
+  using namespace aurite::cli;
+  Context context;
+  CLI::App app{"aurite: run LLM agents with MCP tools; configurations and history optionally "
+               "in SQLite or PostgreSQL"};
+  app.require_subcommand(1);
+  app.fallthrough();  // global options may also follow the subcommand
+  app.set_version_flag("--version", "aurite 0.1.0");
+  app.add_option("-c,--config", context.options.config_path,
+                 "Project file (default: $PROJECT_CONFIG_PATH, else ./aurite_config.json)");
+  app.add_option("--log-level", context.options.log_level,
+                 "trace, debug, info, warn, error, critical or off (logs go to stderr)")
+      ->capture_default_str();
+  app.add_flag("--json", context.options.json, "Print results as JSON (for scripts)");
+
+  add_init_command(app, context);
+  add_validate_command(app, context);
+  add_list_command(app, context);
+  add_show_command(app, context);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int status = app.exit(error);
+    return status == 0 ? kExitOk : kExitUsage;
+  }
+  return run_reporting_errors(context, [&] {
+    aurite::init_logging(context.options.log_level);
+    return context.action();
+  });
+}

@@ -1,0 +1,237 @@
+#include "aurite/config/json_codec.hpp"
+
+#include "config/field_reader.hpp"
+
+namespace aurite::config {
+namespace {
+
+using detail::FieldReader;
+using detail::index_path;
+
+template <typename T>
+void put(Json& out, const char* key, const std::optional<T>& value) {
+  if (value) out[key] = *value;
+}
+
+template <typename T>
+void put(Json& out, const char* key, const std::vector<T>& values) {
+  if (!values.empty()) out[key] = values;
+}
+
+// Unknown keys go back first so that a known key always wins on write.
+Json start_with(const Json& extra) { return extra.is_object() ? extra : Json::object(); }
+
+template <typename T, typename Parse>
+std::vector<T> parse_array(FieldReader& reader, std::initializer_list<std::string> keys, Parse parse,
+                           ParseReport& report) {
+  std::vector<T> out;
+  const auto field = reader.raw(keys);
+  if (!field) return out;
+  const auto& [array, path] = *field;
+  if (!array->is_array()) {
+    reader.error(path, "expected an array, got " + detail::describe_type(*array));
+    return out;
+  }
+  out.reserve(array->size());
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    out.push_back(parse((*array)[i], index_path(path, i), report));
+  }
+  return out;
+}
+
+RootConfig parse_root(const Json& json, const std::string& path, ParseReport& report) {
+  RootConfig root;
+  FieldReader reader(json, path, report);
+  root.uri = reader.string({"uri"}, true).value_or("");
+  root.name = reader.string({"name"});
+  root.capabilities = reader.string_list({"capabilities"});
+  root.extra = reader.take_unknown();
+  return root;
+}
+
+}  // namespace
+
+ClientConfig parse_client(const Json& json, const std::string& path, ParseReport& report) {
+  ClientConfig client;
+  FieldReader reader(json, path, report);
+  client.client_id = reader.string({"client_id"}, true).value_or("");
+  client.server_path = reader.string({"server_path"});
+  client.command = reader.string({"command"});
+  client.args = reader.string_list({"args"});
+  client.env = reader.string_map({"env"});
+  client.capabilities = reader.string_list({"capabilities"});
+  client.roots = parse_array<RootConfig>(reader, {"roots"}, parse_root, report);
+  client.timeout = reader.number({"timeout"});
+  client.routing_weight = reader.number({"routing_weight"});
+  client.exclude = reader.string_list({"exclude"});
+  client.extra = reader.take_unknown();
+  return client;
+}
+
+LlmConfig parse_llm(const Json& json, const std::string& path, ParseReport& report) {
+  LlmConfig llm;
+  FieldReader reader(json, path, report);
+  llm.llm_id = reader.string({"llm_id"}, true).value_or("");
+  llm.provider = reader.string({"provider"}, true).value_or("");
+  llm.model = reader.string({"model", "model_name"});
+  llm.base_url = reader.string({"base_url"});
+  llm.api_key_env = reader.string({"api_key_env", "api_key_env_var"});
+  llm.temperature = reader.number({"temperature"});
+  llm.max_tokens = reader.integer({"max_tokens"});
+  llm.default_system_prompt = reader.string({"default_system_prompt"});
+  llm.extra = reader.take_unknown();
+  return llm;
+}
+
+AgentConfig parse_agent(const Json& json, const std::string& path, ParseReport& report) {
+  AgentConfig agent;
+  FieldReader reader(json, path, report);
+  agent.name = reader.string({"name"}, true).value_or("");
+  agent.system_prompt = reader.string({"system_prompt"});
+  agent.client_ids = reader.string_list({"client_ids"});
+  agent.llm_config_id = reader.string({"llm_config_id"});
+  agent.provider = reader.string({"provider"});
+  agent.model = reader.string({"model"});
+  agent.temperature = reader.number({"temperature"});
+  agent.max_tokens = reader.integer({"max_tokens"});
+  agent.max_iterations = reader.integer({"max_iterations"});
+  agent.include_history = reader.boolean({"include_history"});
+  agent.history_limit = reader.integer({"history_limit"});
+  agent.exclude_components = reader.string_list({"exclude_components"});
+  agent.schema = reader.object({"schema", "config_validation_schema"});
+  agent.extra = reader.take_unknown();
+  return agent;
+}
+
+WorkflowConfig parse_workflow(const Json& json, const std::string& path, ParseReport& report) {
+  WorkflowConfig workflow;
+  FieldReader reader(json, path, report);
+  workflow.name = reader.string({"name"}, true).value_or("");
+  workflow.steps = reader.string_list({"steps"});
+  workflow.description = reader.string({"description"});
+  workflow.extra = reader.take_unknown();
+  return workflow;
+}
+
+CustomWorkflowConfig parse_custom_workflow(const Json& json, const std::string& path,
+                                           ParseReport& report) {
+  CustomWorkflowConfig workflow;
+  FieldReader reader(json, path, report);
+  workflow.name = reader.string({"name"}, true).value_or("");
+  workflow.module_path = reader.string({"module_path"}, true).value_or("");
+  workflow.class_name = reader.string({"class_name"}, true).value_or("");
+  workflow.description = reader.string({"description"});
+  workflow.extra = reader.take_unknown();
+  return workflow;
+}
+
+ProjectConfig parse_project(const Json& json, ParseReport& report) {
+  ProjectConfig project;
+  FieldReader reader(json, "", report);
+  if (!reader.ok()) return project;
+  project.name = reader.string({"name"});
+  project.description = reader.string({"description"});
+  project.clients = parse_array<ClientConfig>(reader, {"clients"}, parse_client, report);
+  project.llms = parse_array<LlmConfig>(reader, {"llms", "llm_configs"}, parse_llm, report);
+  project.agents = parse_array<AgentConfig>(reader, {"agents"}, parse_agent, report);
+  project.workflows =
+      parse_array<WorkflowConfig>(reader, {"workflows", "simple_workflows"}, parse_workflow, report);
+  project.custom_workflows = parse_array<CustomWorkflowConfig>(reader, {"custom_workflows"},
+                                                               parse_custom_workflow, report);
+  project.extra = reader.take_unknown();
+  return project;
+}
+
+Json to_json(const RootConfig& root) {
+  Json out = start_with(root.extra);
+  out["uri"] = root.uri;
+  put(out, "name", root.name);
+  put(out, "capabilities", root.capabilities);
+  return out;
+}
+
+Json to_json(const ClientConfig& client) {
+  Json out = start_with(client.extra);
+  out["client_id"] = client.client_id;
+  put(out, "server_path", client.server_path);
+  put(out, "command", client.command);
+  put(out, "args", client.args);
+  if (!client.env.empty()) out["env"] = client.env;
+  put(out, "capabilities", client.capabilities);
+  if (!client.roots.empty()) {
+    Json roots = Json::array();
+    for (const auto& root : client.roots) roots.push_back(to_json(root));
+    out["roots"] = std::move(roots);
+  }
+  put(out, "timeout", client.timeout);
+  put(out, "routing_weight", client.routing_weight);
+  put(out, "exclude", client.exclude);
+  return out;
+}
+
+Json to_json(const LlmConfig& llm) {
+  Json out = start_with(llm.extra);
+  out["llm_id"] = llm.llm_id;
+  out["provider"] = llm.provider;
+  put(out, "model", llm.model);
+  put(out, "base_url", llm.base_url);
+  put(out, "api_key_env", llm.api_key_env);
+  put(out, "temperature", llm.temperature);
+  put(out, "max_tokens", llm.max_tokens);
+  put(out, "default_system_prompt", llm.default_system_prompt);
+  return out;
+}
+
+Json to_json(const AgentConfig& agent) {
+  Json out = start_with(agent.extra);
+  out["name"] = agent.name;
+  put(out, "system_prompt", agent.system_prompt);
+  out["client_ids"] = agent.client_ids;
+  put(out, "llm_config_id", agent.llm_config_id);
+  put(out, "provider", agent.provider);
+  put(out, "model", agent.model);
+  put(out, "temperature", agent.temperature);
+  put(out, "max_tokens", agent.max_tokens);
+  put(out, "max_iterations", agent.max_iterations);
+  put(out, "include_history", agent.include_history);
+  put(out, "history_limit", agent.history_limit);
+  put(out, "exclude_components", agent.exclude_components);
+  put(out, "schema", agent.schema);
+  return out;
+}
+
+Json to_json(const WorkflowConfig& workflow) {
+  Json out = start_with(workflow.extra);
+  out["name"] = workflow.name;
+  out["steps"] = workflow.steps;
+  put(out, "description", workflow.description);
+  return out;
+}
+
+Json to_json(const CustomWorkflowConfig& workflow) {
+  Json out = start_with(workflow.extra);
+  out["name"] = workflow.name;
+  out["module_path"] = workflow.module_path;
+  out["class_name"] = workflow.class_name;
+  put(out, "description", workflow.description);
+  return out;
+}
+
+Json to_json(const ProjectConfig& project) {
+  Json out = start_with(project.extra);
+  put(out, "name", project.name);
+  put(out, "description", project.description);
+  const auto put_all = [&out](const char* key, const auto& items) {
+    Json array = Json::array();
+    for (const auto& item : items) array.push_back(to_json(item));
+    out[key] = std::move(array);
+  };
+  put_all("clients", project.clients);
+  put_all("llms", project.llms);
+  put_all("agents", project.agents);
+  put_all("workflows", project.workflows);
+  put_all("custom_workflows", project.custom_workflows);
+  return out;
+}
+
+}  // namespace aurite::config

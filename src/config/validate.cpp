@@ -1,0 +1,163 @@
+#include "aurite/config/validate.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "aurite/common/text.hpp"
+#include "config/field_reader.hpp"
+
+namespace aurite::config {
+namespace {
+
+using detail::index_path;
+using detail::key_path;
+
+class Validator {
+ public:
+  explicit Validator(const ProjectConfig& project) : project_(project) {
+    for (const auto& client : project.clients) client_ids_.push_back(client.client_id);
+    for (const auto& llm : project.llms) llm_ids_.push_back(llm.llm_id);
+    for (const auto& agent : project.agents) agent_names_.push_back(agent.name);
+  }
+
+  std::vector<Diagnostic> run() {
+    for (std::size_t i = 0; i < project_.clients.size(); ++i) check(project_.clients[i], index_path("clients", i));
+    for (std::size_t i = 0; i < project_.llms.size(); ++i) check(project_.llms[i], index_path("llms", i));
+    for (std::size_t i = 0; i < project_.agents.size(); ++i) check(project_.agents[i], index_path("agents", i));
+    for (std::size_t i = 0; i < project_.workflows.size(); ++i) check(project_.workflows[i], index_path("workflows", i));
+    for (std::size_t i = 0; i < project_.custom_workflows.size(); ++i) {
+      check(project_.custom_workflows[i], index_path("custom_workflows", i));
+    }
+    return std::move(diagnostics_);
+  }
+
+ private:
+  void error(const std::string& path, std::string message) {
+    diagnostics_.push_back({path, std::move(message)});
+  }
+
+  // Records the component at `path` under `name` in one namespace (`seen`) and reports a
+  // name that is empty or already taken there.
+  void check_name(const std::string& path, const char* field, const std::string& name,
+                  std::map<std::string, std::string>& seen) {
+    if (name.empty()) {
+      error(key_path(path, field), "must not be empty");
+      return;
+    }
+    const auto [it, inserted] = seen.emplace(name, path);
+    if (!inserted) {
+      error(key_path(path, field), fmt::format("duplicate name '{}' (already used by {})", name, it->second));
+    }
+  }
+
+  void check_reference(const std::string& path, const std::string& name, const char* what,
+                       const std::vector<std::string>& known) {
+    if (std::find(known.begin(), known.end(), name) != known.end()) return;
+    std::string message = fmt::format("unknown {} '{}'", what, name);
+    if (auto suggestion = closest_match(name, known); !suggestion.empty()) {
+      message += fmt::format(" (did you mean '{}'?)", suggestion);
+    }
+    error(path, std::move(message));
+  }
+
+  void check_positive(const std::string& path, const std::optional<double>& value) {
+    if (value && *value <= 0) error(path, fmt::format("must be greater than 0, got {}", *value));
+  }
+
+  void check_at_least(const std::string& path, const std::optional<int64_t>& value, int64_t min) {
+    if (value && *value < min) error(path, fmt::format("must be at least {}, got {}", min, *value));
+  }
+
+  void check_temperature(const std::string& path, const std::optional<double>& value) {
+    if (value && (*value < 0 || *value > 2)) {
+      error(path, fmt::format("must be between 0 and 2, got {}", *value));
+    }
+  }
+
+  void check_provider(const std::string& path, const std::string& provider) {
+    const auto known = std::find(std::begin(kProviders), std::end(kProviders), provider);
+    if (known == std::end(kProviders)) {
+      error(path, fmt::format("unknown provider '{}' (expected anthropic, openai or test)", provider));
+    }
+  }
+
+  void check(const ClientConfig& client, const std::string& path) {
+    check_name(path, "client_id", client.client_id, client_names_);
+    if (client.server_path.has_value() == client.command.has_value()) {
+      error(path, "set exactly one of server_path or command");
+    }
+    if (client.server_path && client.server_path->empty()) {
+      error(key_path(path, "server_path"), "must not be empty");
+    }
+    if (client.command && client.command->empty()) error(key_path(path, "command"), "must not be empty");
+    if (!client.args.empty() && !client.command) {
+      error(key_path(path, "args"), "args need a command (server_path takes no args)");
+    }
+    check_positive(key_path(path, "timeout"), client.timeout);
+    if (client.routing_weight && *client.routing_weight < 0) {
+      error(key_path(path, "routing_weight"), "must not be negative");
+    }
+    for (std::size_t i = 0; i < client.roots.size(); ++i) {
+      if (client.roots[i].uri.empty()) error(key_path(index_path(key_path(path, "roots"), i), "uri"), "must not be empty");
+    }
+  }
+
+  void check(const LlmConfig& llm, const std::string& path) {
+    check_name(path, "llm_id", llm.llm_id, llm_names_);
+    check_provider(key_path(path, "provider"), llm.provider);
+    if (!llm.model && llm.provider != "test") {
+      error(key_path(path, "model"), "required for provider '" + llm.provider + "'");
+    }
+    check_temperature(key_path(path, "temperature"), llm.temperature);
+    check_at_least(key_path(path, "max_tokens"), llm.max_tokens, 1);
+  }
+
+  void check(const AgentConfig& agent, const std::string& path) {
+    check_name(path, "name", agent.name, runnable_names_);
+    for (std::size_t i = 0; i < agent.client_ids.size(); ++i) {
+      check_reference(index_path(key_path(path, "client_ids"), i), agent.client_ids[i], "client",
+                      client_ids_);
+    }
+    if (agent.llm_config_id) {
+      check_reference(key_path(path, "llm_config_id"), *agent.llm_config_id, "llm", llm_ids_);
+    }
+    if (agent.provider) check_provider(key_path(path, "provider"), *agent.provider);
+    check_temperature(key_path(path, "temperature"), agent.temperature);
+    check_at_least(key_path(path, "max_tokens"), agent.max_tokens, 1);
+    check_at_least(key_path(path, "max_iterations"), agent.max_iterations, 1);
+    check_at_least(key_path(path, "history_limit"), agent.history_limit, 0);
+  }
+
+  void check(const WorkflowConfig& workflow, const std::string& path) {
+    check_name(path, "name", workflow.name, runnable_names_);
+    if (workflow.steps.empty()) error(key_path(path, "steps"), "a workflow needs at least one step");
+    for (std::size_t i = 0; i < workflow.steps.size(); ++i) {
+      check_reference(index_path(key_path(path, "steps"), i), workflow.steps[i], "agent", agent_names_);
+    }
+  }
+
+  void check(const CustomWorkflowConfig& workflow, const std::string& path) {
+    check_name(path, "name", workflow.name, runnable_names_);
+    if (workflow.module_path.empty()) error(key_path(path, "module_path"), "must not be empty");
+    if (workflow.class_name.empty()) error(key_path(path, "class_name"), "must not be empty");
+  }
+
+  const ProjectConfig& project_;
+  std::vector<std::string> client_ids_;
+  std::vector<std::string> llm_ids_;
+  std::vector<std::string> agent_names_;
+  std::map<std::string, std::string> client_names_;
+  std::map<std::string, std::string> llm_names_;
+  std::map<std::string, std::string> runnable_names_;
+  std::vector<Diagnostic> diagnostics_;
+};
+
+}  // namespace
+
+std::vector<Diagnostic> validate_project(const ProjectConfig& project) {
+  return Validator(project).run();
+}
+
+}  // namespace aurite::config

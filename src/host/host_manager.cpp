@@ -1,0 +1,138 @@
+#include "aurite/host/host_manager.hpp"
+
+#include <algorithm>
+#include <mutex>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "aurite/common/env.hpp"
+#include "aurite/common/error.hpp"
+#include "aurite/config/project_file.hpp"
+#include "aurite/config/validate.hpp"
+
+namespace aurite::host {
+
+using config::ProjectConfig;
+
+std::filesystem::path resolve_config_path(const std::optional<std::filesystem::path>& flag) {
+  if (flag && !flag->empty()) return *flag;
+  if (auto env = get_env("PROJECT_CONFIG_PATH"); env && !env->empty()) return *env;
+  return "aurite_config.json";
+}
+
+HostManager::HostManager(ProjectConfig project) : project_(std::move(project)) {}
+
+std::unique_ptr<HostManager> HostManager::from_file(const std::filesystem::path& path) {
+  auto loaded = config::load_project_file(path);
+  if (!loaded.unknown_keys.empty()) {
+    spdlog::warn("{}: {} unknown key{} kept as written: {}", path.string(), loaded.unknown_keys.size(),
+                 loaded.unknown_keys.size() == 1 ? "" : "s", fmt::join(loaded.unknown_keys, ", "));
+  }
+  spdlog::debug("loaded {} ({} clients, {} llms, {} agents, {} workflows, {} custom workflows)",
+                path.string(), loaded.project.clients.size(), loaded.project.llms.size(),
+                loaded.project.agents.size(), loaded.project.workflows.size(),
+                loaded.project.custom_workflows.size());
+  return std::make_unique<HostManager>(std::move(loaded.project));
+}
+
+void HostManager::attach_config_store(std::shared_ptr<storage::ConfigStore> store) {
+  std::lock_guard registration(registration_mutex_);
+  store_ = std::move(store);
+}
+
+template <typename T, typename Save>
+Registration HostManager::register_component(std::vector<T> ProjectConfig::*registry, T component,
+                                             Save save) {
+  std::lock_guard registration(registration_mutex_);
+  // Validate the project as it would be, so references and name clashes are checked
+  // exactly as they are for a file.
+  ProjectConfig candidate = snapshot();
+  auto& items = candidate.*registry;
+  const std::string name = config::name_of(component);
+  const auto existing = std::find_if(items.begin(), items.end(),
+                                     [&](const T& item) { return config::name_of(item) == name; });
+  const Registration result = existing == items.end() ? Registration::kCreated : Registration::kUpdated;
+  if (existing == items.end()) {
+    items.push_back(component);
+  } else {
+    *existing = component;
+  }
+  if (auto problems = config::validate_project(candidate); !problems.empty()) {
+    throw ConfigError(fmt::format("registering '{}'", name), std::move(problems));
+  }
+  if (store_) save(*store_, component);  // throws: memory stays as it was
+  std::unique_lock lock(mutex_);
+  project_ = std::move(candidate);
+  return result;
+}
+
+Registration HostManager::register_client(config::ClientConfig client) {
+  return register_component(&ProjectConfig::clients, std::move(client),
+                            [](storage::ConfigStore& s, const auto& c) { s.save_client(c); });
+}
+
+Registration HostManager::register_llm(config::LlmConfig llm) {
+  return register_component(&ProjectConfig::llms, std::move(llm),
+                            [](storage::ConfigStore& s, const auto& c) { s.save_llm(c); });
+}
+
+Registration HostManager::register_agent(config::AgentConfig agent) {
+  return register_component(&ProjectConfig::agents, std::move(agent),
+                            [](storage::ConfigStore& s, const auto& c) { s.save_agent(c); });
+}
+
+Registration HostManager::register_workflow(config::WorkflowConfig workflow) {
+  return register_component(&ProjectConfig::workflows, std::move(workflow),
+                            [](storage::ConfigStore& s, const auto& c) { s.save_workflow(c); });
+}
+
+Registration HostManager::register_custom_workflow(config::CustomWorkflowConfig workflow) {
+  return register_component(&ProjectConfig::custom_workflows, std::move(workflow),
+                            [](storage::ConfigStore& s, const auto& c) { s.save_custom_workflow(c); });
+}
+
+namespace {
+
+template <typename T>
+std::optional<T> find_by_name(const std::vector<T>& items, const std::string& name) {
+  const auto it = std::find_if(items.begin(), items.end(),
+                               [&](const T& item) { return config::name_of(item) == name; });
+  if (it == items.end()) return std::nullopt;
+  return *it;
+}
+
+}  // namespace
+
+std::optional<config::ClientConfig> HostManager::find_client(const std::string& client_id) const {
+  std::shared_lock lock(mutex_);
+  return find_by_name(project_.clients, client_id);
+}
+
+std::optional<config::LlmConfig> HostManager::find_llm(const std::string& llm_id) const {
+  std::shared_lock lock(mutex_);
+  return find_by_name(project_.llms, llm_id);
+}
+
+std::optional<config::AgentConfig> HostManager::find_agent(const std::string& name) const {
+  std::shared_lock lock(mutex_);
+  return find_by_name(project_.agents, name);
+}
+
+std::optional<config::WorkflowConfig> HostManager::find_workflow(const std::string& name) const {
+  std::shared_lock lock(mutex_);
+  return find_by_name(project_.workflows, name);
+}
+
+std::optional<config::CustomWorkflowConfig> HostManager::find_custom_workflow(
+    const std::string& name) const {
+  std::shared_lock lock(mutex_);
+  return find_by_name(project_.custom_workflows, name);
+}
+
+ProjectConfig HostManager::snapshot() const {
+  std::shared_lock lock(mutex_);
+  return project_;
+}
+
+}  // namespace aurite::host
