@@ -30,6 +30,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
+    // CLI11 reports a mistyped command only as "a subcommand is required".
+    if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr && !app.remaining().empty()) {
+      std::cerr << "error: unknown command '" << app.remaining().front() << "' (see aurite --help)\n";
+      return kExitUsage;
+    }
     const int status = app.exit(error);
     return status == 0 ? kExitOk : kExitUsage;
   }

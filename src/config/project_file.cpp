@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -38,12 +39,23 @@ std::string position_of(std::string_view text, std::size_t byte) {
   return fmt::format("line {}, column {}", line, column);
 }
 
-// nlohmann's what() starts with "[json.exception.parse_error.101] parse error at line..";
-// keep only the part after the last ": ", which says what was expected.
+// nlohmann's what() reads "[json.exception.parse_error.101] parse error at line 4,
+// column 29: syntax error while parsing object - unexpected string literal; last read:
+// '...'". Keep what was expected; drop the position (we give our own, in characters)
+// and the bytes last read, which may not even be valid UTF-8.
 std::string parse_error_reason(const nlohmann::json::parse_error& error) {
   std::string what = error.what();
-  if (const auto colon = what.rfind(": "); colon != std::string::npos) what = what.substr(colon + 2);
+  if (const auto column = what.find(", column "); column != std::string::npos) {
+    if (const auto colon = what.find(": ", column); colon != std::string::npos) what = what.substr(colon + 2);
+  }
+  if (const auto last_read = what.find("; last read:"); last_read != std::string::npos) what.resize(last_read);
   return what;
+}
+
+// "agents[2]" for "agents[2].client_ids[0]": the component a diagnostic is about.
+std::string_view component_of(std::string_view path) {
+  const auto close = path.find(']');
+  return close == std::string_view::npos ? path : path.substr(0, close + 1);
 }
 
 std::string read_file(const fs::path& path) {
@@ -77,8 +89,15 @@ LoadedProject parse_project_text(std::string_view text, const std::string& sourc
   ParseReport report;
   LoadedProject loaded;
   loaded.project = parse_project(json, report);
-  if (!report.errors.empty()) throw ConfigError(source, std::move(report.errors));
-  auto problems = validate_project(loaded.project);
+  auto problems = report.errors;
+  // Validation runs even after parse errors so one pass reports everything; it skips
+  // the components that failed to parse, whose values are incomplete.
+  for (auto& problem : validate_project(loaded.project)) {
+    const bool broken = std::any_of(report.errors.begin(), report.errors.end(), [&](const Diagnostic& parsed) {
+      return component_of(parsed.path) == component_of(problem.path);
+    });
+    if (!broken) problems.push_back(std::move(problem));
+  }
   if (!problems.empty()) throw ConfigError(source, std::move(problems));
   loaded.project.base_dir = base_dir;
   loaded.unknown_keys = std::move(report.unknown_keys);

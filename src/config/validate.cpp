@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -17,9 +18,9 @@ using detail::key_path;
 class Validator {
  public:
   explicit Validator(const ProjectConfig& project) : project_(project) {
-    for (const auto& client : project.clients) client_ids_.push_back(client.client_id);
-    for (const auto& llm : project.llms) llm_ids_.push_back(llm.llm_id);
-    for (const auto& agent : project.agents) agent_names_.push_back(agent.name);
+    for (const auto& client : project.clients) client_ids_.insert(client.client_id);
+    for (const auto& llm : project.llms) llm_ids_.insert(llm.llm_id);
+    for (const auto& agent : project.agents) agent_names_.insert(agent.name);
   }
 
   std::vector<Diagnostic> run() {
@@ -53,10 +54,11 @@ class Validator {
   }
 
   void check_reference(const std::string& path, const std::string& name, const char* what,
-                       const std::vector<std::string>& known) {
-    if (std::find(known.begin(), known.end(), name) != known.end()) return;
+                       const std::unordered_set<std::string>& known) {
+    if (known.count(name) != 0) return;
     std::string message = fmt::format("unknown {} '{}'", what, name);
-    if (auto suggestion = closest_match(name, known); !suggestion.empty()) {
+    const std::vector<std::string> candidates(known.begin(), known.end());
+    if (auto suggestion = closest_match(name, candidates); !suggestion.empty()) {
       message += fmt::format(" (did you mean '{}'?)", suggestion);
     }
     error(path, std::move(message));
@@ -145,9 +147,9 @@ class Validator {
   }
 
   const ProjectConfig& project_;
-  std::vector<std::string> client_ids_;
-  std::vector<std::string> llm_ids_;
-  std::vector<std::string> agent_names_;
+  std::unordered_set<std::string> client_ids_;
+  std::unordered_set<std::string> llm_ids_;
+  std::unordered_set<std::string> agent_names_;
   std::map<std::string, std::string> client_names_;
   std::map<std::string, std::string> llm_names_;
   std::map<std::string, std::string> runnable_names_;

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs dependencies, builds the dev preset (Debug + AddressSanitizer/UBSan, warnings
+# as errors) and runs every test with CTest. CI runs exactly this (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+bash scripts/build.sh dev
+# Sanitizer reports fail the test that caused them.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+ctest --preset dev -j "$(nproc)"

@@ -1,0 +1,135 @@
+// validate, list, show and init, driven as a user drives them: a subprocess.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_test_support.hpp"
+#include "support/bad_config_corpus.hpp"
+#include "support/subprocess.hpp"
+#include "support/temp_dir.hpp"
+
+namespace aurite::cli {
+namespace {
+
+using testing::run_aurite;
+
+testing::ProcessOptions with_env(const std::string& name, const std::string& value) {
+  testing::ProcessOptions options;
+  options.env[name] = value;
+  return options;
+}
+
+testing::ProcessOptions in_dir_without_project_env(const std::filesystem::path& dir) {
+  testing::ProcessOptions options;
+  options.unset_env = {"PROJECT_CONFIG_PATH"};
+  options.working_dir = dir.string();
+  return options;
+}
+
+TEST(ValidateCommand, ExampleProjectIsValid) {
+  const auto result = run_aurite({"validate", "--config", kExampleProject});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(contains(result.out, "valid (2 clients, 3 llms, 4 agents, 1 workflows, 1 custom workflows)")) << result.out;
+}
+
+class ValidateBadFile : public ::testing::TestWithParam<testing::BadConfigCase> {};
+
+TEST_P(ValidateBadFile, ExitsTwoNamingFileAndEveryProblem) {
+  const auto& c = GetParam();
+  const auto result = run_aurite({"validate", "--config", c.file.string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(result.out.empty()) << result.out;
+  EXPECT_TRUE(contains(result.err, c.file.string())) << result.err;
+  for (const auto& expected : c.expected) EXPECT_TRUE(contains(result.err, expected)) << expected << "\n" << result.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, ValidateBadFile, ::testing::ValuesIn(testing::bad_config_corpus()),
+                         [](const auto& info) { return info.param.name; });
+
+TEST(ValidateCommand, JsonErrorListsEveryDiagnosticWithItsPath) {
+  const auto file = std::string(AURITE_TEST_DATA_DIR) + "/bad/unknown_references.json";
+  const auto result = run_aurite({"validate", "--config", file, "--json"});
+  EXPECT_EQ(result.exit_code, 2);
+  const auto json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(json["error"]["code"], "invalid_config");
+  ASSERT_EQ(json["error"]["details"].size(), 4u);
+  EXPECT_EQ(json["error"]["details"][0]["path"], "agents[2].client_ids[1]");
+}
+
+TEST(ValidateCommand, ConfigPathComesFromTheEnvironmentWhenNoFlag) {
+  const auto result = run_aurite({"validate"}, with_env("PROJECT_CONFIG_PATH", kExampleProject));
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+}
+
+TEST(ValidateCommand, DefaultIsAuriteConfigJsonInTheWorkingDirectory) {
+  testing::TempDir dir;
+  const auto missing = run_aurite({"validate"}, in_dir_without_project_env(dir.path()));
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_TRUE(contains(missing.err, "aurite_config.json: 1 configuration error\n  no such file")) << missing.err;
+  dir.write("aurite_config.json", "{}");
+  const auto found = run_aurite({"validate"}, in_dir_without_project_env(dir.path()));
+  EXPECT_EQ(found.exit_code, 0) << found.err;
+}
+
+TEST(ValidateCommand, UnknownKeysAreWarnedAboutOnce) {
+  const auto file = std::string(AURITE_TEST_DATA_DIR) + "/good/aurite_era_project.json";
+  const auto result = run_aurite({"list", "--config", file});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(contains(result.err, "2 unknown keys kept as written: clients[1].transport_type, agents[1].evaluation"))
+      << result.err;
+  EXPECT_EQ(result.err.find("unknown key"), result.err.rfind("unknown key"));
+}
+
+TEST(ListCommand, ShowsEveryKindAsTables) {
+  const auto result = run_aurite({"list", "--config", kExampleProject});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  for (const char* part : {"Clients:", "weather_server", "LLMs:", "Agents:", "Weather Planning Agent",
+                           "Workflows:", "Weather Reporter -> Planner", "Custom workflows:", "ExampleCustomWorkflow"}) {
+    EXPECT_TRUE(contains(result.out, part)) << part << "\n" << result.out;
+  }
+}
+
+TEST(ListCommand, OneKindAsJson) {
+  const auto result = run_aurite({"list", "agents", "--json", "--config", kExampleProject});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  const auto agents = nlohmann::json::parse(result.out);
+  ASSERT_EQ(agents.size(), 4u);
+  EXPECT_EQ(agents[0]["name"], "Weather Agent");
+  EXPECT_EQ(agents[0]["temperature"], 0.7);  // "0.7" in the file
+  EXPECT_EQ(agents[0]["include_history"], true);
+}
+
+TEST(ListCommand, UnknownKindIsAUsageError) {
+  const auto result = run_aurite({"list", "robots", "--config", kExampleProject});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.err, "robots")) << result.err;
+}
+
+TEST(ShowCommand, PrintsOneComponent) {
+  const auto result = run_aurite({"show", "Weather Planning Workflow", "--json", "--config", kExampleProject});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  const auto json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(json["kind"], "workflow");
+  EXPECT_EQ(json["config"]["steps"][1], "Planner");
+}
+
+TEST(ShowCommand, UnknownNameExitsTwo) {
+  const auto result = run_aurite({"show", "Nobody", "--config", kExampleProject});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.err, "no client, llm, agent or workflow named 'Nobody'")) << result.err;
+}
+
+TEST(InitCommand, WritesAProjectThatValidates) {
+  testing::TempDir dir;
+  const auto project = (dir / "new-project").string();
+  const auto init = run_aurite({"init", project});
+  EXPECT_EQ(init.exit_code, 0) << init.err;
+  const auto validate = run_aurite({"validate", "--config", project + "/aurite_config.json"});
+  EXPECT_EQ(validate.exit_code, 0) << validate.err;
+  const auto again = run_aurite({"init", project});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_TRUE(contains(again.err, "already exists")) << again.err;
+  EXPECT_EQ(run_aurite({"init", project, "--force"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace aurite::cli

@@ -1,0 +1,47 @@
+// Usage errors, help and global options of `aurite`.
+#include <gtest/gtest.h>
+
+#include "cli/cli_test_support.hpp"
+#include "support/subprocess.hpp"
+
+namespace aurite::cli {
+namespace {
+
+using testing::run_aurite;
+
+TEST(Usage, HelpListsTheCommandsAndExitsZero) {
+  const auto result = run_aurite({"--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  for (const char* command : {"validate", "list", "show", "init", "--config", "--json", "--log-level"}) {
+    EXPECT_TRUE(contains(result.out, command)) << command << "\n" << result.out;
+  }
+}
+
+TEST(Usage, NoCommandIsAUsageError) { EXPECT_EQ(run_aurite({}).exit_code, 2); }
+
+TEST(Usage, UnknownCommandIsAUsageError) {
+  const auto result = run_aurite({"frobnicate"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.err, "frobnicate")) << result.err;
+}
+
+TEST(Usage, BadLogLevelIsAUsageErrorNamingTheValue) {
+  const auto result = run_aurite({"validate", "--config", kExampleProject, "--log-level", "loud"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.err, "log level 'loud'")) << result.err;
+}
+
+TEST(Usage, GlobalOptionsWorkBeforeAndAfterTheCommand) {
+  EXPECT_EQ(run_aurite({"--config", kExampleProject, "--json", "list", "llms"}).exit_code, 0);
+  EXPECT_EQ(run_aurite({"list", "llms", "--json", "--config", kExampleProject}).exit_code, 0);
+}
+
+TEST(Usage, DebugLogGoesToStderrNotStdout) {
+  const auto result = run_aurite({"list", "llms", "--json", "--log-level", "debug", "--config", kExampleProject});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_TRUE(contains(result.err, "[debug] loaded")) << result.err;
+  EXPECT_EQ(result.out.front(), '[');
+}
+
+}  // namespace
+}  // namespace aurite::cli

@@ -1,0 +1,92 @@
+// Reading project files: leniency of the original files, older key names, unknown keys.
+#include <gtest/gtest.h>
+
+#include "aurite/common/error.hpp"
+#include "aurite/config/json_codec.hpp"
+#include "aurite/config/project_file.hpp"
+#include "support/temp_dir.hpp"
+
+namespace aurite::config {
+namespace {
+
+const std::filesystem::path kAuriteEraFile = std::filesystem::path(AURITE_TEST_DATA_DIR) / "good/aurite_era_project.json";
+
+TEST(AuriteEraProject, StringTypedNumbersAndBooleansAreCoerced) {
+  const auto loaded = load_project_file(kAuriteEraFile);
+  const auto& agent = loaded.project.agents.at(0);
+  EXPECT_EQ(agent.name, "Weather Agent");
+  EXPECT_DOUBLE_EQ(*agent.temperature, 0.7);
+  EXPECT_EQ(*agent.max_tokens, 4096);
+  EXPECT_EQ(agent.include_history, true);
+  EXPECT_EQ(loaded.project.agents.at(1).include_history, false);
+  EXPECT_EQ(*loaded.project.agents.at(1).max_iterations, 5);
+  EXPECT_EQ(loaded.project.agents.at(3).include_history, true);
+  EXPECT_DOUBLE_EQ(*loaded.project.clients.at(1).timeout, 15.0);
+}
+
+TEST(AuriteEraProject, OlderKeyNamesReadAsCurrentOnes) {
+  const auto project = load_project_file(kAuriteEraFile).project;
+  ASSERT_EQ(project.workflows.size(), 1u);  // simple_workflows
+  EXPECT_EQ(project.workflows[0].steps, (std::vector<std::string>{"Step 1", "Step 2"}));
+  ASSERT_EQ(project.llms.size(), 1u);  // llm_configs
+  EXPECT_EQ(project.llms[0].model, "claude-3-haiku-20240307");  // model_name
+  EXPECT_EQ(project.llms[0].api_key_env, "ANTHROPIC_API_KEY");  // api_key_env_var
+  ASSERT_TRUE(project.agents[0].schema.has_value());            // config_validation_schema
+  EXPECT_EQ((*project.agents[0].schema)["required"][0], "weather_summary");
+}
+
+TEST(AuriteEraProject, UnknownKeysAreKeptAndReported) {
+  const auto loaded = load_project_file(kAuriteEraFile);
+  EXPECT_EQ(loaded.unknown_keys, (std::vector<std::string>{"clients[1].transport_type", "agents[1].evaluation"}));
+  EXPECT_EQ(loaded.project.agents[1].extra["evaluation"], "planning_agent_multiple.json");
+  EXPECT_EQ(to_json(loaded.project.clients[1])["transport_type"], "stdio");
+}
+
+TEST(AuriteEraProject, NullMeansAbsent) {
+  const auto project = load_project_file(kAuriteEraFile).project;
+  EXPECT_TRUE(project.clients[0].exclude.empty());
+  EXPECT_FALSE(to_json(project.clients[0]).contains("exclude"));
+}
+
+TEST(ProjectFile, BaseDirIsTheFilesFolder) {
+  const auto project = load_project_file(kAuriteEraFile).project;
+  EXPECT_EQ(project.base_dir, std::filesystem::path(AURITE_TEST_DATA_DIR) / "good");
+  EXPECT_EQ(resolve_path(project.base_dir, *project.clients[0].server_path),
+            std::filesystem::path(AURITE_TEST_DATA_DIR) / "good/servers/weather_mcp_server.py");
+  EXPECT_EQ(resolve_path(project.base_dir, "/abs/server"), std::filesystem::path("/abs/server"));
+  EXPECT_EQ(resolve_path(project.base_dir, "../up/x.so"), std::filesystem::path(AURITE_TEST_DATA_DIR) / "up/x.so");
+}
+
+TEST(ProjectFile, RelativePathIsResolvedAgainstTheFileNotTheWorkingDirectory) {
+  testing::TempDir dir;
+  const auto file = dir.write("nested/project.json",
+                              R"({"clients": [{"client_id": "c", "server_path": "bin/server"}]})");
+  const auto project = load_project_file(file).project;
+  EXPECT_EQ(resolve_path(project.base_dir, *project.clients[0].server_path), dir.path() / "nested/bin/server");
+}
+
+TEST(ParseAgent, ReportsEveryFieldErrorOfOneBody) {
+  ParseReport report;
+  parse_agent(Json::parse(R"({"name": "a", "max_tokens": true, "client_ids": [1, "ok", null]})"), "", report);
+  ASSERT_EQ(report.errors.size(), 3u);
+  EXPECT_EQ(report.errors[0].path, "client_ids[0]");
+  EXPECT_EQ(report.errors[1].path, "client_ids[2]");
+  EXPECT_EQ(report.errors[2].path, "max_tokens");
+}
+
+TEST(ParseAgent, KeysThatAreNotIdentifiersArePathQuoted) {
+  ParseReport report;
+  parse_client(Json::parse(R"({"client_id": "c", "command": "x", "env": {"MY VAR": []}})"), "clients[0]", report);
+  ASSERT_EQ(report.errors.size(), 1u);
+  EXPECT_EQ(report.errors[0].path, R"(clients[0].env["MY VAR"])");
+}
+
+TEST(ParseClient, EnvNumbersBecomeText) {
+  ParseReport report;
+  const auto client = parse_client(Json::parse(R"({"client_id": "c", "command": "x", "env": {"PORT": 8080}})"), "", report);
+  EXPECT_TRUE(report.errors.empty());
+  EXPECT_EQ(client.env.at("PORT"), "8080");
+}
+
+}  // namespace
+}  // namespace aurite::config
