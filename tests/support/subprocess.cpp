@@ -25,6 +25,8 @@ struct Pipe {
     read = fds[0];
     write = fds[1];
   }
+  Pipe(const Pipe&) = delete;
+  Pipe& operator=(const Pipe&) = delete;
   ~Pipe() {
     close_read();
     close_write();
