@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
-  nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev libssl-dev
+  nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
   libvalijson-dev libpq-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql procps python3

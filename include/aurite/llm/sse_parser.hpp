@@ -1,0 +1,44 @@
+// llm/sse_parser — incremental parser of a Server-Sent Events stream
+// (https://html.spec.whatwg.org/multipage/server-sent-events.html), fed in arbitrary
+// chunks as they arrive from the network.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace aurite::llm {
+
+struct SseEvent {
+  std::string event;  // "message" when the stream names none
+  std::string data;   // data lines joined with '\n'
+  std::string id;
+};
+
+class SseParser {
+ public:
+  using Handler = std::function<void(const SseEvent&)>;
+
+  // Lines longer than `max_line` throw Error(kProtocol) instead of growing without bound.
+  explicit SseParser(Handler handler, std::size_t max_line = 16 * 1024 * 1024)
+      : handler_(std::move(handler)), max_line_(max_line) {}
+
+  void feed(std::string_view chunk);
+  // Dispatches an event left pending at the end of the stream (no trailing blank line).
+  void finish();
+
+ private:
+  void process_line(std::string_view line);
+  void dispatch();
+
+  Handler handler_;
+  std::size_t max_line_;
+  std::string buffer_;
+  bool skip_lf_ = false;  // a '\r' ended the last line; a following '\n' belongs to it
+  bool bom_checked_ = false;
+  SseEvent pending_;
+  bool has_data_ = false;
+};
+
+}  // namespace aurite::llm

@@ -1,0 +1,31 @@
+// The one place that knows every provider.
+#include <fmt/format.h>
+
+#include "aurite/common/env.hpp"
+#include "aurite/common/error.hpp"
+#include "llm/providers.hpp"
+
+namespace aurite::llm {
+
+std::unique_ptr<LlmClient> make_llm_client(const ProviderSettings& settings) {
+  if (settings.provider == "test") return detail::make_test_client();
+  if (settings.provider != "anthropic" && settings.provider != "openai") {
+    throw Error(ErrorCode::kInvalidConfig,
+                fmt::format("unknown provider '{}' (expected anthropic, openai or test)", settings.provider));
+  }
+  const bool anthropic = settings.provider == "anthropic";
+  const std::string variable = settings.api_key_env.value_or(anthropic ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY");
+  std::optional<std::string> key = get_env(variable);
+  if (key && key->empty()) key.reset();
+  if (anthropic) {
+    if (!key) throw Error(ErrorCode::kInvalidConfig, fmt::format("anthropic: the API key variable {} is not set", variable));
+    return detail::make_anthropic_client(settings, *key);
+  }
+  // A compatible server on another base_url (Ollama, llama.cpp, ...) often needs no key.
+  if (!key && !settings.base_url) {
+    throw Error(ErrorCode::kInvalidConfig, fmt::format("openai: the API key variable {} is not set", variable));
+  }
+  return detail::make_openai_client(settings, key);
+}
+
+}  // namespace aurite::llm

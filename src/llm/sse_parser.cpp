@@ -1,0 +1,77 @@
+#include "aurite/llm/sse_parser.hpp"
+
+#include "aurite/common/error.hpp"
+
+namespace aurite::llm {
+
+void SseParser::feed(std::string_view chunk) {
+  if (!bom_checked_) {
+    buffer_.append(chunk);
+    if (buffer_.size() < 3 && std::string_view("\xEF\xBB\xBF").substr(0, buffer_.size()) == buffer_) return;
+    if (buffer_.compare(0, 3, "\xEF\xBB\xBF") == 0) buffer_.erase(0, 3);
+    bom_checked_ = true;
+    chunk = {};
+  }
+  buffer_.append(chunk);
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < buffer_.size(); ++i) {
+    const char c = buffer_[i];
+    if (c != '\n' && c != '\r') continue;
+    if (c == '\n' && skip_lf_ && i == start) {  // the LF of a CRLF split across chunks
+      skip_lf_ = false;
+      start = i + 1;
+      continue;
+    }
+    process_line(std::string_view(buffer_).substr(start, i - start));
+    if (c == '\r' && i + 1 < buffer_.size() && buffer_[i + 1] == '\n') ++i;
+    skip_lf_ = c == '\r' && i + 1 == buffer_.size();
+    start = i + 1;
+  }
+  buffer_.erase(0, start);
+  if (buffer_.size() > max_line_) {
+    throw Error(ErrorCode::kProtocol, "event stream line longer than " + std::to_string(max_line_) + " bytes");
+  }
+}
+
+void SseParser::finish() {
+  if (!buffer_.empty()) {
+    process_line(buffer_);
+    buffer_.clear();
+  }
+  dispatch();
+}
+
+void SseParser::process_line(std::string_view line) {
+  if (line.empty()) {
+    dispatch();
+    return;
+  }
+  if (line.front() == ':') return;  // a comment, used as keep-alive
+  const auto colon = line.find(':');
+  const std::string_view field = line.substr(0, colon);
+  std::string_view value = colon == std::string_view::npos ? std::string_view() : line.substr(colon + 1);
+  if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  if (field == "data") {
+    if (has_data_) pending_.data += '\n';
+    pending_.data.append(value);
+    has_data_ = true;
+  } else if (field == "event") {
+    pending_.event.assign(value);
+  } else if (field == "id") {
+    if (value.find('\0') == std::string_view::npos) pending_.id.assign(value);
+  }
+  // "retry" and unknown fields are ignored, as the specification says.
+}
+
+void SseParser::dispatch() {
+  if (has_data_) {
+    SseEvent event = pending_;
+    if (event.event.empty()) event.event = "message";
+    handler_(event);
+  }
+  pending_.event.clear();
+  pending_.data.clear();
+  has_data_ = false;
+}
+
+}  // namespace aurite::llm

@@ -1,0 +1,111 @@
+// The Anthropic Messages API over real HTTP against a scripted local server.
+#include <gtest/gtest.h>
+
+#include "llm/provider_test_support.hpp"
+
+namespace aurite::llm {
+namespace {
+
+using testing::ScriptedHttpServer;
+using testing::ScriptedReply;
+
+ModelRequest request_with_tool() {
+  ModelRequest request;
+  request.model = "claude-sonnet-4-5";
+  request.system = "You help.";
+  request.temperature = 0.2;
+  request.max_tokens = 512;
+  request.messages = {user_text("weather in Oslo?")};
+  request.tools = {{"weather_lookup", "Looks up weather", {{"type", "object"}}}};
+  return request;
+}
+
+TEST(AnthropicClient, SendsTheMessagesApiRequestAndReadsToolUse) {
+  ScriptedHttpServer server;
+  server.push_json(R"({"id": "msg_1", "type": "message", "role": "assistant",
+    "content": [{"type": "text", "text": "Let me check."},
+                {"type": "tool_use", "id": "toolu_1", "name": "weather_lookup", "input": {"location": "Oslo"}}],
+    "stop_reason": "tool_use", "usage": {"input_tokens": 42, "output_tokens": 17}})");
+  const auto client = make_llm_client(settings_for("anthropic", server));
+  const auto response = client->complete(request_with_tool());
+
+  EXPECT_EQ(response.stop_reason, "tool_use");
+  EXPECT_EQ(response.usage.input_tokens, 42);
+  EXPECT_EQ(response.usage.output_tokens, 17);
+  ASSERT_EQ(tool_uses_of(response.message).size(), 1u);
+  EXPECT_EQ(tool_uses_of(response.message)[0]["input"]["location"], "Oslo");
+
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].path, "/v1/messages");
+  EXPECT_EQ(requests[0].headers.at("x-api-key"), "sk-test-secret-1234");
+  EXPECT_EQ(requests[0].headers.at("anthropic-version"), "2023-06-01");
+  const auto body = Json::parse(requests[0].body);
+  EXPECT_EQ(body["model"], "claude-sonnet-4-5");
+  EXPECT_EQ(body["system"], "You help.");
+  EXPECT_EQ(body["max_tokens"], 512);
+  EXPECT_EQ(body["tools"][0]["input_schema"], (Json{{"type", "object"}}));
+  EXPECT_EQ(body["messages"][0], (Json{{"role", "user"}, {"content", {{{"type", "text"}, {"text", "weather in Oslo?"}}}}}));
+  EXPECT_FALSE(body.contains("stream"));
+}
+
+TEST(AnthropicClient, StreamsTextAndAssemblesToolInput) {
+  ScriptedHttpServer server;
+  ScriptedReply reply;
+  reply.chunks = {
+      sse("message_start", R"({"type":"message_start","message":{"usage":{"input_tokens":9}}})"),
+      sse("content_block_start", R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})"),
+      sse("ping", R"({"type":"ping"})"),
+      sse("content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}})"),
+      "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,",  // split mid-event
+      "\"delta\":{\"type\":\"text_delta\",\"text\":\"lo\"}}\n\n",
+      sse("content_block_stop", R"({"type":"content_block_stop","index":0})"),
+      sse("content_block_start", R"({"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_9","name":"weather_lookup","input":{}}})"),
+      sse("content_block_delta", R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"loca"}})"),
+      sse("content_block_delta", R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"tion\": \"Oslo\"}"}})"),
+      sse("content_block_stop", R"({"type":"content_block_stop","index":1})"),
+      sse("message_delta", R"({"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":12}})"),
+      sse("message_stop", R"({"type":"message_stop"})")};
+  server.push(reply);
+  std::vector<std::string> deltas;
+  const auto response = make_llm_client(settings_for("anthropic", server))
+                            ->complete(request_with_tool(), [&deltas](const std::string& d) { deltas.push_back(d); });
+  EXPECT_EQ(deltas, (std::vector<std::string>{"Hel", "lo"}));
+  EXPECT_EQ(response.message.content[0], text_block("Hello"));
+  EXPECT_EQ(response.message.content[1], tool_use_block("toolu_9", "weather_lookup", {{"location", "Oslo"}}));
+  EXPECT_EQ(response.stop_reason, "tool_use");
+  EXPECT_EQ(response.usage.input_tokens, 9);
+  EXPECT_EQ(response.usage.output_tokens, 12);
+  EXPECT_EQ(Json::parse(server.requests()[0].body)["stream"], true);
+}
+
+TEST(AnthropicClient, ErrorEventInTheStreamIsReported) {
+  ScriptedHttpServer server;
+  ScriptedReply reply;
+  reply.chunks = {sse("error", R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})")};
+  server.push(reply);
+  try {
+    make_llm_client(settings_for("anthropic", server))->complete(request_with_tool(), [](const std::string&) {});
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kUnavailable);
+    EXPECT_NE(std::string(error.what()).find("Overloaded"), std::string::npos) << error.what();
+  }
+}
+
+TEST(AnthropicClient, MissingApiKeyNamesTheVariable) {
+  ProviderSettings settings;
+  settings.provider = "anthropic";
+  settings.api_key_env = "AURITE_TEST_UNSET_KEY";
+  ::unsetenv("AURITE_TEST_UNSET_KEY");
+  try {
+    make_llm_client(settings);
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kInvalidConfig);
+    EXPECT_STREQ(error.what(), "anthropic: the API key variable AURITE_TEST_UNSET_KEY is not set");
+  }
+}
+
+}  // namespace
+}  // namespace aurite::llm

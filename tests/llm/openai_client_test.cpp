@@ -1,0 +1,84 @@
+// Chat Completions (OpenAI and compatible servers) over real HTTP against a scripted server.
+#include <gtest/gtest.h>
+
+#include "llm/provider_test_support.hpp"
+
+namespace aurite::llm {
+namespace {
+
+using testing::ScriptedHttpServer;
+using testing::ScriptedReply;
+
+ModelRequest simple_request() {
+  ModelRequest request;
+  request.model = "llama3.2";
+  request.messages = {user_text("hi")};
+  request.tools = {{"weather_lookup", "Looks up weather", {{"type", "object"}}}};
+  return request;
+}
+
+TEST(OpenAiClient, BaseUrlPathPrefixAndBearerKey) {
+  ScriptedHttpServer server;
+  server.push_json(R"({"choices": [{"message": {"role": "assistant", "content": "Hello!"}, "finish_reason": "stop"}],
+                      "usage": {"prompt_tokens": 3, "completion_tokens": 2}})");
+  const auto response = make_llm_client(settings_for("openai", server, "/v1/"))->complete(simple_request());
+  EXPECT_EQ(response.message.content, Json::array({text_block("Hello!")}));
+  EXPECT_EQ(response.stop_reason, "end_turn");
+  const auto request = server.requests().at(0);
+  EXPECT_EQ(request.path, "/v1/chat/completions");
+  EXPECT_EQ(request.headers.at("authorization"), "Bearer sk-test-secret-1234");
+  const auto body = Json::parse(request.body);
+  EXPECT_EQ(body["tools"][0]["type"], "function");
+  EXPECT_EQ(body["tools"][0]["function"]["name"], "weather_lookup");
+}
+
+TEST(OpenAiClient, CompatibleServerWithoutKeySendsNoAuthorization) {
+  ScriptedHttpServer server;
+  server.push_json(R"({"choices": [{"message": {"content": "ok"}, "finish_reason": "stop"}]})");
+  auto settings = settings_for("openai", server, "/v1");
+  settings.api_key_env = "AURITE_TEST_NO_KEY";
+  ::unsetenv("AURITE_TEST_NO_KEY");
+  make_llm_client(settings)->complete(simple_request());
+  EXPECT_EQ(server.requests().at(0).headers.count("authorization"), 0u);
+}
+
+TEST(OpenAiClient, StreamsTextAndToolCallChunks) {
+  ScriptedHttpServer server;
+  ScriptedReply reply;
+  reply.chunks = {
+      sse("", R"({"choices":[{"index":0,"delta":{"role":"assistant","content":"Che"}}]})"),
+      sse("", R"({"choices":[{"index":0,"delta":{"content":"cking"}}]})"),
+      sse("", R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"weather_lookup","arguments":""}}]}}]})"),
+      sse("", R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"location\":"}}]}}]})"),
+      sse("", R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\"Oslo\"}"}}]}}]})"),
+      sse("", R"({"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]})"),
+      sse("", R"({"choices":[],"usage":{"prompt_tokens":11,"completion_tokens":7}})"),
+      sse("", "[DONE]")};
+  server.push(reply);
+  std::string streamed;
+  const auto response = make_llm_client(settings_for("openai", server))
+                            ->complete(simple_request(), [&streamed](const std::string& d) { streamed += d; });
+  EXPECT_EQ(streamed, "Checking");
+  EXPECT_EQ(response.message.content[0], text_block("Checking"));
+  EXPECT_EQ(response.message.content[1], tool_use_block("call_1", "weather_lookup", {{"location", "Oslo"}}));
+  EXPECT_EQ(response.stop_reason, "tool_use");
+  EXPECT_EQ(response.usage.input_tokens, 11);
+  const auto body = Json::parse(server.requests()[0].body);
+  EXPECT_EQ(body["stream"], true);
+  EXPECT_EQ(body["stream_options"]["include_usage"], true);
+}
+
+TEST(OpenAiClient, InvalidToolArgumentsAreAProtocolError) {
+  ScriptedHttpServer server;
+  server.push_json(R"({"choices": [{"message": {"tool_calls": [{"id": "c", "type": "function",
+                      "function": {"name": "t", "arguments": "{not json"}}]}, "finish_reason": "tool_calls"}]})");
+  try {
+    make_llm_client(settings_for("openai", server))->complete(simple_request());
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kProtocol);
+  }
+}
+
+}  // namespace
+}  // namespace aurite::llm

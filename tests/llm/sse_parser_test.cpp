@@ -1,0 +1,54 @@
+#include "aurite/llm/sse_parser.hpp"
+
+#include <gtest/gtest.h>
+
+#include "aurite/common/error.hpp"
+
+namespace aurite::llm {
+namespace {
+
+std::vector<SseEvent> parse_in_chunks(const std::string& stream, std::size_t chunk_size) {
+  std::vector<SseEvent> events;
+  SseParser parser([&events](const SseEvent& e) { events.push_back(e); });
+  for (std::size_t at = 0; at < stream.size(); at += chunk_size) parser.feed(stream.substr(at, chunk_size));
+  parser.finish();
+  return events;
+}
+
+TEST(SseParser, SameEventsWhateverTheChunking) {
+  const std::string stream =
+      "\xEF\xBB\xBF: keep-alive comment\r\n"
+      "event: message_start\r\ndata: {\"a\":1}\r\n\r\n"
+      "data: line one\ndata: line two\n\n"
+      "event: ping\rdata:no-space\r\r"
+      "id: 7\ndata: last";  // no trailing blank line: dispatched by finish()
+  for (std::size_t size : {1u, 2u, 3u, 5u, 7u, 1000u}) {
+    const auto events = parse_in_chunks(stream, size);
+    ASSERT_EQ(events.size(), 4u) << "chunk size " << size;
+    EXPECT_EQ(events[0].event, "message_start");
+    EXPECT_EQ(events[0].data, "{\"a\":1}");
+    EXPECT_EQ(events[1].event, "message");
+    EXPECT_EQ(events[1].data, "line one\nline two");
+    EXPECT_EQ(events[2].event, "ping");
+    EXPECT_EQ(events[2].data, "no-space");
+    EXPECT_EQ(events[3].id, "7");
+    EXPECT_EQ(events[3].data, "last");
+  }
+}
+
+TEST(SseParser, EventWithoutDataIsNotDispatched) {
+  EXPECT_TRUE(parse_in_chunks("event: nothing\n\n", 4).empty());
+}
+
+TEST(SseParser, OverlongLineIsAProtocolError) {
+  SseParser parser([](const SseEvent&) {}, 64);
+  try {
+    parser.feed("data: " + std::string(100, 'x'));
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kProtocol);
+  }
+}
+
+}  // namespace
+}  // namespace aurite::llm
