@@ -6,6 +6,22 @@
 #include "aurite/common/error.hpp"
 
 namespace aurite::storage {
+namespace {
+
+bool has_nul(const std::string& text) { return text.find('\0') != std::string::npos; }
+
+bool holds_nul(const nlohmann::json& value) {
+  if (value.is_string()) return has_nul(value.get_ref<const std::string&>());
+  if (value.is_array()) return std::any_of(value.begin(), value.end(), holds_nul);
+  if (value.is_object()) {
+    for (const auto& [key, item] : value.items()) {
+      if (has_nul(key) || holds_nul(item)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
 
 std::string session_or_default(const std::string& session_id) {
   return session_id.empty() ? std::string(kDefaultSession) : session_id;
@@ -21,10 +37,17 @@ void check_append(const std::string& agent_name, const std::string& role,
   if (role.empty()) {
     throw Error(ErrorCode::kInvalidArgument, "history: role is empty for agent '" + agent_name + "'");
   }
-  if (!nlohmann::json::accept(content_json)) {
+  const auto content = nlohmann::json::parse(content_json, nullptr, /*allow_exceptions=*/false);
+  if (content.is_discarded()) {
     throw Error(ErrorCode::kInvalidArgument,
                 "history: content of a '" + role + "' turn for agent '" + agent_name +
                     "' is not valid JSON");
+  }
+  // Rejected on every backend alike, so a history never depends on where it is kept.
+  if (holds_nul(content)) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "history: content of a '" + role + "' turn for agent '" + agent_name +
+                    "' holds a NUL character (\\u0000), which PostgreSQL cannot store");
   }
 }
 

@@ -33,7 +33,7 @@ StorageManager::StorageManager(StorageSettings settings, std::unique_ptr<Backend
 
 StorageManager::~StorageManager() = default;
 
-HistoryStore& StorageManager::history() { return *backend_; }
+HistoryStore* StorageManager::history() { return settings_.store_history ? backend_.get() : nullptr; }
 
 void StorageManager::migrate() { backend_->migrate(); }
 

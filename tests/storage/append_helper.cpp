@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
     auto manager = aurite::storage::StorageManager::open(aurite::storage::load_storage_settings());
     for (long i = 0; i < count; ++i) {
       const std::string content = nlohmann::json{{"tag", tag}, {"i", i}}.dump();
-      const auto seq = manager->history().append_turn(argv[2], argv[3], "user", content);
+      const auto seq = manager->history()->append_turn(argv[2], argv[3], "user", content);
       std::printf("%lld\n", static_cast<long long>(seq));
       std::fflush(stdout);
     }

@@ -68,7 +68,7 @@ TEST_P(ConcurrencyTest, TwoProcessesAppendingToOneSessionLoseAndDuplicateNothing
   EXPECT_EQ(*acknowledged.rbegin(), 2 * kEach);
 
   auto db = open();
-  const auto turns = db->history().load_history("agent", "shared", 5000);
+  const auto turns = db->history()->load_history("agent", "shared", 5000);
   ASSERT_EQ(turns.size(), 2u * kEach);
   std::map<std::string, int> next_i = {{"a", 0}, {"b", 0}};
   for (std::size_t k = 0; k < turns.size(); ++k) {
@@ -77,7 +77,7 @@ TEST_P(ConcurrencyTest, TwoProcessesAppendingToOneSessionLoseAndDuplicateNothing
     const std::string tag = content.at("tag");
     EXPECT_EQ(content.at("i").get<int>(), next_i[tag]++) << "seq " << turns[k].seq;
   }
-  const auto session = db->history().list_sessions({.agent_name = "agent", .limit = 1, .after = ""});
+  const auto session = db->history()->list_sessions({.agent_name = "agent", .limit = 1, .after = ""});
   ASSERT_EQ(session.sessions.size(), 1u);
   EXPECT_EQ(session.sessions[0].turn_count, 2 * kEach);
 }
@@ -97,7 +97,7 @@ TEST_P(ConcurrencyTest, WriterKilledMidStreamLeavesEveryAcknowledgedTurnReadable
   while (const auto line = writer.read_line(1s)) acknowledged.push_back(std::stoll(*line));
 
   auto db = open();
-  const auto turns = db->history().load_history("agent", "shared", 10'000'000);
+  const auto turns = db->history()->load_history("agent", "shared", 10'000'000);
   std::set<std::int64_t> stored;
   for (const auto& turn : turns) stored.insert(turn.seq);
   for (const auto seq : acknowledged) EXPECT_TRUE(stored.contains(seq)) << "acknowledged seq " << seq << " lost";
@@ -106,7 +106,7 @@ TEST_P(ConcurrencyTest, WriterKilledMidStreamLeavesEveryAcknowledgedTurnReadable
   EXPECT_EQ(turns.front().seq, 1);
   EXPECT_EQ(turns.back().seq, static_cast<std::int64_t>(turns.size()));
   // The session's count agrees with its rows, so the next append continues the sequence.
-  EXPECT_EQ(db->history().append_turn("agent", "shared", "user", "\"after\""),
+  EXPECT_EQ(db->history()->append_turn("agent", "shared", "user", "\"after\""),
             static_cast<std::int64_t>(turns.size()) + 1);
 }
 

@@ -41,7 +41,7 @@ std::string tool_result(const std::string& id) {
 
 TEST_P(HistoryStoreTest, AppendAssignsConsecutiveSeqsAndLoadsInOrder) {
   auto db = open();
-  auto& history = db->history();
+  auto& history = *db->history();
   for (int i = 1; i <= 5; ++i) {
     EXPECT_EQ(history.append_turn("agent", "s1", i % 2 ? "user" : "assistant", text("turn " + std::to_string(i))),
               i);
@@ -57,7 +57,7 @@ TEST_P(HistoryStoreTest, AppendAssignsConsecutiveSeqsAndLoadsInOrder) {
 
 TEST_P(HistoryStoreTest, LoadHistoryReturnsTheLastTurnsOldestFirst) {
   auto db = open();
-  auto& history = db->history();
+  auto& history = *db->history();
   for (int i = 1; i <= 10; ++i) history.append_turn("agent", "s", "user", text(std::to_string(i)));
   EXPECT_THAT(seqs(history.load_history("agent", "s", 3)), ElementsAre(8, 9, 10));
   EXPECT_TRUE(history.load_history("agent", "s", 0).empty());
@@ -66,7 +66,7 @@ TEST_P(HistoryStoreTest, LoadHistoryReturnsTheLastTurnsOldestFirst) {
 
 TEST_P(HistoryStoreTest, EmptySessionIdIsTheDefaultSession) {
   auto db = open();
-  auto& history = db->history();
+  auto& history = *db->history();
   EXPECT_EQ(history.append_turn("agent", "", "user", text("a")), 1);
   EXPECT_EQ(history.append_turn("agent", storage::kDefaultSession, "user", text("b")), 2);
   EXPECT_THAT(seqs(history.load_history("agent", "", 10)), ElementsAre(1, 2));
@@ -74,7 +74,7 @@ TEST_P(HistoryStoreTest, EmptySessionIdIsTheDefaultSession) {
 
 TEST_P(HistoryStoreTest, SessionsAndAgentsKeepSeparateSequences) {
   auto db = open();
-  auto& history = db->history();
+  auto& history = *db->history();
   EXPECT_EQ(history.append_turn("a", "s1", "user", text("x")), 1);
   EXPECT_EQ(history.append_turn("a", "s2", "user", text("x")), 1);
   EXPECT_EQ(history.append_turn("b", "s1", "user", text("x")), 1);
@@ -84,7 +84,7 @@ TEST_P(HistoryStoreTest, SessionsAndAgentsKeepSeparateSequences) {
 
 TEST_P(HistoryStoreTest, WindowNeverStartsInsideAToolExchange) {
   auto db = open();
-  auto& history = db->history();
+  auto& history = *db->history();
   const std::vector<std::pair<std::string, std::string>> turns = {
       {"user", text("what is x?")},                                                      // 1
       {"assistant", tool_use("t1")},                                                     // 2
@@ -109,7 +109,7 @@ TEST_P(HistoryStoreTest, WindowNeverStartsInsideAToolExchange) {
 
 TEST_P(HistoryStoreTest, QuotesUnicodeAndSqlMetacharactersRoundTrip) {
   auto db = open();
-  auto& history = db->history();
+  auto& history = *db->history();
   const std::string agent = "a'gent\"; DROP TABLE sessions; --";
   const std::string session = "séssion 🚀 \\ %_ ' \" ;";
   const json content = json::array(
@@ -132,15 +132,15 @@ TEST_P(HistoryStoreTest, OneMebibyteContentRoundTrips) {
   big.reserve(1 << 20);
   for (std::size_t i = 0; big.size() < (1u << 20); ++i) big += static_cast<char>('a' + i % 26);
   const json content = json::array({{{"type", "text"}, {"text", big}}});
-  EXPECT_EQ(db->history().append_turn("agent", "big", "user", content.dump()), 1);
-  const auto turns = db->history().load_history("agent", "big", 1);
+  EXPECT_EQ(db->history()->append_turn("agent", "big", "user", content.dump()), 1);
+  const auto turns = db->history()->load_history("agent", "big", 1);
   ASSERT_EQ(turns.size(), 1u);
   EXPECT_EQ(json::parse(turns[0].content_json), content);
 }
 
 TEST_P(HistoryStoreTest, RejectsAnEmptyAgentOrRoleAndContentThatIsNotJson) {
   auto db = open();
-  auto& history = db->history();
+  auto& history = *db->history();
   const auto code_of = [](auto&& call) {
     try {
       call();
@@ -152,6 +152,8 @@ TEST_P(HistoryStoreTest, RejectsAnEmptyAgentOrRoleAndContentThatIsNotJson) {
   EXPECT_EQ(code_of([&] { history.append_turn("", "s", "user", text("x")); }), ErrorCode::kInvalidArgument);
   EXPECT_EQ(code_of([&] { history.append_turn("a", "s", "", text("x")); }), ErrorCode::kInvalidArgument);
   EXPECT_EQ(code_of([&] { history.append_turn("a", "s", "user", "{not json"); }), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of([&] { history.append_turn("a", "s", "user", R"(["nul \u0000 inside"])"); }),
+            ErrorCode::kInvalidArgument);
   EXPECT_EQ(code_of([&] { history.list_sessions({.agent_name = {}, .limit = 5, .after = "garbage"}); }),
             ErrorCode::kInvalidArgument);
   // Nothing was written by the rejected calls.
@@ -171,7 +173,7 @@ void next_millisecond() {
 
 TEST_P(HistoryStoreTest, ListSessionsPagesNewestFirstByKeyset) {
   auto db = open();
-  auto& history = db->history();
+  auto& history = *db->history();
   for (const char* session : {"s1", "s2", "s3", "s4", "s5"}) {
     history.append_turn("alpha", session, "user", text("x"));
     next_millisecond();
@@ -206,7 +208,7 @@ TEST_P(HistoryStoreTest, ListSessionsPagesNewestFirstByKeyset) {
 
 TEST_P(HistoryStoreTest, DeleteSessionRemovesItsTurnsOnly) {
   auto db = open();
-  auto& history = db->history();
+  auto& history = *db->history();
   history.append_turn("agent", "gone", "user", text("x"));
   history.append_turn("agent", "gone", "assistant", text("y"));
   history.append_turn("agent", "kept", "user", text("z"));
@@ -223,7 +225,7 @@ TEST_P(HistoryStoreTest, DeleteSessionRemovesItsTurnsOnly) {
 TEST_P(HistoryStoreTest, MigrationsAreRecordedOnceAndReopeningChangesNothing) {
   {
     auto db = open();
-    db->history().append_turn("agent", "s", "user", text("x"));
+    db->history()->append_turn("agent", "s", "user", text("x"));
   }
   auto db = open();
   db->migrate();
@@ -231,7 +233,15 @@ TEST_P(HistoryStoreTest, MigrationsAreRecordedOnceAndReopeningChangesNothing) {
   EXPECT_EQ(status.schema_version, 1);
   EXPECT_EQ(status.row_counts.at("schema_migrations"), 1);
   EXPECT_EQ(status.row_counts.at("agent_history"), 1);
-  EXPECT_EQ(db->history().append_turn("agent", "s", "user", text("y")), 2);
+  EXPECT_EQ(db->history()->append_turn("agent", "s", "user", text("y")), 2);
+}
+
+TEST_P(HistoryStoreTest, HistoryStoreIsAbsentWhenHistoryStorageIsOff) {
+  auto off = settings();
+  off.store_history = false;
+  auto db = storage::StorageManager::open(off);
+  EXPECT_EQ(db->history(), nullptr);
+  EXPECT_EQ(db->status().schema_version, 1);  // the schema is still brought up to date
 }
 
 TEST_P(HistoryStoreTest, StatusNamesBackendAndMaskedLocation) {
@@ -259,7 +269,7 @@ TEST_P(HistoryStoreTest, ThreadsAppendingToOneSessionGetDistinctSeqs) {
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
-      for (int i = 0; i < kEach; ++i) got[t].push_back(db->history().append_turn("agent", "s", "user", text("x")));
+      for (int i = 0; i < kEach; ++i) got[t].push_back(db->history()->append_turn("agent", "s", "user", text("x")));
     });
   }
   for (auto& thread : threads) thread.join();

@@ -90,11 +90,11 @@ TEST(StoragePostgres, AppendAfterAServerRestartReconnectsAndSucceeds) {
   auto settings = postgres_settings("127.0.0.1", server.port(), server.password());
   settings.database = database;
   auto db = StorageManager::open(settings);
-  EXPECT_EQ(db->history().append_turn("agent", "s", "user", "\"before\""), 1);
+  EXPECT_EQ(db->history()->append_turn("agent", "s", "user", "\"before\""), 1);
 
   server.stop();
   try {
-    db->history().append_turn("agent", "s", "user", "\"while down\"");
+    db->history()->append_turn("agent", "s", "user", "\"while down\"");
     ADD_FAILURE() << "append succeeded with the server stopped";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::kUnavailable) << e.what();
@@ -103,15 +103,15 @@ TEST(StoragePostgres, AppendAfterAServerRestartReconnectsAndSucceeds) {
   }
   server.start();
 
-  EXPECT_EQ(db->history().append_turn("agent", "s", "user", "\"after\""), 2);
-  const auto turns = db->history().load_history("agent", "s", 10);
+  EXPECT_EQ(db->history()->append_turn("agent", "s", "user", "\"after\""), 2);
+  const auto turns = db->history()->load_history("agent", "s", 10);
   ASSERT_EQ(turns.size(), 2u);
   EXPECT_EQ(turns[1].content_json, "\"after\"");
 
   // Restarted while the pooled connection sat idle: the next append notices on checkout.
   server.stop();
   server.start();
-  EXPECT_EQ(db->history().append_turn("agent", "s", "user", "\"after again\""), 3);
+  EXPECT_EQ(db->history()->append_turn("agent", "s", "user", "\"after again\""), 3);
 }
 
 TEST(StoragePostgres, RestartWhileIdleIsInvisibleToReaders) {
@@ -120,10 +120,10 @@ TEST(StoragePostgres, RestartWhileIdleIsInvisibleToReaders) {
   auto settings = postgres_settings("127.0.0.1", server.port(), server.password());
   settings.database = database;
   auto db = StorageManager::open(settings);
-  db->history().append_turn("agent", "s", "user", "\"x\"");
+  db->history()->append_turn("agent", "s", "user", "\"x\"");
   server.stop();
   server.start();
-  EXPECT_EQ(db->history().load_history("agent", "s", 10).size(), 1u);
+  EXPECT_EQ(db->history()->load_history("agent", "s", 10).size(), 1u);
   EXPECT_EQ(db->status().row_counts.at("agent_history"), 1);
 }
 

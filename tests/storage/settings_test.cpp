@@ -56,6 +56,20 @@ TEST(StorageSettings, DisabledFlagCreatesNoDatabaseFile) {
   EXPECT_FALSE(std::filesystem::exists(dir / "state"));
 }
 
+TEST(StorageSettings, UncreatableSqliteFolderIsAnIoErrorNamingThePath) {
+  TempDir dir;
+  const auto blocker = dir.write("file", "not a folder");
+  ScopedEnv env;
+  env.clear_storage().set("AURITE_ENABLE_DB", "yes").set("AURITE_DB_PATH", (blocker / "sub/aurite.db").string());
+  try {
+    storage::StorageManager::open(load_storage_settings());
+    FAIL() << "opened a database below a regular file";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kIo);
+    EXPECT_THAT(e.what(), HasSubstr((blocker / "sub/aurite.db").string()));
+  }
+}
+
 TEST(StorageSettings, NonBooleanFlagIsAnErrorNamingTheVariable) {
   for (const char* name : {"AURITE_ENABLE_DB", "AURITE_DB_STORE_CONFIGS", "AURITE_DB_STORE_HISTORY",
                            "AURITE_DB_OPTIONAL"}) {

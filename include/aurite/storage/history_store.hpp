@@ -19,7 +19,9 @@ inline constexpr const char* kDefaultSession = "default";
 struct Turn {
   std::int64_t seq = 0;     // 1-based position in the session, in commit order
   std::string role;         // "user", "assistant", ...
-  std::string content_json; // the content exactly as appended (JSON text)
+  // The content as JSON text, equal as JSON to what was appended (PostgreSQL's JSONB may
+  // change whitespace and key order; SQLite returns the text byte for byte).
+  std::string content_json;
   std::string created_at;   // UTC, ISO-8601 with milliseconds: 2026-01-02T03:04:05.678Z
 
   friend bool operator==(const Turn&, const Turn&) = default;
@@ -49,7 +51,8 @@ struct SessionPage {
 
 // Implementations are thread-safe, and several processes may use the same database at
 // once. Every method throws aurite::Error: kInvalidArgument for bad input (empty agent
-// name, content that is not JSON, a cursor we did not issue), kUnavailable when the
+// name, content that is not JSON or holds a NUL character (\u0000, which PostgreSQL cannot
+// store), a cursor we did not issue), kUnavailable when the
 // database cannot be reached, kTimeout when a deadline passed.
 class HistoryStore {
  public:

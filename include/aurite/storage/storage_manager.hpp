@@ -41,8 +41,9 @@ class StorageManager {
 
   const StorageSettings& settings() const noexcept { return settings_; }
 
-  // The history store; valid for the life of this manager. Thread-safe.
-  HistoryStore& history();
+  // The history store, valid for the life of this manager and thread-safe; nullptr when
+  // history storage is off (AURITE_DB_STORE_HISTORY=false).
+  HistoryStore* history();
 
   // Applies pending migrations; idempotent. open() already calls it.
   void migrate();
