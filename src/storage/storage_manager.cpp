@@ -3,7 +3,6 @@
 #include "aurite/common/error.hpp"
 #include "aurite/common/log.hpp"
 #include "storage/backend.hpp"
-#include "storage/migration.hpp"
 
 namespace aurite::storage {
 

@@ -7,17 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <ostream>
 #include <memory>
 #include <string>
 
 #include "aurite/storage/storage_manager.hpp"
+#include "storage/db_type_printer.hpp"
 #include "support/temp_dir.hpp"
-
-namespace aurite::storage {
-// Test names and messages show "sqlite" / "postgresql" rather than bytes.
-inline void PrintTo(DbType type, std::ostream* out) { *out << to_string(type); }
-}  // namespace aurite::storage
 
 namespace aurite::testing {
 

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
+
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -27,6 +29,19 @@ std::vector<std::int64_t> seqs(const std::vector<Turn>& turns) {
   std::vector<std::int64_t> out;
   for (const auto& t : turns) out.push_back(t.seq);
   return out;
+}
+
+// Whether the SQLite file holds a table (or virtual table) of that name.
+bool sqlite_has_table(const std::filesystem::path& file, const std::string& name) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> owner(db, &sqlite3_close);
+  if (rc != SQLITE_OK) return false;
+  sqlite3_stmt* raw = nullptr;
+  sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE name = ?1", -1, &raw, nullptr);
+  std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> stmt(raw, &sqlite3_finalize);
+  sqlite3_bind_text(raw, 1, name.c_str(), -1, SQLITE_TRANSIENT);
+  return sqlite3_step(raw) == SQLITE_ROW;
 }
 
 std::string text(const std::string& s) { return json(s).dump(); }
@@ -254,6 +269,7 @@ TEST_P(HistoryStoreTest, StatusNamesBackendAndMaskedLocation) {
   } else {
     EXPECT_EQ(status.location, url_);
     EXPECT_TRUE(std::filesystem::exists(dir_ / "data/aurite.db"));
+    EXPECT_TRUE(sqlite_has_table(dir_ / "data/aurite.db", "agent_history_fts"));
   }
   for (const char* table : {"client_configs", "llm_configs", "agent_configs", "workflow_configs",
                             "custom_workflow_configs", "sessions", "agent_history", "schema_migrations"}) {

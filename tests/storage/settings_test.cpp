@@ -6,6 +6,7 @@
 #include "aurite/common/error.hpp"
 #include "aurite/storage/settings.hpp"
 #include "aurite/storage/storage_manager.hpp"
+#include "storage/db_type_printer.hpp"
 #include "storage/scoped_env.hpp"
 #include "support/temp_dir.hpp"
 

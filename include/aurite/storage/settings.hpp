@@ -42,8 +42,9 @@ struct StorageSettings {
 
   // How long an operation waits for a pooled connection before it fails with kTimeout.
   std::chrono::milliseconds pool_wait{10'000};
-  // libpq connect_timeout: an unreachable server is an error after this long.
-  std::chrono::seconds connect_timeout{5};
+  // libpq connect_timeout, per address tried: an unreachable server is an error after
+  // this long (twice for "localhost", which resolves to ::1 and 127.0.0.1).
+  std::chrono::seconds connect_timeout{4};
   // PostgreSQL statement_timeout for every statement we send.
   std::chrono::milliseconds statement_timeout{30'000};
   // SQLite busy_timeout: how long a writer waits for another process's write lock.
