@@ -120,8 +120,17 @@ PostgresServer::PostgresServer() : password_(random_password()) {
                       "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync", "-E", "UTF8",
                       "--locale=C.UTF-8", "--no-instructions"});
   std::filesystem::remove(pwfile);
-  port_ = free_port();
-  start();
+  // The port is free when picked but another program may take it before the server
+  // binds it; a few tries make that race harmless.
+  for (int attempt = 1;; ++attempt) {
+    port_ = free_port();
+    try {
+      start();
+      return;
+    } catch (const std::runtime_error&) {
+      if (attempt == 3) throw;
+    }
+  }
 }
 
 PostgresServer::~PostgresServer() {
