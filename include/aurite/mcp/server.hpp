@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <iosfwd>
@@ -67,13 +69,21 @@ class McpServer {
   McpServer(const McpServer&) = delete;
   McpServer& operator=(const McpServer&) = delete;
 
-  // Throw Error(kAlreadyExists) for a name (or uri) registered twice. Call before run.
+  // Throw Error(kAlreadyExists) for a name registered twice. add_tool may also be
+  // called while serving (from a handler), followed by notify_tools_changed().
   void add_tool(ServerTool tool);
   void add_prompt(ServerPrompt prompt);
   // Resources are listed by `lister` on each resources/list (so they may change), and
   // read by `reader(uri)`, which returns the text or throws Error(kNotFound).
   void set_resources(std::function<std::vector<ServerResource>()> lister,
                      std::function<std::string(const std::string& uri)> reader);
+
+  // Sends notifications/tools/list_changed to the client. Only while serving.
+  void notify_tools_changed();
+  // Sends a request to the client and waits for its answer (the whole response
+  // message: result or error). For handlers only (the serving loop delivers the
+  // answer). Throws Error(kTimeout) when none comes in time.
+  Json request_client(const std::string& method, const Json& params, std::chrono::milliseconds timeout);
 
   // Serves on stdin/stdout until stdin closes; waits for running tool calls. Returns 0.
   int run_stdio();
@@ -88,7 +98,10 @@ class McpServer {
   void call_tool(const Json& id, const Json& params);
   void send(const Json& message);
 
+  std::optional<ServerTool> find_tool(const std::string& name);
+
   Options options_;
+  std::mutex tools_mutex_;  // tools may be added while serving
   std::vector<ServerTool> tools_;
   std::vector<ServerPrompt> prompts_;
   std::function<std::vector<ServerResource>()> resource_lister_;
@@ -96,6 +109,11 @@ class McpServer {
   std::ostream* out_ = nullptr;
   std::mutex out_mutex_;  // one message at a time on the output
   std::vector<std::thread> workers_;
+  // Our requests to the client, by id, waiting for their answers.
+  std::mutex requests_mutex_;
+  std::condition_variable requests_cv_;
+  std::map<std::string, std::optional<Json>> requests_;
+  long next_request_id_ = 1;
 };
 
 }  // namespace aurite::mcp

@@ -44,6 +44,7 @@ McpServer::~McpServer() {
 }
 
 void McpServer::add_tool(ServerTool tool) {
+  std::lock_guard lock(tools_mutex_);
   for (const auto& t : tools_) {
     if (t.name == tool.name) throw Error(ErrorCode::kAlreadyExists, "tool '" + tool.name + "' registered twice");
   }
@@ -99,8 +100,14 @@ void McpServer::handle(const Json& message) {
                      message.contains("params") ? message["params"] : Json::object());
       return;
     case jsonrpc::Kind::kNotification:  // initialized, cancelled: nothing to do
-    case jsonrpc::Kind::kResponse:      // we send no requests
       return;
+    case jsonrpc::Kind::kResponse: {
+      std::lock_guard lock(requests_mutex_);
+      const std::string id = message["id"].is_string() ? message["id"].get<std::string>() : message["id"].dump();
+      if (const auto it = requests_.find(id); it != requests_.end()) it->second = message;
+      requests_cv_.notify_all();
+      return;
+    }
     case jsonrpc::Kind::kInvalid:
       send(jsonrpc::make_error(message.is_object() && message.contains("id") ? message["id"] : Json(nullptr),
                                jsonrpc::kInvalidRequest, "not a JSON-RPC 2.0 message"));
@@ -118,6 +125,7 @@ void McpServer::handle_request(const Json& id, const std::string& method, const 
       result = Json::object();
     } else if (method == "tools/list") {
       Json items = Json::array();
+      std::lock_guard lock(tools_mutex_);
       for (const auto& t : tools_) {
         items.push_back({{"name", t.name}, {"description", t.description}, {"inputSchema", t.input_schema}});
       }
@@ -199,20 +207,47 @@ Json McpServer::list_page(const Json& items, const Json& params, const char* key
 
 void McpServer::call_tool(const Json& id, const Json& params) {
   const std::string name = string_param(params, "name");
-  const ServerTool* tool = nullptr;
-  for (const auto& t : tools_) tool = t.name == name ? &t : tool;
-  if (tool == nullptr) throw Error(ErrorCode::kInvalidArgument, "unknown tool: " + name);
+  auto tool = find_tool(name);
+  if (!tool) throw Error(ErrorCode::kInvalidArgument, "unknown tool: " + name);
   const Json arguments = params.contains("arguments") && params["arguments"].is_object() ? params["arguments"]
                                                                                           : Json::object();
-  workers_.emplace_back([this, id, tool, arguments] {
+  workers_.emplace_back([this, id, tool = std::move(*tool), arguments] {
     ToolResult result;
     try {
-      result = tool->handler(arguments);
+      result = tool.handler(arguments);
     } catch (const std::exception& error) {
       result = text_result(error.what(), /*is_error=*/true);
     }
     send(jsonrpc::make_result(id, result.to_json()));
   });
+}
+
+}  // namespace aurite::mcp
+
+namespace aurite::mcp {
+
+std::optional<ServerTool> McpServer::find_tool(const std::string& name) {
+  std::lock_guard lock(tools_mutex_);
+  for (const auto& t : tools_) {
+    if (t.name == name) return t;
+  }
+  return std::nullopt;
+}
+
+void McpServer::notify_tools_changed() { send(jsonrpc::make_notification("notifications/tools/list_changed", {})); }
+
+Json McpServer::request_client(const std::string& method, const Json& params, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(requests_mutex_);
+  const std::string id = "server-" + std::to_string(next_request_id_++);
+  requests_[id] = std::nullopt;
+  lock.unlock();
+  send({{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}});
+  lock.lock();
+  const bool answered = requests_cv_.wait_for(lock, timeout, [&] { return requests_[id].has_value(); });
+  Json response = answered ? *requests_[id] : Json();
+  requests_.erase(id);
+  if (!answered) throw Error(ErrorCode::kTimeout, "no answer from the client to " + method);
+  return response;
 }
 
 }  // namespace aurite::mcp
