@@ -39,6 +39,7 @@ ClientSession::~ClientSession() { close(); }
 
 void ClientSession::close() {
   std::call_once(close_once_, [this] {
+    closing_ = true;
     transport_->close();
     if (reader_.joinable()) reader_.join();
     die(Error(ErrorCode::kUnavailable, "MCP client '" + client_id() + "' was closed"));
@@ -156,7 +157,9 @@ void ClientSession::read_loop() {
       }
       dispatch(message);
     }
-    die(Error(ErrorCode::kUnavailable, "MCP client '" + client_id() + "': the server " + transport_->exit_description()));
+    if (!closing_) {
+      die(Error(ErrorCode::kUnavailable, "MCP client '" + client_id() + "': the server " + transport_->exit_description()));
+    }
   } catch (const Error& error) {
     die(error);
   } catch (const std::exception& error) {

@@ -42,7 +42,9 @@ struct McpHost::Slot {
   std::mutex mutex;  // guards everything below
   std::shared_ptr<ClientSession> session;
   std::vector<ToolInfo> tools;
-  const ClientSession* listed_session = nullptr;  // the session `tools` came from
+  // The session `tools` came from. A weak_ptr, compared by owner, so a restarted
+  // session can never be mistaken for the old one (a raw address could be reused).
+  std::weak_ptr<ClientSession> listed_session;
   std::uint64_t listed_generation = 0;
 };
 
@@ -75,7 +77,7 @@ void McpHost::start() {
   for (const auto& failure : failures) {
     if (failure) std::rethrow_exception(failure);
   }
-  refresh_tools();
+  refresh_tools(/*strict=*/true);
 }
 
 void McpHost::shutdown() {
@@ -84,7 +86,7 @@ void McpHost::shutdown() {
     {
       std::lock_guard lock(slot->mutex);
       session = std::move(slot->session);
-      slot->listed_session = nullptr;
+      slot->listed_session.reset();
     }
     if (session) session->close();
   }
@@ -119,20 +121,30 @@ bool McpHost::visible(const Slot& slot, const std::string& name, const config::A
   return contains(agent->client_ids, slot.config.client_id) && !contains(agent->exclude_components, name);
 }
 
-void McpHost::refresh_tools() {
+void McpHost::refresh_tools(bool strict) {
   std::lock_guard registry_lock(registry_mutex_);
   for (auto& slot : slots_) {
-    auto current = session(*slot);
-    std::lock_guard lock(slot->mutex);
-    const auto generation = current->tools_generation();
-    if (slot->listed_session == current.get() && slot->listed_generation == generation) continue;
-    std::vector<ToolInfo> tools;
-    for (const auto& raw : current->list_all("tools/list", "tools")) {
-      tools.push_back(tool_from_json(slot->config.client_id, raw));
+    try {
+      auto current = session(*slot);
+      // Read the generation before listing: a change during the listing re-lists again.
+      const auto generation = current->tools_generation();
+      {
+        std::lock_guard lock(slot->mutex);
+        const bool same = !slot->listed_session.owner_before(current) && !current.owner_before(slot->listed_session);
+        if (same && !slot->listed_session.expired() && slot->listed_generation == generation) continue;
+      }
+      std::vector<ToolInfo> tools;
+      for (const auto& raw : current->list_all("tools/list", "tools")) {
+        tools.push_back(tool_from_json(slot->config.client_id, raw));
+      }
+      std::lock_guard lock(slot->mutex);
+      slot->tools = std::move(tools);
+      slot->listed_session = current;
+      slot->listed_generation = generation;
+    } catch (const Error& error) {
+      if (strict) throw;
+      spdlog::warn("{} (keeping its last tool list)", error.what());
     }
-    slot->tools = std::move(tools);
-    slot->listed_session = current.get();
-    slot->listed_generation = generation;
   }
   std::map<std::string, std::string> owner;
   for (auto& slot : slots_) {
@@ -150,7 +162,7 @@ void McpHost::refresh_tools() {
 }
 
 std::vector<ToolInfo> McpHost::tools() {
-  refresh_tools();
+  refresh_tools(/*strict=*/false);
   std::vector<ToolInfo> out;
   for (auto& slot : slots_) {
     std::lock_guard lock(slot->mutex);
@@ -170,21 +182,18 @@ std::vector<ToolInfo> McpHost::tools_for(const config::AgentConfig& agent) {
 }
 
 std::optional<ToolInfo> McpHost::find_tool(const std::string& name) {
-  for (auto& tool : tools()) {
-    if (tool.name == name) return tool;
+  refresh_tools(/*strict=*/false);
+  for (auto& slot : slots_) {
+    std::lock_guard lock(slot->mutex);
+    for (const auto& tool : slot->tools) {
+      if (tool.name == name && visible(*slot, name, nullptr)) return tool;
+    }
   }
   return std::nullopt;
 }
 
 ToolResult McpHost::call_tool(const std::string& name, const Json& arguments, const config::AgentConfig* agent) {
-  std::optional<ToolInfo> tool;
-  try {
-    tool = find_tool(name);
-  } catch (const Error& error) {
-    // A server that cannot list its tools right now: the caller sees why as a result.
-    if (error.code() == ErrorCode::kInvalidConfig) throw;
-    return ToolResult::from_error(error);
-  }
+  const std::optional<ToolInfo> tool = find_tool(name);
   if (!tool || !visible(slot(tool->client_id), name, agent)) {
     throw Error(ErrorCode::kNotFound, "no MCP tool named '" + name + "'" +
                                           (agent != nullptr ? " for agent '" + agent->name + "'" : std::string()));

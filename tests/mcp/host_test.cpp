@@ -6,6 +6,7 @@
 
 #include "aurite/mcp/mcp_host.hpp"
 #include "mcp/mcp_test_support.hpp"
+#include "support/temp_dir.hpp"
 
 namespace aurite::mcp {
 namespace {
@@ -180,6 +181,41 @@ TEST(mcp_host, ConcurrentCallsOnOneServerAllGetTheirOwnAnswer) {
   }
   for (auto& t : threads) t.join();
   for (int i = 0; i < 100; ++i) EXPECT_EQ(answers[i], std::to_string(i));
+}
+
+}  // namespace
+}  // namespace aurite::mcp
+
+namespace aurite::mcp {
+namespace {
+
+TEST(mcp_host, APythonServerPathRunsWithPython3) {
+  config::ClientConfig client;
+  client.client_id = "python";
+  client.server_path = "servers/echo_server.py";  // relative to the base folder
+  McpHost host({client}, std::filesystem::path(AURITE_SOURCE_DIR) / "tests/mcp");
+  host.start();
+  EXPECT_EQ(host.call_tool("py_echo", {{"text", "from python"}}).text(), "from python");
+}
+
+TEST(mcp_host, AServerThatCannotRestartDoesNotHideTheOtherClientsTools) {
+  testing::TempDir dir;
+  const auto script = dir.write("doomed.sh", "#!/bin/sh\nexec '" + testing::test_server_path().string() +
+                                                 "' --prefix d_ \"$@\"\n");
+  std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  config::ClientConfig doomed;
+  doomed.client_id = "doomed";
+  doomed.command = script.string();
+  McpHost host({test_client("healthy"), doomed}, {});
+  host.start();
+  std::filesystem::remove(script);  // from now on the server cannot be started again
+  EXPECT_TRUE(host.call_tool("d_crash", Json::object()).is_error);
+  EXPECT_EQ(host.call_tool("echo", {{"text", "still here"}}).text(), "still here");
+  EXPECT_EQ(host.tools().size(), 24u);  // the doomed client keeps its last list...
+  const ToolResult unreachable = host.call_tool("d_echo", {{"text", "x"}});
+  EXPECT_TRUE(unreachable.is_error);  // ...and calling it says why
+  EXPECT_EQ(unreachable.failure, ErrorCode::kUnavailable);
+  EXPECT_THAT(unreachable.text(), HasSubstr("doomed"));
 }
 
 }  // namespace

@@ -96,6 +96,7 @@ class ClientSession {
   std::optional<Error> dead_;
   std::atomic<std::int64_t> next_id_{1};
   std::atomic<std::uint64_t> tools_generation_{0};
+  std::atomic<bool> closing_{false};  // close() began: the end of input is ours, not a fault
   std::once_flag close_once_;
   std::thread reader_;
 };

@@ -78,8 +78,11 @@ class McpHost {
 
   Slot& slot(const std::string& client_id);
   std::shared_ptr<ClientSession> session(Slot& slot);
-  // Re-lists tools of clients whose session or list changed; checks clashes.
-  void refresh_tools();
+  // Re-lists tools of clients whose session or list changed; checks clashes. `strict`
+  // (start-up) throws when a client cannot be reached; otherwise such a client keeps
+  // its last list, so one broken server does not take every other client's tools away
+  // (calling its tools reports the failure).
+  void refresh_tools(bool strict);
   static bool visible(const Slot& slot, const std::string& name, const config::AgentConfig* agent);
 
   const std::filesystem::path base_dir_;

@@ -16,7 +16,9 @@
 #include <cstddef>
 #include <functional>
 #include <iosfwd>
+#include <atomic>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -108,7 +110,12 @@ class McpServer {
   std::function<std::string(const std::string&)> resource_reader_;
   std::ostream* out_ = nullptr;
   std::mutex out_mutex_;  // one message at a time on the output
-  std::vector<std::thread> workers_;
+  struct Worker {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  void reap_workers(bool all);
+  std::vector<Worker> workers_;  // touched by the serving thread only
   // Our requests to the client, by id, waiting for their answers.
   std::mutex requests_mutex_;
   std::condition_variable requests_cv_;

@@ -37,10 +37,14 @@ ToolResult text_result(std::string text, bool is_error) {
 
 McpServer::McpServer(Options options) : options_(std::move(options)) {}
 
-McpServer::~McpServer() {
-  for (auto& worker : workers_) {
-    if (worker.joinable()) worker.join();
-  }
+McpServer::~McpServer() { reap_workers(/*all=*/true); }
+
+void McpServer::reap_workers(bool all) {
+  std::erase_if(workers_, [all](Worker& worker) {
+    if (!all && !worker.done->load()) return false;
+    if (worker.thread.joinable()) worker.thread.join();
+    return true;
+  });
 }
 
 void McpServer::add_tool(ServerTool tool) {
@@ -81,8 +85,7 @@ int McpServer::run(std::istream& in, std::ostream& out) {
     }
     handle(message);
   }
-  for (auto& worker : workers_) worker.join();
-  workers_.clear();
+  reap_workers(/*all=*/true);
   return 0;
 }
 
@@ -211,7 +214,9 @@ void McpServer::call_tool(const Json& id, const Json& params) {
   if (!tool) throw Error(ErrorCode::kInvalidArgument, "unknown tool: " + name);
   const Json arguments = params.contains("arguments") && params["arguments"].is_object() ? params["arguments"]
                                                                                           : Json::object();
-  workers_.emplace_back([this, id, tool = std::move(*tool), arguments] {
+  reap_workers(/*all=*/false);
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  std::thread thread([this, id, tool = std::move(*tool), arguments, done] {
     ToolResult result;
     try {
       result = tool.handler(arguments);
@@ -219,7 +224,9 @@ void McpServer::call_tool(const Json& id, const Json& params) {
       result = text_result(error.what(), /*is_error=*/true);
     }
     send(jsonrpc::make_result(id, result.to_json()));
+    *done = true;
   });
+  workers_.push_back({std::move(thread), std::move(done)});
 }
 
 }  // namespace aurite::mcp
