@@ -150,22 +150,22 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
   return *this;
 }
 
-std::optional<int> ChildProcess::try_wait() noexcept {
+std::optional<int> ChildProcess::exit_status() noexcept {
   if (pid_ < 0 || status_) return status_;
-  int raw = 0;
-  const pid_t r = ::waitpid(pid_, &raw, WNOHANG);
-  if (r == pid_) {
-    status_ = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-  } else if (r < 0 && errno == ECHILD) {
-    status_ = -1;  // reaped elsewhere; nothing left to wait for
+  siginfo_t info{};
+  if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) != 0) {
+    if (errno == ECHILD) status_ = -1;  // reaped elsewhere; nothing left to wait for
+    return status_;
   }
+  if (info.si_pid != pid_) return std::nullopt;  // still running
+  status_ = info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
   return status_;
 }
 
 bool ChildProcess::wait_until(std::chrono::steady_clock::time_point deadline) noexcept {
   // Polling waitpid is the portable way to wait with a deadline for one child; the
   // interval is short against the grace periods and only runs during shutdown.
-  while (!try_wait()) {
+  while (!exit_status()) {
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
@@ -182,16 +182,16 @@ int ChildProcess::stop(const StopTimings& timings) noexcept {
   using Clock = std::chrono::steady_clock;
   if (!wait_until(Clock::now() + timings.after_eof)) {
     signal_group(SIGTERM);
-    if (!wait_until(Clock::now() + timings.after_sigterm)) {
-      signal_group(SIGKILL);
-      int raw = 0;
-      while (::waitpid(pid_, &raw, 0) < 0 && errno == EINTR) {
-      }
-      status_ = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-    }
+    wait_until(Clock::now() + timings.after_sigterm);
   }
-  // Whatever the server left behind in its group goes with it.
+  // The leader is not reaped yet, so the group id is still ours: whatever is left in
+  // it (the leader if it ignored SIGTERM, anything it started) goes now.
   signal_group(SIGKILL);
+  int raw = 0;
+  pid_t reaped = -1;
+  while ((reaped = ::waitpid(pid_, &raw, 0)) < 0 && errno == EINTR) {
+  }
+  if (reaped == pid_ && !status_) status_ = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
   // stdout/stderr stay open: a reader thread may still be polling them; they close
   // with this object.
   pid_ = -1;

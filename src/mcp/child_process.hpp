@@ -86,10 +86,13 @@ class ChildProcess {
   // Closes the child's stdin: the polite request to exit.
   void close_stdin() noexcept { stdin_.reset(); }
 
-  // The exit status if the child has exited (reaping it), else nullopt. 128+N for signal N.
-  std::optional<int> try_wait() noexcept;
+  // The exit status if the child has exited, else nullopt; 128+N for signal N. Does
+  // not reap: the exited child keeps its pid, and so its process group id, reserved
+  // until stop(), so signalling the group can never reach a stranger's new group.
+  std::optional<int> exit_status() noexcept;
 
-  // Close stdin, wait, SIGTERM the group, wait, SIGKILL the group, reap. Idempotent and
+  // Close stdin, wait, SIGTERM the group, wait, SIGKILL the group (whatever the server
+  // left running in it), reap. Idempotent and
   // noexcept so destructors may call it. Returns the exit status (-1 if none was ever run).
   int stop(const StopTimings& timings = {}) noexcept;
 

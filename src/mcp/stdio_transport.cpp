@@ -112,7 +112,7 @@ class StdioTransport final : public Transport {
     // The server closed stdout; give it a moment to finish exiting so we can say how.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
     std::optional<int> status;
-    while (!(status = child_.try_wait()) && std::chrono::steady_clock::now() < deadline) {
+    while (!(status = child_.exit_status()) && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     if (!status) return "closed its output";

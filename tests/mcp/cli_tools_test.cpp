@@ -62,7 +62,7 @@ TEST_F(mcp_cli, ToolsForAClientAsJson) {
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const Json tools = Json::parse(result.out);
   ASSERT_TRUE(tools.is_array());
-  EXPECT_EQ(tools.size(), 11u);  // the test server's 12 tools minus the excluded crash
+  EXPECT_EQ(tools.size(), testing::kTestServerTools.size() - 1);  // minus the excluded crash
   for (const auto& tool : tools) {
     EXPECT_EQ(tool["client_id"], "tester");
     EXPECT_NE(tool["name"], "crash");

@@ -17,6 +17,8 @@ using ::testing::UnorderedElementsAre;
 using testing::test_client;
 using testing::wait_until;
 
+const std::size_t kFixed = testing::kTestServerTools.size();
+
 std::vector<std::string> names(const std::vector<ToolInfo>& tools) {
   std::vector<std::string> out;
   for (const auto& t : tools) out.push_back(t.name);
@@ -40,7 +42,7 @@ TEST(mcp_host, ListsEveryToolOfEveryClientAcrossPages) {
                 test_client("other", {"--prefix", "o_"})}, {});
   host.start();
   const auto tools = host.tools();
-  EXPECT_EQ(tools.size(), 40u + 12u + 12u);
+  EXPECT_EQ(tools.size(), 40u + 2 * kFixed);
   const auto list = names(tools);
   EXPECT_TRUE(has(list, "tool_0") && has(list, "tool_39") && has(list, "o_echo"));
   const auto echo = host.find_tool("o_echo");
@@ -65,12 +67,11 @@ TEST(mcp_host, AToolNameOfferedByTwoClientsIsAStartupErrorNamingBoth) {
 TEST(mcp_host, AClientExcludeHidesToolsFromEveryoneAndCanResolveAClash) {
   auto first = test_client("first");
   auto second = test_client("second", {"--tools", "2"});
-  second.exclude = {"echo", "sleep", "crash", "garbage", "huge", "content", "fail", "structured", "env", "pid",
-                    "ask_client", "add_tool"};
+  second.exclude = testing::kTestServerTools;
   McpHost host({first, second}, {});
   host.start();
   const auto list = names(host.tools());
-  EXPECT_EQ(list.size(), 14u);
+  EXPECT_EQ(list.size(), kFixed + 2);
   EXPECT_EQ(host.find_tool("echo")->client_id, "first");
   EXPECT_EQ(host.find_tool("tool_1")->client_id, "second");
   EXPECT_TRUE(names(host.tools_for(agent({"second"}))) == (std::vector<std::string>{"tool_0", "tool_1"}));
@@ -82,12 +83,12 @@ TEST(mcp_host, AnAgentSeesOnlyItsClientsMinusItsExcludedComponents) {
   McpHost host({weather, test_client("plans", {"--prefix", "p_"})}, {});
   host.start();
   const auto only_weather = names(host.tools_for(agent({"weather"}, {"w_echo"})));
-  EXPECT_EQ(only_weather.size(), 10u);
+  EXPECT_EQ(only_weather.size(), kFixed - 2);
   EXPECT_FALSE(has(only_weather, "w_echo"));   // the agent's exclude_components
   EXPECT_FALSE(has(only_weather, "w_crash"));  // the client's exclude
   EXPECT_FALSE(has(only_weather, "p_pid"));    // not one of its clients
   EXPECT_TRUE(has(only_weather, "w_pid"));
-  EXPECT_EQ(host.tools_for(agent({"weather", "plans"})).size(), 11u + 12u);
+  EXPECT_EQ(host.tools_for(agent({"weather", "plans"})).size(), (kFixed - 1) + kFixed);
   EXPECT_TRUE(host.tools_for(agent({})).empty());
   EXPECT_TRUE(host.tools_for(agent({"not_configured"})).empty());
 }
@@ -211,7 +212,7 @@ TEST(mcp_host, AServerThatCannotRestartDoesNotHideTheOtherClientsTools) {
   std::filesystem::remove(script);  // from now on the server cannot be started again
   EXPECT_TRUE(host.call_tool("d_crash", Json::object()).is_error);
   EXPECT_EQ(host.call_tool("echo", {{"text", "still here"}}).text(), "still here");
-  EXPECT_EQ(host.tools().size(), 24u);  // the doomed client keeps its last list...
+  EXPECT_EQ(host.tools().size(), 2 * kFixed);  // the doomed client keeps its last list...
   const ToolResult unreachable = host.call_tool("d_echo", {{"text", "x"}});
   EXPECT_TRUE(unreachable.is_error);  // ...and calling it says why
   EXPECT_EQ(unreachable.failure, ErrorCode::kUnavailable);

@@ -14,6 +14,11 @@
 
 namespace aurite::testing {
 
+// The tools our test server always has (before any --tools N generated ones).
+inline const std::vector<std::string> kTestServerTools = {
+    "echo", "sleep", "crash", "garbage", "huge", "content", "fail", "structured", "env", "pid",
+    "ask_client", "add_tool", "cancelled"};
+
 // Our test server (tests/mcp/servers/test_server.cpp) and the example servers.
 std::filesystem::path test_server_path();
 std::filesystem::path example_server_path(const std::string& name);

@@ -128,7 +128,7 @@ TEST(mcp_session, AJsonRpcErrorAnswerIsAnErrorNamingTheClient) {
 TEST(mcp_session, ListAllFollowsNextCursorAcrossPages) {
   auto session = open_session(test_client("paged", {"--tools", "23", "--page-size", "5"}));
   const auto tools = session->list_all("tools/list", "tools");
-  ASSERT_EQ(tools.size(), 23u + 12u);  // generated + the fixed test tools
+  ASSERT_EQ(tools.size(), 23u + testing::kTestServerTools.size());
   EXPECT_EQ(tools.back()["name"], "tool_22");
 }
 

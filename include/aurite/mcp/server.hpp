@@ -80,6 +80,10 @@ class McpServer {
   void set_resources(std::function<std::vector<ServerResource>()> lister,
                      std::function<std::string(const std::string& uri)> reader);
 
+  // Called on the serving thread for every notification from the client
+  // (notifications/initialized, notifications/cancelled, ...). Set before run.
+  void on_notification(std::function<void(const std::string& method, const Json& params)> handler);
+
   // Sends notifications/tools/list_changed to the client. Only while serving.
   void notify_tools_changed();
   // Sends a request to the client and waits for its answer (the whole response
@@ -108,6 +112,7 @@ class McpServer {
   std::vector<ServerPrompt> prompts_;
   std::function<std::vector<ServerResource>()> resource_lister_;
   std::function<std::string(const std::string&)> resource_reader_;
+  std::function<void(const std::string&, const Json&)> notification_handler_;
   std::ostream* out_ = nullptr;
   std::mutex out_mutex_;  // one message at a time on the output
   struct Worker {

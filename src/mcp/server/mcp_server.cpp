@@ -102,7 +102,12 @@ void McpServer::handle(const Json& message) {
       handle_request(message["id"], message["method"].get<std::string>(),
                      message.contains("params") ? message["params"] : Json::object());
       return;
-    case jsonrpc::Kind::kNotification:  // initialized, cancelled: nothing to do
+    case jsonrpc::Kind::kNotification:
+      // A cancelled call still runs to its end here; the client ignores the late answer.
+      if (notification_handler_) {
+        notification_handler_(message["method"].get<std::string>(),
+                              message.contains("params") ? message["params"] : Json::object());
+      }
       return;
     case jsonrpc::Kind::kResponse: {
       std::lock_guard lock(requests_mutex_);
@@ -239,6 +244,10 @@ std::optional<ServerTool> McpServer::find_tool(const std::string& name) {
     if (t.name == name) return t;
   }
   return std::nullopt;
+}
+
+void McpServer::on_notification(std::function<void(const std::string&, const Json&)> handler) {
+  notification_handler_ = std::move(handler);
 }
 
 void McpServer::notify_tools_changed() { send(jsonrpc::make_notification("notifications/tools/list_changed", {})); }

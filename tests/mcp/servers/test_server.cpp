@@ -8,9 +8,11 @@
 //   --prefix P           prefix every tool name with P
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -27,6 +29,9 @@ using aurite::mcp::text_result;
 constexpr const char* kPng =
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 constexpr const char* kWav = "UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YQAAAAA=";
+
+// How many `sleep` calls have finished (their answers are on the way).
+std::atomic<int> sleeps_finished{0};
 
 ToolResult all_content_types() {
   ToolResult r;
@@ -46,6 +51,7 @@ void add_tools(McpServer& server, const std::string& p) {
                    [](const Json& a) { return text_result(a.value("text", "")); }});
   server.add_tool({p + "sleep", "Sleeps for ms milliseconds, then answers.", any, [](const Json& a) {
                      std::this_thread::sleep_for(std::chrono::milliseconds(a.value("ms", 0)));
+                     ++sleeps_finished;
                      return text_result("slept");
                    }});
   server.add_tool({p + "crash", "Exits the server in the middle of the call.", any,
@@ -81,8 +87,23 @@ void add_tools(McpServer& server, const std::string& p) {
                    [](const Json&) { return text_result(std::to_string(::getpid())); }});
 }
 
+// The requestIds of the notifications/cancelled received so far.
+std::mutex cancelled_mutex;
+Json cancelled_ids = Json::array();
+
 void add_client_facing_tools(McpServer& server, const std::string& p) {
   const Json any = {{"type", "object"}};
+  server.on_notification([](const std::string& method, const Json& params) {
+    if (method != "notifications/cancelled") return;
+    std::lock_guard lock(cancelled_mutex);
+    cancelled_ids.push_back(params.value("requestId", Json()));
+  });
+  server.add_tool({p + "cancelled", "The requestIds of the cancellations received so far.", any, [](const Json&) {
+                     std::lock_guard lock(cancelled_mutex);
+                     ToolResult r = text_result(cancelled_ids.dump());
+                     r.structured_content = Json{{"ids", cancelled_ids}, {"sleeps_finished", sleeps_finished.load()}};
+                     return r;
+                   }});
   server.add_tool({p + "ask_client", "Sends request `method` to the client; answers its response.", any,
                    [&server](const Json& a) {
                      const Json response = server.request_client(a.value("method", "ping"), Json::object(),
