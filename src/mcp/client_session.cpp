@@ -117,9 +117,9 @@ Json ClientSession::request(const std::string& method, Json params,
                                          seconds_text(wait));
   }
   if (pending->error) throw *pending->error;
-  const Json& response = *pending->response;
+  Json response = std::move(*pending->response);
   if (response.contains("error")) throw jsonrpc::error_from_response(client_id(), method, response["error"]);
-  return response.contains("result") ? response["result"] : Json::object();
+  return response.contains("result") ? std::move(response["result"]) : Json::object();
 }
 
 void ClientSession::notify(const std::string& method, Json params) {
@@ -155,7 +155,7 @@ void ClientSession::read_loop() {
                                               "': the server wrote something that is not JSON-RPC: '" +
                                               line->substr(0, 120) + "'");
       }
-      dispatch(message);
+      dispatch(std::move(message));
     }
     if (!closing_) {
       die(Error(ErrorCode::kUnavailable, "MCP client '" + client_id() + "': the server " + transport_->exit_description()));
@@ -169,7 +169,7 @@ void ClientSession::read_loop() {
   transport_->close();
 }
 
-void ClientSession::dispatch(const Json& message) {
+void ClientSession::dispatch(Json message) {
   switch (jsonrpc::classify(message)) {
     case jsonrpc::Kind::kResponse: {
       const auto id = jsonrpc::integer_id(message["id"]);
@@ -179,7 +179,7 @@ void ClientSession::dispatch(const Json& message) {
         spdlog::debug("MCP client '{}': ignoring a late or unknown response (id {})", client_id(), message["id"].dump());
         return;
       }
-      it->second->response = message;
+      it->second->response = std::move(message);  // answers can be megabytes: no copies
       it->second->done_cv.notify_all();
       pending_.erase(it);
       return;

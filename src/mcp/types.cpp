@@ -33,16 +33,17 @@ ToolResult ToolResult::from_error(const Error& error) {
   return result;
 }
 
-ToolResult parse_tool_result(const std::string& client_id, const Json& result) {
+ToolResult parse_tool_result(const std::string& client_id, Json result) {
   if (!result.is_object() || !result.contains("content") || !result["content"].is_array()) {
     throw Error(ErrorCode::kProtocol,
                 "MCP client '" + client_id + "': tools/call result has no content array: " + result.dump().substr(0, 200));
   }
   ToolResult out;
-  out.content = result["content"];
-  out.is_error = result.value("isError", false);
+  out.content = std::move(result["content"]);
+  const auto is_error = result.find("isError");
+  out.is_error = is_error != result.end() && is_error->is_boolean() && is_error->get<bool>();
   if (result.contains("structuredContent") && !result["structuredContent"].is_null()) {
-    out.structured_content = result["structuredContent"];
+    out.structured_content = std::move(result["structuredContent"]);
   }
   return out;
 }

@@ -80,7 +80,7 @@ class ClientSession {
   ClientSession(config::ClientConfig client, std::unique_ptr<Transport> transport);
   void handshake(std::string_view offered_version);
   void read_loop();
-  void dispatch(const Json& message);
+  void dispatch(Json message);
   void answer_server_request(const Json& message);
   void die(const Error& error);
   std::chrono::milliseconds default_timeout() const;

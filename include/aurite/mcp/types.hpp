@@ -70,6 +70,6 @@ struct ToolResult {
 
 // Parses a tools/call result. Throws Error(kProtocol) naming `client_id` when it is
 // not an object with a `content` array.
-ToolResult parse_tool_result(const std::string& client_id, const Json& result);
+ToolResult parse_tool_result(const std::string& client_id, Json result);
 
 }  // namespace aurite::mcp
