@@ -49,6 +49,24 @@ TEST(mcp_faults, AServerThatExitsAtStartIsUnavailableWithItsStatus) {
   }
 }
 
+TEST(mcp_faults, AServerThatNeverAnswersTheHandshakeTimesOutNamingTheClient) {
+  config::ClientConfig client;
+  client.client_id = "silent";
+  client.command = "sleep";  // reads nothing, answers nothing, ignores end of input
+  client.args = {"30"};
+  client.timeout = 0.3;
+  McpHost host({client}, {});
+  try {
+    host.start();
+    FAIL() << "a silent server was accepted";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kTimeout);
+    EXPECT_THAT(error.what(), HasSubstr("silent"));
+    EXPECT_THAT(error.what(), HasSubstr("initialize"));
+  }
+  EXPECT_TRUE(child_processes().empty());  // stopped (by signal), and reaped
+}
+
 TEST(mcp_faults, ACrashMidCallIsAToolErrorAndTheServerRestartsOnNextUse) {
   McpHost host({test_client("fragile")}, {});
   host.start();
