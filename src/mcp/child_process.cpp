@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include <utility>
 
 #include "aurite/common/error.hpp"
+#include "mcp/process_spawn.hpp"
 
 extern char** environ;
 
@@ -44,35 +44,11 @@ std::vector<std::string> environment_with(const std::map<std::string, std::strin
   return out;
 }
 
-std::vector<char*> c_strings(std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  out.reserve(strings.size() + 1);
-  for (auto& s : strings) out.push_back(s.data());
-  out.push_back(nullptr);
-  return out;
-}
-
 // A write to the stdin of a server that died must fail with EPIPE, not kill the host.
 void ignore_sigpipe_once() {
   static std::once_flag once;
   std::call_once(once, [] { ::signal(SIGPIPE, SIG_IGN); });
 }
-
-// posix_spawn attribute and file-action objects, destroyed whatever happens.
-struct SpawnObjects {
-  posix_spawn_file_actions_t actions{};
-  posix_spawnattr_t attr{};
-  SpawnObjects() {
-    posix_spawn_file_actions_init(&actions);
-    posix_spawnattr_init(&attr);
-  }
-  ~SpawnObjects() {
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-  }
-  SpawnObjects(const SpawnObjects&) = delete;
-  SpawnObjects& operator=(const SpawnObjects&) = delete;
-};
 
 }  // namespace
 
@@ -88,38 +64,19 @@ ChildProcess ChildProcess::spawn(const SpawnSpec& spec) {
   PipePair out = make_pipe();
   PipePair err = make_pipe();
 
-  SpawnObjects objects;
-  posix_spawn_file_actions_adddup2(&objects.actions, in.read.get(), STDIN_FILENO);
-  posix_spawn_file_actions_adddup2(&objects.actions, out.write.get(), STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&objects.actions, err.write.get(), STDERR_FILENO);
-  if (spec.working_dir) {
-    posix_spawn_file_actions_addchdir_np(&objects.actions, spec.working_dir->c_str());
-  }
-  // Own process group (so stop() reaches grandchildren), default signal dispositions
-  // and an empty mask (we ignore SIGPIPE; the server must not inherit that).
-  sigset_t empty, defaults;
-  sigemptyset(&empty);
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
-  sigaddset(&defaults, SIGTERM);
-  sigaddset(&defaults, SIGINT);
-  posix_spawnattr_setflags(&objects.attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                              POSIX_SPAWN_SETSIGDEF);
-  posix_spawnattr_setpgroup(&objects.attr, 0);
-  posix_spawnattr_setsigmask(&objects.attr, &empty);
-  posix_spawnattr_setsigdefault(&objects.attr, &defaults);
-
-  std::vector<std::string> args = spec.argv;
-  std::vector<std::string> env = environment_with(spec.env);
-  auto arg_ptrs = c_strings(args);
-  auto env_ptrs = c_strings(env);
+  ChildSetup setup;
+  setup.argv = spec.argv;
+  setup.envp = environment_with(spec.env);
+  if (spec.working_dir) setup.working_dir = spec.working_dir->string();
+  setup.stdin_fd = in.read.get();
+  setup.stdout_fd = out.write.get();
+  setup.stderr_fd = err.write.get();
   pid_t pid = -1;
-  const int rc = ::posix_spawnp(&pid, args[0].c_str(), &objects.actions, &objects.attr,
-                                arg_ptrs.data(), env_ptrs.data());
-  if (rc != 0) {
+  try {
+    pid = spawn_child(setup);
+  } catch (const Error& error) {
     std::string where = spec.working_dir ? " in " + spec.working_dir->string() : "";
-    throw Error(ErrorCode::kUnavailable,
-                "cannot start '" + spec.argv[0] + "'" + where + ": " + std::strerror(rc));
+    throw Error(ErrorCode::kUnavailable, "cannot start '" + spec.argv[0] + "'" + where + ": " + error.what());
   }
   ChildProcess child;
   child.pid_ = pid;

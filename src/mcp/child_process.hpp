@@ -1,10 +1,8 @@
 // mcp/child_process — one MCP server process and the three pipes we talk to it through.
 //
 // Internal to the mcp module. The child runs in a process group of its own so shutdown
-// reaches whatever it started (a shell, npx, node). We do not use PR_SET_PDEATHSIG: it
-// fires when the *thread* that spawned the child exits, and servers are restarted from
-// whichever thread happens to use them; closing stdin (EOF) is what makes a server whose
-// host died exit, and the owner's destructor does the full stop sequence otherwise.
+// reaches whatever it started (a shell, npx, node), and is killed if we die first
+// (PR_SET_PDEATHSIG, see process_spawn.hpp).
 #pragma once
 
 #include <sys/types.h>

@@ -54,9 +54,9 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
   return true;
 }
 
-std::vector<pid_t> child_processes() {
+std::vector<pid_t> child_processes(pid_t parent) {
   std::vector<pid_t> children;
-  const pid_t self = ::getpid();
+  const pid_t self = parent != 0 ? parent : ::getpid();
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
     const std::string name = entry.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;

@@ -38,7 +38,7 @@ config::ClientConfig everything_client(const std::string& client_id);
 bool wait_until(const std::function<bool()>& condition,
                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
-// Processes whose parent is this process (zombies included), from /proc.
-std::vector<pid_t> child_processes();
+// Processes whose parent is `parent` (default: this process), zombies included, from /proc.
+std::vector<pid_t> child_processes(pid_t parent = 0);
 
 }  // namespace aurite::testing
