@@ -94,10 +94,18 @@ Json ClientSession::request(const std::string& method, Json params,
   try {
     transport_->send_line(jsonrpc::make_request(id, method, std::move(params)).dump());
   } catch (const Error& error) {
-    // The server is gone; the reader thread will see EOF and record why. Prefer that.
-    std::unique_lock lock(mutex_);
-    pending_.erase(id);
-    if (dead_) throw *dead_;
+    {
+      std::lock_guard lock(mutex_);
+      pending_.erase(id);
+      // The server is gone: the reader thread saw it and said why. Prefer that.
+      if (dead_) throw *dead_;
+    }
+    // A server that stopped reading may have half a message of ours: nothing sent
+    // after that would be understood, so this session is over.
+    if (error.code() == ErrorCode::kTimeout) {
+      die(error);
+      transport_->close();
+    }
     throw;
   }
   const auto wait = timeout.value_or(default_timeout());

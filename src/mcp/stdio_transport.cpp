@@ -1,10 +1,13 @@
 // The stdio transport: the server is our child; we write its stdin and read its stdout,
 // and its stderr goes to the log.
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
@@ -48,11 +51,14 @@ detail::SpawnSpec spawn_spec(const config::ClientConfig& client, const std::file
 
 class StdioTransport final : public Transport {
  public:
-  StdioTransport(std::string client_id, ChildProcess child)
-      : client_id_(std::move(client_id)), child_(std::move(child)),
+  StdioTransport(std::string client_id, std::chrono::milliseconds write_timeout, ChildProcess child)
+      : client_id_(std::move(client_id)), write_timeout_(write_timeout), child_(std::move(child)),
         wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)), out_(kMaxLineBytes), err_(kMaxLogLine) {
     if (!wake_.valid()) throw Error(ErrorCode::kUnavailable, std::string("eventfd: ") + std::strerror(errno));
     stdin_fd_ = child_.stdin_fd();
+    if (::fcntl(stdin_fd_, F_SETFL, ::fcntl(stdin_fd_, F_GETFL) | O_NONBLOCK) != 0) {
+      throw Error(ErrorCode::kUnavailable, std::string("fcntl: ") + std::strerror(errno));
+    }
     stdout_fd_ = child_.stdout_fd();
     stderr_fd_ = child_.stderr_fd();
   }
@@ -62,18 +68,10 @@ class StdioTransport final : public Transport {
   void send_line(const std::string& line) override {
     std::lock_guard lock(write_mutex_);
     if (closed_) throw Error(ErrorCode::kUnavailable, "MCP client '" + client_id_ + "' is closed");
-    std::string data = line;
-    data.push_back('\n');
-    std::size_t done = 0;
-    while (done < data.size()) {
-      const ssize_t n = ::write(stdin_fd_, data.data() + done, data.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        throw Error(ErrorCode::kUnavailable, "MCP client '" + client_id_ +
-                                                 "': cannot write to the server: " + std::strerror(errno));
-      }
-      done += static_cast<std::size_t>(n);
-    }
+    // The deadline bounds a server that stops reading its input (a full pipe).
+    const auto deadline = std::chrono::steady_clock::now() + write_timeout_;
+    write_all(line.data(), line.size(), deadline);
+    write_all("\n", 1, deadline);
   }
 
   std::optional<std::string> receive_line() override {
@@ -95,13 +93,12 @@ class StdioTransport final : public Transport {
   }
 
   void close() override {
-    {
-      std::lock_guard lock(write_mutex_);
-      if (closed_) return;
-      closed_ = true;
-    }
+    if (closed_.exchange(true)) return;
+    // Wake the reader and any writer waiting for room in the pipe...
     const uint64_t one = 1;
     [[maybe_unused]] const auto ignored = ::write(wake_.get(), &one, sizeof one);
+    // ...and wait for the writer to leave before stop() closes the fd it writes to.
+    std::lock_guard write_lock(write_mutex_);
     std::lock_guard lock(process_mutex_);
     const int status = child_.stop();
     spdlog::debug("MCP client '{}': server stopped (status {})", client_id_, status);
@@ -124,6 +121,32 @@ class StdioTransport final : public Transport {
   Error too_long() const {
     return Error(ErrorCode::kProtocol, "MCP client '" + client_id_ + "': the server sent a line longer than " +
                                            std::to_string(kMaxLineBytes) + " bytes");
+  }
+
+  // Writes everything, waiting for room in the pipe until `deadline`; stdin is
+  // non-blocking so a wait can be cut short by close().
+  void write_all(const char* data, std::size_t size, std::chrono::steady_clock::time_point deadline) {
+    std::size_t done = 0;
+    while (done < size) {
+      const ssize_t n = ::write(stdin_fd_, data + done, size - done);
+      if (n >= 0) {
+        done += static_cast<std::size_t>(n);
+        continue;
+      }
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN) {
+        throw Error(ErrorCode::kUnavailable,
+                    "MCP client '" + client_id_ + "': cannot write to the server: " + std::strerror(errno));
+      }
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        throw Error(ErrorCode::kTimeout, "MCP client '" + client_id_ + "': the server stopped reading its input");
+      }
+      pollfd fds[2] = {{stdin_fd_, POLLOUT, 0}, {wake_.get(), POLLIN, 0}};
+      if (::poll(fds, 2, static_cast<int>(std::min<std::int64_t>(left.count(), 60'000))) > 0 && fds[1].revents != 0) {
+        throw Error(ErrorCode::kUnavailable, "MCP client '" + client_id_ + "' is closed");
+      }
+    }
   }
 
   // Waits for output on stdout or stderr (or a wake-up from close()) and reads it.
@@ -162,13 +185,14 @@ class StdioTransport final : public Transport {
   }
 
   const std::string client_id_;
+  const std::chrono::milliseconds write_timeout_;
   std::mutex process_mutex_;  // guards child_ (stop and reap)
   ChildProcess child_;
   Fd wake_;
   int stdin_fd_ = -1;
   int stdout_fd_ = -1;
   int stderr_fd_ = -1;
-  std::mutex write_mutex_;  // one writer at a time; guards closed_ transitions
+  std::mutex write_mutex_;  // one writer at a time; stop() waits for it
   std::atomic<bool> closed_{false};
   // Reader-thread state.
   LineBuffer out_;
@@ -183,7 +207,9 @@ std::unique_ptr<Transport> start_stdio_transport(const config::ClientConfig& cli
                                                  const std::filesystem::path& base_dir) {
   detail::SpawnSpec spec = spawn_spec(client, base_dir);
   try {
-    return std::make_unique<StdioTransport>(client.client_id, ChildProcess::spawn(spec));
+    const double seconds = client.timeout.value_or(config::kDefaultClientTimeoutSeconds);
+    const auto write_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0));
+    return std::make_unique<StdioTransport>(client.client_id, write_timeout, ChildProcess::spawn(spec));
   } catch (const Error& error) {
     throw Error(error.code(), "MCP client '" + client.client_id + "': " + error.what());
   }

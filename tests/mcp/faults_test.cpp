@@ -67,6 +67,26 @@ TEST(mcp_faults, AServerThatNeverAnswersTheHandshakeTimesOutNamingTheClient) {
   EXPECT_TRUE(child_processes().empty());  // stopped (by signal), and reaped
 }
 
+TEST(mcp_faults, AServerThatStopsReadingItsInputTimesOutTheWriter) {
+  // Answers the handshake, then sleeps without reading: our next large request fills
+  // the pipe and the write must give up rather than block for ever.
+  config::ClientConfig client;
+  client.client_id = "deaf";
+  client.command = "sh";
+  client.args = {"-c", R"(read l; echo '{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","capabilities":{}}}'; read l; exec sleep 30)"};
+  client.timeout = 0.5;
+  auto session = ClientSession::open(client, start_stdio_transport(client, {}));
+  try {
+    session->request("tools/call", {{"name", "echo"}, {"arguments", {{"text", std::string(4 << 20, 'x')}}}});
+    FAIL() << "a write into a full pipe returned";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kTimeout);
+    EXPECT_THAT(error.what(), HasSubstr("deaf"));
+    EXPECT_THAT(error.what(), HasSubstr("stopped reading"));
+  }
+  EXPECT_FALSE(session->alive());  // half a message went out: the session cannot go on
+}
+
 TEST(mcp_faults, ACrashMidCallIsAToolErrorAndTheServerRestartsOnNextUse) {
   McpHost host({test_client("fragile")}, {});
   host.start();

@@ -25,7 +25,8 @@ class Transport {
   virtual ~Transport() = default;
 
   // Writes `line` plus '\n'. `line` must not contain a newline. Throws
-  // Error(kUnavailable) when the peer is gone.
+  // Error(kUnavailable) when the peer is gone or close() was called, Error(kTimeout)
+  // when the peer stops reading for longer than its timeout.
   virtual void send_line(const std::string& line) = 0;
 
   // Blocks for the next line (without its '\n'). nullopt when the peer closed its end
