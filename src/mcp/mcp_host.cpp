@@ -115,6 +115,11 @@ std::shared_ptr<ClientSession> McpHost::session(Slot& slot) {
   return slot.session;
 }
 
+std::shared_ptr<ClientSession> McpHost::live_session(Slot& slot) {
+  std::lock_guard lock(slot.mutex);
+  return slot.session && slot.session->alive() ? slot.session : nullptr;
+}
+
 bool McpHost::visible(const Slot& slot, const std::string& name, const config::AgentConfig* agent) {
   if (contains(slot.config.exclude, name)) return false;
   if (agent == nullptr) return true;
@@ -125,7 +130,10 @@ void McpHost::refresh_tools(bool strict) {
   std::lock_guard registry_lock(registry_mutex_);
   for (auto& slot : slots_) {
     try {
-      auto current = session(*slot);
+      // Outside start-up a dead server is not restarted just to list it: that would
+      // make every call wait for it. It restarts when one of its tools is called.
+      auto current = strict ? session(*slot) : live_session(*slot);
+      if (!current) continue;
       // Read the generation before listing: a change during the listing re-lists again.
       const auto generation = current->tools_generation();
       {

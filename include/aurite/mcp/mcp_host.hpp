@@ -77,11 +77,15 @@ class McpHost {
   struct Slot;
 
   Slot& slot(const std::string& client_id);
+  // The slot's session, (re)started when there is none or it died.
   std::shared_ptr<ClientSession> session(Slot& slot);
+  // The slot's session if it is alive, else null; never starts one.
+  std::shared_ptr<ClientSession> live_session(Slot& slot);
   // Re-lists tools of clients whose session or list changed; checks clashes. `strict`
-  // (start-up) throws when a client cannot be reached; otherwise such a client keeps
-  // its last list, so one broken server does not take every other client's tools away
-  // (calling its tools reports the failure).
+  // (start-up) starts every client and throws when one cannot be reached; otherwise a
+  // client whose server is down keeps its last list, so one broken server neither
+  // hides nor slows down the other clients' tools (calling its tools restarts it, or
+  // reports why it cannot).
   void refresh_tools(bool strict);
   static bool visible(const Slot& slot, const std::string& name, const config::AgentConfig* agent);
 
