@@ -198,7 +198,12 @@ void ClientSession::dispatch(Json message) {
     case jsonrpc::Kind::kNotification: {
       const std::string method = message["method"].get<std::string>();
       if (method == "notifications/tools/list_changed") ++tools_generation_;
-      spdlog::debug("MCP client '{}': {}", client_id(), method);
+      if (method == "notifications/message" && message.contains("params")) {
+        // The server's own log records: ours too, at debug level like its stderr.
+        spdlog::debug("[{}] {}", client_id(), message["params"].dump());
+      } else {
+        spdlog::debug("MCP client '{}': {}", client_id(), method);
+      }
       return;
     }
     case jsonrpc::Kind::kInvalid:

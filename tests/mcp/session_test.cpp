@@ -3,7 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <future>
+#include <sstream>
 #include <thread>
 
 #include "aurite/mcp/client_session.hpp"
@@ -93,6 +97,21 @@ TEST(mcp_session, PassesEnvironmentAndRunsInTheBaseFolder) {
             std::filesystem::canonical(base));
   // The inherited environment is still there.
   EXPECT_FALSE(call(*session, "env", {{"name", "PATH"}})["structuredContent"]["value"].is_null());
+}
+
+TEST(mcp_session, ServerStderrGoesToTheDebugLogNotTheProtocol) {
+  std::ostringstream log;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(log);
+  auto logger = std::make_shared<spdlog::logger>("mcp-test", sink);
+  logger->set_level(spdlog::level::debug);
+  const auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(logger);
+  {
+    auto session = open_session(test_client("chatty"));
+    EXPECT_EQ(call(*session, "echo", {{"text", "still fine"}})["content"][0]["text"], "still fine");
+  }
+  spdlog::set_default_logger(previous);
+  EXPECT_THAT(log.str(), HasSubstr("[chatty] test server starting"));
 }
 
 TEST(mcp_session, MatchesOneHundredConcurrentRequestsToTheirAnswers) {
