@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "aurite/mcp/server.hpp"
+#include "aurite/mcp/transport.hpp"
 
 namespace aurite::mcp {
 namespace {
@@ -65,6 +66,18 @@ TEST(mcp_server_library, AnswersPingUnknownMethodsAndInvalidJson) {
   EXPECT_EQ(replies[0]["result"], Json::object());
   EXPECT_EQ(replies[1]["error"]["code"], -32700);
   EXPECT_EQ(replies[2]["error"]["code"], -32601);
+}
+
+TEST(mcp_server_library, ALineOverTheCapIsRejectedAndServingGoesOn) {
+  McpServer server(options());
+  std::stringstream in, out;
+  in << std::string(kMaxLineBytes + 1, ' ') << '\n' << request(7, "ping").dump() << '\n';
+  server.run(in, out);
+  std::string first, second;
+  ASSERT_TRUE(std::getline(out, first));
+  ASSERT_TRUE(std::getline(out, second));
+  EXPECT_EQ(Json::parse(first)["error"]["code"], -32600);
+  EXPECT_EQ(Json::parse(second)["id"], 7);
 }
 
 TEST(mcp_server_library, AThrowingToolHandlerBecomesAToolError) {

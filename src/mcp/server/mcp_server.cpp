@@ -3,6 +3,7 @@
 #include <iostream>
 #include <string>
 
+#include "aurite/mcp/transport.hpp"
 #include "mcp/jsonrpc.hpp"
 
 namespace aurite::mcp {
@@ -17,6 +18,22 @@ int rpc_code_for(const Error& error) {
     case ErrorCode::kNotFound: return kResourceNotFound;
     default: return jsonrpc::kInternalError;
   }
+}
+
+// std::getline with a cap: a line longer than kMaxLineBytes is skipped to its end and
+// reported through `too_long`, instead of growing without bound. False at end of input.
+bool read_line(std::istream& in, std::string& line, bool& too_long) {
+  line.clear();
+  too_long = false;
+  auto* buffer = in.rdbuf();
+  bool any = false;
+  for (int c = buffer->sbumpc(); c != std::char_traits<char>::eof(); c = buffer->sbumpc()) {
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() < kMaxLineBytes) line.push_back(static_cast<char>(c));
+    else too_long = true;
+  }
+  return any;
 }
 
 Json string_param(const Json& params, const char* key) {
@@ -76,7 +93,13 @@ int McpServer::run_stdio() {
 int McpServer::run(std::istream& in, std::ostream& out) {
   out_ = &out;
   std::string line;
-  while (std::getline(in, line)) {
+  bool too_long = false;
+  while (read_line(in, line, too_long)) {
+    if (too_long) {
+      send(jsonrpc::make_error(nullptr, jsonrpc::kInvalidRequest,
+                               "message longer than " + std::to_string(kMaxLineBytes) + " bytes"));
+      continue;
+    }
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     const Json message = Json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (message.is_discarded()) {
