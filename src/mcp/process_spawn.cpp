@@ -56,15 +56,21 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
   report_failure(report);
 }
 
-pid_t fork_and_exec(const ChildSetup& setup) {
+// What a spawn came to: a pid, or the errno and the step that failed. Errors travel
+// back to the caller as values and become exceptions on the caller's thread.
+struct SpawnOutcome {
+  pid_t pid = -1;
+  int error = 0;
+  const char* step = "";
+};
+
+SpawnOutcome fork_and_exec(const ChildSetup& setup) {
   std::vector<std::string> args = setup.argv;
   std::vector<std::string> env = setup.envp;
   auto argv = c_strings(args);
   auto envp = c_strings(env);
   int report[2];
-  if (::pipe2(report, O_CLOEXEC) != 0) {
-    throw Error(ErrorCode::kUnavailable, std::string("pipe2 failed: ") + std::strerror(errno));
-  }
+  if (::pipe2(report, O_CLOEXEC) != 0) return {-1, errno, "pipe2"};
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid == 0) exec_child(setup, argv.data(), envp.data(), parent, report[1]);
@@ -72,7 +78,7 @@ pid_t fork_and_exec(const ChildSetup& setup) {
   if (pid < 0) {
     const int error = errno;
     ::close(report[0]);
-    throw Error(ErrorCode::kUnavailable, std::string("fork failed: ") + std::strerror(error));
+    return {-1, error, "fork"};
   }
   ::setpgid(pid, pid);  // also here, so the group exists whichever side runs first
   // The report pipe closes on a successful exec (close-on-exec): 0 bytes mean success.
@@ -84,9 +90,9 @@ pid_t fork_and_exec(const ChildSetup& setup) {
   if (got > 0) {
     while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
     }
-    throw Error(ErrorCode::kUnavailable, std::strerror(child_errno));
+    return {-1, child_errno, ""};
   }
-  return pid;
+  return {pid, 0, ""};
 }
 
 // The thread every fork happens on. Never joined: it must outlive every child, so it
@@ -98,8 +104,8 @@ class SpawnThread {
     return *thread;
   }
 
-  pid_t run(const ChildSetup& setup) {
-    std::packaged_task<pid_t()> task([&setup] { return fork_and_exec(setup); });
+  SpawnOutcome run(const ChildSetup& setup) {
+    std::packaged_task<SpawnOutcome()> task([&setup] { return fork_and_exec(setup); });
     auto result = task.get_future();
     {
       std::lock_guard lock(mutex_);
@@ -125,11 +131,18 @@ class SpawnThread {
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::packaged_task<pid_t()>> jobs_;
+  std::deque<std::packaged_task<SpawnOutcome()>> jobs_;
 };
 
 }  // namespace
 
-pid_t spawn_child(const ChildSetup& setup) { return SpawnThread::instance().run(setup); }
+pid_t spawn_child(const ChildSetup& setup) {
+  const SpawnOutcome outcome = SpawnThread::instance().run(setup);
+  if (outcome.pid < 0) {
+    const std::string step = *outcome.step != '\0' ? std::string(outcome.step) + " failed: " : std::string();
+    throw Error(ErrorCode::kUnavailable, step + std::strerror(outcome.error));
+  }
+  return outcome.pid;
+}
 
 }  // namespace aurite::mcp::detail

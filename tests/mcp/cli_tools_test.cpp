@@ -26,8 +26,8 @@ class mcp_cli : public ::testing::Test {
          {{{"client_id", "weather_server"},
            {"command", testing::example_server_path("aurite-example-weather-server").string()},
            {"env", {{"AURITE_EXAMPLE_FIXED_TIME", "2026-03-01T12:00:00Z"}}}},
-          {{"client_id", "tester"}, {"command", testing::test_server_path().string()}, {"timeout", 0.5},
-           {"exclude", {"crash"}}},
+          {{"client_id", "tester"}, {"command", testing::test_server_path().string()}, {"exclude", {"crash"}}},
+          {{"client_id", "impatient"}, {"command", testing::test_server_path().string()}, {"timeout", 1.0}},
           {{"client_id", "broken"}, {"command", "/nonexistent/server"}}}},
         {"llms", {{{"llm_id", "offline"}, {"provider", "test"}}}},
         {"agents",
@@ -89,9 +89,10 @@ TEST_F(mcp_cli, BadArgsJsonIsAUsageError) {
 }
 
 TEST_F(mcp_cli, ServerFailuresExitWithOneNamingTheClient) {
-  const auto timeout = aurite({"call-tool", "sleep", "--client", "tester", "--args", R"({"ms":3000})"});
+  const auto timeout = aurite({"call-tool", "sleep", "--client", "impatient", "--args", R"({"ms":5000})"});
   EXPECT_EQ(timeout.exit_code, 1);
-  EXPECT_THAT(timeout.err, HasSubstr("tester"));
+  EXPECT_THAT(timeout.err, HasSubstr("impatient"));
+  EXPECT_THAT(timeout.err, HasSubstr("no answer"));
   const auto unavailable = aurite({"tools", "--agent", "Broken Agent"});
   EXPECT_EQ(unavailable.exit_code, 1);
   EXPECT_THAT(unavailable.err, HasSubstr("broken"));
