@@ -1,0 +1,32 @@
+// The contract every database backend fulfils. Internal to the storage module: only
+// backend_factory.cpp knows the concrete backends, and StorageManager knows this.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "aurite/storage/history_store.hpp"
+#include "aurite/storage/settings.hpp"
+
+namespace aurite::storage {
+
+class Backend : public HistoryStore {
+ public:
+  // Applies every migration not yet recorded in schema_migrations, each in its own
+  // transaction, serialised across processes. Idempotent.
+  virtual void migrate() = 0;
+
+  // The highest applied migration version (0 before any).
+  virtual std::int64_t schema_version() = 0;
+
+  // Rows in each of our tables, by table name.
+  virtual std::map<std::string, std::int64_t> row_counts() = 0;
+};
+
+// Opens the backend named by `settings.type` (connecting, creating the SQLite file).
+// Does not migrate. Throws Error as StorageManager::open documents.
+std::unique_ptr<Backend> make_backend(const StorageSettings& settings);
+
+}  // namespace aurite::storage

@@ -1,0 +1,83 @@
+#include "storage/history_rules.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "aurite/common/error.hpp"
+
+namespace aurite::storage {
+namespace {
+
+bool has_nul(const std::string& text) { return text.find('\0') != std::string::npos; }
+
+bool holds_nul(const nlohmann::json& value) {
+  if (value.is_string()) return has_nul(value.get_ref<const std::string&>());
+  if (value.is_array()) return std::any_of(value.begin(), value.end(), holds_nul);
+  if (value.is_object()) {
+    for (const auto& [key, item] : value.items()) {
+      if (has_nul(key) || holds_nul(item)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string session_or_default(const std::string& session_id) {
+  return session_id.empty() ? std::string(kDefaultSession) : session_id;
+}
+
+void check_agent_name(const std::string& agent_name) {
+  if (agent_name.empty()) throw Error(ErrorCode::kInvalidArgument, "history: agent name is empty");
+}
+
+void check_append(const std::string& agent_name, const std::string& role,
+                  const std::string& content_json) {
+  check_agent_name(agent_name);
+  if (role.empty()) {
+    throw Error(ErrorCode::kInvalidArgument, "history: role is empty for agent '" + agent_name + "'");
+  }
+  const auto content = nlohmann::json::parse(content_json, nullptr, /*allow_exceptions=*/false);
+  if (content.is_discarded()) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "history: content of a '" + role + "' turn for agent '" + agent_name +
+                    "' is not valid JSON");
+  }
+  // Rejected on every backend alike, so a history never depends on where it is kept.
+  if (holds_nul(content)) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "history: content of a '" + role + "' turn for agent '" + agent_name +
+                    "' holds a NUL character (\\u0000), which PostgreSQL cannot store");
+  }
+}
+
+bool starts_exchange(const Turn& turn) {
+  if (turn.role != "user") return false;
+  const auto content = nlohmann::json::parse(turn.content_json, nullptr, /*allow_exceptions=*/false);
+  if (!content.is_array()) return true;  // plain text (or anything that is not blocks)
+  return std::none_of(content.begin(), content.end(), [](const nlohmann::json& block) {
+    return block.is_object() && block.value("type", "") == "tool_result";
+  });
+}
+
+std::vector<Turn> safe_window(std::vector<Turn> newest_first) {
+  std::reverse(newest_first.begin(), newest_first.end());
+  const auto start = std::find_if(newest_first.begin(), newest_first.end(), starts_exchange);
+  newest_first.erase(newest_first.begin(), start);
+  return newest_first;
+}
+
+std::string encode_cursor(const SessionCursor& cursor) {
+  return nlohmann::json::array({cursor.sort_key, cursor.agent_name, cursor.session_id}).dump();
+}
+
+SessionCursor decode_cursor(const std::string& text) {
+  const auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_array() || json.size() != 3 ||
+      !std::all_of(json.begin(), json.end(), [](const auto& v) { return v.is_string(); })) {
+    throw Error(ErrorCode::kInvalidArgument, "list_sessions: the cursor is not one we issued");
+  }
+  return {json[0].get<std::string>(), json[1].get<std::string>(), json[2].get<std::string>()};
+}
+
+}  // namespace aurite::storage

@@ -1,0 +1,89 @@
+// The PostgreSQL schema, as migrations. JSON is JSONB; timestamps are TIMESTAMPTZ.
+#include "storage/migration.hpp"
+
+namespace aurite::storage {
+namespace {
+
+const Migration kMigrations[] = {
+    {1, "initial schema",
+     {
+         "CREATE TABLE client_configs ("
+         " name TEXT PRIMARY KEY,"
+         " config JSONB NOT NULL,"
+         " server_path TEXT,"
+         " command TEXT,"
+         " config_hash TEXT NOT NULL,"
+         " created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+         " last_updated TIMESTAMPTZ NOT NULL DEFAULT now())",
+
+         "CREATE TABLE llm_configs ("
+         " name TEXT PRIMARY KEY,"
+         " config JSONB NOT NULL,"
+         " provider TEXT NOT NULL,"
+         " model TEXT,"
+         " config_hash TEXT NOT NULL,"
+         " created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+         " last_updated TIMESTAMPTZ NOT NULL DEFAULT now())",
+
+         "CREATE TABLE agent_configs ("
+         " name TEXT PRIMARY KEY,"
+         " config JSONB NOT NULL,"
+         " llm_config_id TEXT,"
+         " provider TEXT,"
+         " model TEXT,"
+         " include_history BOOLEAN,"
+         " history_limit BIGINT,"
+         " config_hash TEXT NOT NULL,"
+         " created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+         " last_updated TIMESTAMPTZ NOT NULL DEFAULT now())",
+
+         "CREATE TABLE workflow_configs ("
+         " name TEXT PRIMARY KEY,"
+         " config JSONB NOT NULL,"
+         " description TEXT,"
+         " config_hash TEXT NOT NULL,"
+         " created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+         " last_updated TIMESTAMPTZ NOT NULL DEFAULT now())",
+
+         "CREATE TABLE custom_workflow_configs ("
+         " name TEXT PRIMARY KEY,"
+         " config JSONB NOT NULL,"
+         " module_path TEXT NOT NULL,"
+         " class_name TEXT NOT NULL,"
+         " description TEXT,"
+         " config_hash TEXT NOT NULL,"
+         " created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+         " last_updated TIMESTAMPTZ NOT NULL DEFAULT now())",
+
+         "CREATE TABLE sessions ("
+         " agent_name TEXT NOT NULL,"
+         " session_id TEXT NOT NULL,"
+         " created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+         " last_updated TIMESTAMPTZ NOT NULL DEFAULT now(),"
+         " turn_count BIGINT NOT NULL DEFAULT 0,"
+         " PRIMARY KEY (agent_name, session_id))",
+
+         // Newest-first listing, across agents and for one agent, by keyset.
+         "CREATE INDEX sessions_by_last_updated ON sessions (last_updated, agent_name, session_id)",
+         "CREATE INDEX sessions_of_agent_by_last_updated ON sessions (agent_name, last_updated, session_id)",
+
+         // The UNIQUE constraint's index also serves "the last N turns of a session".
+         "CREATE TABLE agent_history ("
+         " id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+         " agent_name TEXT NOT NULL,"
+         " session_id TEXT NOT NULL,"
+         " seq BIGINT NOT NULL,"
+         " role TEXT NOT NULL,"
+         " content JSONB NOT NULL,"
+         " created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+         " CONSTRAINT agent_history_session_seq UNIQUE (agent_name, session_id, seq),"
+         " FOREIGN KEY (agent_name, session_id) REFERENCES sessions (agent_name, session_id)"
+         "  ON DELETE CASCADE)",
+     }},
+};
+
+}  // namespace
+
+std::span<const Migration> postgres_migrations() { return kMigrations; }
+
+}  // namespace aurite::storage

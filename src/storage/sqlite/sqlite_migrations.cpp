@@ -1,0 +1,98 @@
+// The SQLite schema, as migrations. Timestamps are UTC ISO-8601 text with milliseconds
+// (sortable as text); JSON is TEXT checked by json_valid.
+#include "storage/migration.hpp"
+
+namespace aurite::storage {
+namespace {
+
+#define AURITE_SQLITE_NOW "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+
+const Migration kMigrations[] = {
+    {1, "initial schema",
+     {
+         "CREATE TABLE client_configs ("
+         " name TEXT PRIMARY KEY,"
+         " config TEXT NOT NULL CHECK (json_valid(config)),"
+         " server_path TEXT,"
+         " command TEXT,"
+         " config_hash TEXT NOT NULL,"
+         " created_at TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ","
+         " last_updated TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ")",
+
+         "CREATE TABLE llm_configs ("
+         " name TEXT PRIMARY KEY,"
+         " config TEXT NOT NULL CHECK (json_valid(config)),"
+         " provider TEXT NOT NULL,"
+         " model TEXT,"
+         " config_hash TEXT NOT NULL,"
+         " created_at TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ","
+         " last_updated TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ")",
+
+         "CREATE TABLE agent_configs ("
+         " name TEXT PRIMARY KEY,"
+         " config TEXT NOT NULL CHECK (json_valid(config)),"
+         " llm_config_id TEXT,"
+         " provider TEXT,"
+         " model TEXT,"
+         " include_history INTEGER,"
+         " history_limit INTEGER,"
+         " config_hash TEXT NOT NULL,"
+         " created_at TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ","
+         " last_updated TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ")",
+
+         "CREATE TABLE workflow_configs ("
+         " name TEXT PRIMARY KEY,"
+         " config TEXT NOT NULL CHECK (json_valid(config)),"
+         " description TEXT,"
+         " config_hash TEXT NOT NULL,"
+         " created_at TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ","
+         " last_updated TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ")",
+
+         "CREATE TABLE custom_workflow_configs ("
+         " name TEXT PRIMARY KEY,"
+         " config TEXT NOT NULL CHECK (json_valid(config)),"
+         " module_path TEXT NOT NULL,"
+         " class_name TEXT NOT NULL,"
+         " description TEXT,"
+         " config_hash TEXT NOT NULL,"
+         " created_at TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ","
+         " last_updated TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ")",
+
+         "CREATE TABLE sessions ("
+         " agent_name TEXT NOT NULL,"
+         " session_id TEXT NOT NULL,"
+         " created_at TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ","
+         " last_updated TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ","
+         " turn_count INTEGER NOT NULL DEFAULT 0,"
+         " PRIMARY KEY (agent_name, session_id))",
+
+         // Newest-first listing, across agents and for one agent, by keyset.
+         "CREATE INDEX sessions_by_last_updated ON sessions (last_updated, agent_name, session_id)",
+         "CREATE INDEX sessions_of_agent_by_last_updated ON sessions (agent_name, last_updated, session_id)",
+
+         // The UNIQUE constraint's index also serves "the last N turns of a session".
+         "CREATE TABLE agent_history ("
+         " id INTEGER PRIMARY KEY,"
+         " agent_name TEXT NOT NULL,"
+         " session_id TEXT NOT NULL,"
+         " seq INTEGER NOT NULL,"
+         " role TEXT NOT NULL,"
+         " content TEXT NOT NULL CHECK (json_valid(content)),"
+         " created_at TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ","
+         " UNIQUE (agent_name, session_id, seq),"
+         " FOREIGN KEY (agent_name, session_id) REFERENCES sessions (agent_name, session_id)"
+         "  ON DELETE CASCADE)",
+
+         // Full-text search over the text of turns; filled by a later migration or job.
+         "CREATE VIRTUAL TABLE agent_history_fts USING fts5("
+         " text, agent_name UNINDEXED, session_id UNINDEXED, seq UNINDEXED)",
+     }},
+};
+
+#undef AURITE_SQLITE_NOW
+
+}  // namespace
+
+std::span<const Migration> sqlite_migrations() { return kMigrations; }
+
+}  // namespace aurite::storage

@@ -1,0 +1,50 @@
+// One test body, run on both backends: TEST_P(BackendTest, ...) with the instantiation
+// AURITE_INSTANTIATE_ON_BOTH_BACKENDS(Suite). Each test gets an empty database of its
+// own: a SQLite file in a temporary folder, or a new database on the shared PostgreSQL
+// server of the test program.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "aurite/storage/storage_manager.hpp"
+#include "storage/db_type_printer.hpp"
+#include "support/temp_dir.hpp"
+
+namespace aurite::testing {
+
+class BackendTest : public ::testing::TestWithParam<storage::DbType> {
+ protected:
+  void SetUp() override;
+
+  // The environment a process needs to reach this test's database.
+  std::map<std::string, std::string> db_env() const;
+
+  // Settings read from db_env() the way a process reads them.
+  storage::StorageSettings settings() const;
+
+  // Opens (and migrates) this test's database.
+  std::unique_ptr<storage::StorageManager> open() const;
+
+  bool is_postgres() const { return GetParam() == storage::DbType::kPostgres; }
+
+  TempDir dir_;
+  std::string url_;
+  std::string database_;  // PostgreSQL only
+};
+
+std::string backend_name(const ::testing::TestParamInfo<storage::DbType>& info);
+
+#define AURITE_INSTANTIATE_ON_BOTH_BACKENDS(suite)                                              \
+  INSTANTIATE_TEST_SUITE_P(Backends, suite,                                                      \
+                           ::testing::Values(::aurite::storage::DbType::kSqlite,                 \
+                                             ::aurite::storage::DbType::kPostgres),              \
+                           ::aurite::testing::backend_name)
+
+// The path of the helper program that appends turns (see append_helper.cpp).
+inline constexpr const char* kAppendHelper = AURITE_STORAGE_APPEND_HELPER;
+
+}  // namespace aurite::testing
