@@ -42,5 +42,7 @@ void add_validate_command(CLI::App& app, Context& context);
 void add_list_command(CLI::App& app, Context& context);
 void add_show_command(CLI::App& app, Context& context);
 void add_init_command(CLI::App& app, Context& context);
+void add_tools_command(CLI::App& app, Context& context);
+void add_call_tool_command(CLI::App& app, Context& context);
 
 }  // namespace aurite::cli

@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   add_validate_command(app, context);
   add_list_command(app, context);
   add_show_command(app, context);
+  add_tools_command(app, context);
+  add_call_tool_command(app, context);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,104 @@
+// mcp/client_session — one live conversation with one MCP server.
+//
+// A session owns its Transport and a reader thread that matches responses to the
+// requests waiting for them (by id), answers the server's own requests (ping,
+// roots/list; anything else gets JSON-RPC error -32601) and records notifications.
+// Once the server exits, closes its output or breaks the protocol, the session is dead
+// for good: every waiting and later request fails with an error naming the client; the
+// owner (McpHost) starts a new session on next use.
+//
+// Thread-safety: every member function may be called from any number of threads.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "aurite/config/models.hpp"
+#include "aurite/mcp/transport.hpp"
+#include "aurite/mcp/types.hpp"
+
+namespace aurite::mcp {
+
+class ClientSession {
+ public:
+  // Takes over `transport` (already connected to the server) and performs the
+  // handshake: initialize offering `offered_version` -> check the answered version ->
+  // notifications/initialized. Throws Error naming the client: kTimeout (no answer
+  // within the client's timeout), kProtocol (unsupported version, malformed answer),
+  // kUnavailable (the server exited). The transport is closed when it throws.
+  static std::unique_ptr<ClientSession> open(const config::ClientConfig& client,
+                                             std::unique_ptr<Transport> transport,
+                                             std::string_view offered_version = kLatestProtocolVersion);
+
+  // Closes the transport (stopping the server) and joins the reader thread.
+  ~ClientSession();
+  ClientSession(const ClientSession&) = delete;
+  ClientSession& operator=(const ClientSession&) = delete;
+
+  const std::string& client_id() const { return client_.client_id; }
+  const config::ClientConfig& config() const { return client_; }
+  const std::string& protocol_version() const { return protocol_version_; }
+  const Json& server_info() const { return server_info_; }
+  const Json& server_capabilities() const { return server_capabilities_; }
+  // False once the server is gone or broke the protocol; such a session stays dead.
+  bool alive() const;
+  // Bumped by each notifications/tools/list_changed: the tool list is stale when it moves.
+  std::uint64_t tools_generation() const { return tools_generation_.load(); }
+
+  // Sends a request and waits for its result, at most `timeout` (default: the
+  // client's timeout). On expiry sends notifications/cancelled, forgets the request
+  // (a late answer is ignored) and throws Error(kTimeout). A JSON-RPC error answer
+  // throws: -32602 as kInvalidArgument, -32601 as kNotFound, others kUnavailable;
+  // a dead session throws the error that killed it.
+  Json request(const std::string& method, Json params = Json::object(),
+               std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+  void notify(const std::string& method, Json params = Json::object());
+
+  // Every item of a paginated list (tools/list, prompts/list, resources/list),
+  // following nextCursor. `key` is the array in each page ("tools", ...).
+  std::vector<Json> list_all(const std::string& method, const std::string& key);
+
+  // Stops the server; waiting requests fail with kUnavailable. Idempotent.
+  void close();
+
+ private:
+  struct Pending {
+    std::condition_variable done_cv;
+    std::optional<Json> response;  // the whole response message
+    std::optional<Error> error;    // set instead when the session died
+  };
+
+  ClientSession(config::ClientConfig client, std::unique_ptr<Transport> transport);
+  void handshake(std::string_view offered_version);
+  void read_loop();
+  void dispatch(const Json& message);
+  void answer_server_request(const Json& message);
+  void die(const Error& error);
+  std::chrono::milliseconds default_timeout() const;
+
+  const config::ClientConfig client_;
+  std::unique_ptr<Transport> transport_;
+  std::string protocol_version_;
+  Json server_info_ = Json::object();
+  Json server_capabilities_ = Json::object();
+
+  mutable std::mutex mutex_;  // guards pending_, dead_
+  std::map<std::int64_t, std::shared_ptr<Pending>> pending_;
+  std::optional<Error> dead_;
+  std::atomic<std::int64_t> next_id_{1};
+  std::atomic<std::uint64_t> tools_generation_{0};
+  std::atomic<bool> closing_{false};  // close() began: the end of input is ours, not a fault
+  std::once_flag close_once_;
+  std::thread reader_;
+};
+
+}  // namespace aurite::mcp

@@ -1,0 +1,94 @@
+// mcp/mcp_host — the MCP host: every configured client's session and one registry of
+// the tools, prompts and resources they offer (DESIGN.md §5).
+//
+// Registry rules:
+//  - A client's `exclude` hides components from everyone; an agent additionally sees
+//    only the clients in its `client_ids`, minus its `exclude_components`.
+//  - Tool names are unique across clients (after each client's `exclude`, so an
+//    exclude can resolve a clash): a clash is Error(kInvalidConfig) naming the tool
+//    and both client ids, at start() and whenever a tool list is refreshed.
+//  - A notifications/tools/list_changed makes the next lookup re-list that client.
+//
+// Faults: a server that cannot start, exits or breaks the protocol is restarted the
+// next time it is used; call_tool() reports such failures, and timeouts, as a
+// ToolResult with is_error and `failure` set, so an agent can show them to the model.
+//
+// Thread-safety: every member function may be called from any number of threads;
+// calls to different clients, and to the same client, run concurrently.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aurite/config/models.hpp"
+#include "aurite/mcp/types.hpp"
+
+namespace aurite::mcp {
+
+class ClientSession;
+
+class McpHost {
+ public:
+  // Nothing starts until start(). Relative server paths and the servers' working
+  // directory are `base_dir` (ProjectConfig::base_dir).
+  McpHost(std::vector<config::ClientConfig> clients, std::filesystem::path base_dir,
+          std::string offered_version = std::string(kLatestProtocolVersion));
+  // Stops every server (see ChildProcess: EOF, SIGTERM, SIGKILL).
+  ~McpHost();
+  McpHost(const McpHost&) = delete;
+  McpHost& operator=(const McpHost&) = delete;
+
+  // Starts every client at once and lists their tools. Throws the first failure in
+  // configuration order (kUnavailable, kTimeout, kProtocol naming the client), or
+  // kInvalidConfig for a tool name clash.
+  void start();
+  // Stops every server; the host may be started again with start(). Idempotent.
+  void shutdown();
+
+  std::vector<std::string> client_ids() const;
+
+  // Tools of every client (minus each client's exclude), in client then server order.
+  std::vector<ToolInfo> tools();
+  // What `agent` sees. Clients it names that this host does not have are skipped.
+  std::vector<ToolInfo> tools_for(const config::AgentConfig& agent);
+  std::optional<ToolInfo> find_tool(const std::string& name);
+
+  // Calls a visible tool. Throws Error(kNotFound) when no client offers `name` (or it
+  // is hidden from `agent`, when given); every other failure is in the result.
+  ToolResult call_tool(const std::string& name, const Json& arguments,
+                       const config::AgentConfig* agent = nullptr);
+
+  // Prompts and resources, filtered like tools (by prompt name, by resource name or
+  // uri). Listing a client that cannot be reached throws its error.
+  std::vector<PromptInfo> prompts(const config::AgentConfig* agent = nullptr);
+  std::vector<ResourceInfo> resources(const config::AgentConfig* agent = nullptr);
+  // prompts/get: the server's result ({description?, messages}). Throws kNotFound for
+  // an unknown prompt, the server's error otherwise.
+  Json get_prompt(const std::string& name, const Json& arguments);
+  // resources/read: the server's result ({contents}). Throws kNotFound for a uri no
+  // listed resource has, the server's error otherwise.
+  Json read_resource(const std::string& uri);
+
+ private:
+  struct Slot;
+
+  Slot& slot(const std::string& client_id);
+  std::shared_ptr<ClientSession> session(Slot& slot);
+  // Re-lists tools of clients whose session or list changed; checks clashes. `strict`
+  // (start-up) throws when a client cannot be reached; otherwise such a client keeps
+  // its last list, so one broken server does not take every other client's tools away
+  // (calling its tools reports the failure).
+  void refresh_tools(bool strict);
+  static bool visible(const Slot& slot, const std::string& name, const config::AgentConfig* agent);
+
+  const std::filesystem::path base_dir_;
+  const std::string offered_version_;
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::mutex registry_mutex_;  // serialises refresh_tools()
+};
+
+}  // namespace aurite::mcp

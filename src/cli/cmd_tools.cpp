@@ -1,0 +1,46 @@
+// aurite tools [--client ID] [--agent NAME]: the MCP tools an agent would see, after
+// starting the servers and asking them.
+#include <iostream>
+
+#include "cli/cli_context.hpp"
+#include "cli/mcp_clients.hpp"
+#include "cli/output.hpp"
+
+namespace aurite::cli {
+namespace {
+
+// A table cell: the first line of a description, not the whole essay.
+std::string first_line(const std::string& text) {
+  const auto end = text.find('\n');
+  return end == std::string::npos ? text : text.substr(0, end);
+}
+
+int run_tools(const Context& context, const McpSelection& selection) {
+  const StartedMcp mcp = start_mcp(context, selection);
+  const auto tools = mcp.agent ? mcp.host->tools_for(*mcp.agent) : mcp.host->tools();
+  if (context.options.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& tool : tools) {
+      out.push_back({{"name", tool.name}, {"client_id", tool.client_id}, {"description", tool.description},
+                     {"inputSchema", tool.input_schema}});
+    }
+    print_json(std::cout, out);
+    return kExitOk;
+  }
+  Table table({"TOOL", "CLIENT", "DESCRIPTION"});
+  for (const auto& tool : tools) table.add_row({tool.name, tool.client_id, first_line(tool.description)});
+  if (table.empty()) std::cout << "No tools.\n";
+  else table.print(std::cout);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_tools_command(CLI::App& app, Context& context) {
+  auto* command = app.add_subcommand("tools", "List the MCP tools of the project's clients (starts the servers)");
+  auto selection = std::make_shared<McpSelection>();
+  add_selection_options(*command, *selection);
+  command->callback([&context, selection] { context.action = [&context, selection] { return run_tools(context, *selection); }; });
+}
+
+}  // namespace aurite::cli

@@ -1,0 +1,257 @@
+#include "aurite/mcp/mcp_host.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <map>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "aurite/mcp/client_session.hpp"
+#include "aurite/mcp/transport.hpp"
+
+namespace aurite::mcp {
+namespace {
+
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+ToolInfo tool_from_json(const std::string& client_id, const Json& raw) {
+  if (!raw.is_object() || !raw.contains("name") || !raw["name"].is_string()) {
+    throw Error(ErrorCode::kProtocol, "MCP client '" + client_id + "': a tool without a name: " + raw.dump().substr(0, 120));
+  }
+  ToolInfo tool;
+  tool.client_id = client_id;
+  tool.name = raw["name"].get<std::string>();
+  if (raw.contains("description") && raw["description"].is_string()) tool.description = raw["description"];
+  if (raw.contains("inputSchema") && raw["inputSchema"].is_object()) tool.input_schema = raw["inputSchema"];
+  tool.raw = raw;
+  return tool;
+}
+
+std::string string_field(const Json& raw, const char* key) {
+  return raw.is_object() && raw.contains(key) && raw[key].is_string() ? raw[key].get<std::string>() : std::string();
+}
+
+}  // namespace
+
+// One configured client: its session (replaced when it dies) and its tool list.
+struct McpHost::Slot {
+  config::ClientConfig config;
+  std::mutex mutex;  // guards everything below
+  std::shared_ptr<ClientSession> session;
+  std::vector<ToolInfo> tools;
+  // The session `tools` came from. A weak_ptr, compared by owner, so a restarted
+  // session can never be mistaken for the old one (a raw address could be reused).
+  std::weak_ptr<ClientSession> listed_session;
+  std::uint64_t listed_generation = 0;
+};
+
+McpHost::McpHost(std::vector<config::ClientConfig> clients, std::filesystem::path base_dir,
+                 std::string offered_version)
+    : base_dir_(std::move(base_dir)), offered_version_(std::move(offered_version)) {
+  for (auto& client : clients) {
+    auto slot = std::make_unique<Slot>();
+    slot->config = std::move(client);
+    slots_.push_back(std::move(slot));
+  }
+}
+
+McpHost::~McpHost() { shutdown(); }
+
+void McpHost::start() {
+  // Servers take a while to start (Node: ~0.5 s); start them side by side.
+  std::vector<std::exception_ptr> failures(slots_.size());
+  std::vector<std::thread> starters;
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    starters.emplace_back([this, i, &failures] {
+      try {
+        session(*slots_[i]);
+      } catch (...) {
+        failures[i] = std::current_exception();
+      }
+    });
+  }
+  for (auto& t : starters) t.join();
+  for (const auto& failure : failures) {
+    if (failure) std::rethrow_exception(failure);
+  }
+  refresh_tools(/*strict=*/true);
+}
+
+void McpHost::shutdown() {
+  for (auto& slot : slots_) {
+    std::shared_ptr<ClientSession> session;
+    {
+      std::lock_guard lock(slot->mutex);
+      session = std::move(slot->session);
+      slot->listed_session.reset();
+    }
+    if (session) session->close();
+  }
+}
+
+std::vector<std::string> McpHost::client_ids() const {
+  std::vector<std::string> ids;
+  for (const auto& slot : slots_) ids.push_back(slot->config.client_id);
+  return ids;
+}
+
+McpHost::Slot& McpHost::slot(const std::string& client_id) {
+  for (auto& slot : slots_) {
+    if (slot->config.client_id == client_id) return *slot;
+  }
+  throw Error(ErrorCode::kNotFound, "no MCP client '" + client_id + "'");
+}
+
+std::shared_ptr<ClientSession> McpHost::session(Slot& slot) {
+  std::lock_guard lock(slot.mutex);
+  if (slot.session && slot.session->alive()) return slot.session;
+  if (slot.session) spdlog::info("MCP client '{}': restarting the server", slot.config.client_id);
+  slot.session.reset();
+  auto transport = start_stdio_transport(slot.config, base_dir_);
+  slot.session = ClientSession::open(slot.config, std::move(transport), offered_version_);
+  return slot.session;
+}
+
+bool McpHost::visible(const Slot& slot, const std::string& name, const config::AgentConfig* agent) {
+  if (contains(slot.config.exclude, name)) return false;
+  if (agent == nullptr) return true;
+  return contains(agent->client_ids, slot.config.client_id) && !contains(agent->exclude_components, name);
+}
+
+void McpHost::refresh_tools(bool strict) {
+  std::lock_guard registry_lock(registry_mutex_);
+  for (auto& slot : slots_) {
+    try {
+      auto current = session(*slot);
+      // Read the generation before listing: a change during the listing re-lists again.
+      const auto generation = current->tools_generation();
+      {
+        std::lock_guard lock(slot->mutex);
+        const bool same = !slot->listed_session.owner_before(current) && !current.owner_before(slot->listed_session);
+        if (same && !slot->listed_session.expired() && slot->listed_generation == generation) continue;
+      }
+      std::vector<ToolInfo> tools;
+      for (const auto& raw : current->list_all("tools/list", "tools")) {
+        tools.push_back(tool_from_json(slot->config.client_id, raw));
+      }
+      std::lock_guard lock(slot->mutex);
+      slot->tools = std::move(tools);
+      slot->listed_session = current;
+      slot->listed_generation = generation;
+    } catch (const Error& error) {
+      if (strict) throw;
+      spdlog::warn("{} (keeping its last tool list)", error.what());
+    }
+  }
+  std::map<std::string, std::string> owner;
+  for (auto& slot : slots_) {
+    std::lock_guard lock(slot->mutex);
+    for (const auto& tool : slot->tools) {
+      if (!visible(*slot, tool.name, nullptr)) continue;
+      const auto [it, inserted] = owner.emplace(tool.name, slot->config.client_id);
+      if (!inserted && it->second != slot->config.client_id) {
+        throw Error(ErrorCode::kInvalidConfig, "tool '" + tool.name + "' is offered by both MCP client '" +
+                                                   it->second + "' and MCP client '" + slot->config.client_id +
+                                                   "'; tool names must be unique (use a client's exclude)");
+      }
+    }
+  }
+}
+
+std::vector<ToolInfo> McpHost::tools() {
+  refresh_tools(/*strict=*/false);
+  std::vector<ToolInfo> out;
+  for (auto& slot : slots_) {
+    std::lock_guard lock(slot->mutex);
+    for (const auto& tool : slot->tools) {
+      if (visible(*slot, tool.name, nullptr)) out.push_back(tool);
+    }
+  }
+  return out;
+}
+
+std::vector<ToolInfo> McpHost::tools_for(const config::AgentConfig& agent) {
+  std::vector<ToolInfo> out;
+  for (auto& tool : tools()) {
+    if (visible(slot(tool.client_id), tool.name, &agent)) out.push_back(std::move(tool));
+  }
+  return out;
+}
+
+std::optional<ToolInfo> McpHost::find_tool(const std::string& name) {
+  refresh_tools(/*strict=*/false);
+  for (auto& slot : slots_) {
+    std::lock_guard lock(slot->mutex);
+    for (const auto& tool : slot->tools) {
+      if (tool.name == name && visible(*slot, name, nullptr)) return tool;
+    }
+  }
+  return std::nullopt;
+}
+
+ToolResult McpHost::call_tool(const std::string& name, const Json& arguments, const config::AgentConfig* agent) {
+  const std::optional<ToolInfo> tool = find_tool(name);
+  if (!tool || !visible(slot(tool->client_id), name, agent)) {
+    throw Error(ErrorCode::kNotFound, "no MCP tool named '" + name + "'" +
+                                          (agent != nullptr ? " for agent '" + agent->name + "'" : std::string()));
+  }
+  try {
+    auto current = session(slot(tool->client_id));
+    const Json params = {{"name", name}, {"arguments", arguments.is_null() ? Json::object() : arguments}};
+    return parse_tool_result(tool->client_id, current->request("tools/call", params));
+  } catch (const Error& error) {
+    return ToolResult::from_error(error);
+  }
+}
+
+std::vector<PromptInfo> McpHost::prompts(const config::AgentConfig* agent) {
+  std::vector<PromptInfo> out;
+  for (auto& slot : slots_) {
+    if (agent != nullptr && !contains(agent->client_ids, slot->config.client_id)) continue;
+    auto current = session(*slot);
+    if (!current->server_capabilities().contains("prompts")) continue;
+    for (const auto& raw : current->list_all("prompts/list", "prompts")) {
+      PromptInfo prompt{slot->config.client_id, string_field(raw, "name"), string_field(raw, "description"),
+                        raw.value("arguments", Json::array()), raw};
+      if (visible(*slot, prompt.name, agent)) out.push_back(std::move(prompt));
+    }
+  }
+  return out;
+}
+
+std::vector<ResourceInfo> McpHost::resources(const config::AgentConfig* agent) {
+  std::vector<ResourceInfo> out;
+  for (auto& slot : slots_) {
+    if (agent != nullptr && !contains(agent->client_ids, slot->config.client_id)) continue;
+    auto current = session(*slot);
+    if (!current->server_capabilities().contains("resources")) continue;
+    for (const auto& raw : current->list_all("resources/list", "resources")) {
+      ResourceInfo resource{slot->config.client_id, string_field(raw, "uri"), string_field(raw, "name"),
+                            string_field(raw, "description"), string_field(raw, "mimeType"), raw};
+      if (visible(*slot, resource.name, agent) && visible(*slot, resource.uri, agent)) out.push_back(std::move(resource));
+    }
+  }
+  return out;
+}
+
+Json McpHost::get_prompt(const std::string& name, const Json& arguments) {
+  for (const auto& prompt : prompts()) {
+    if (prompt.name != name) continue;
+    Json params = {{"name", name}};
+    if (!arguments.is_null() && !arguments.empty()) params["arguments"] = arguments;
+    return session(slot(prompt.client_id))->request("prompts/get", params);
+  }
+  throw Error(ErrorCode::kNotFound, "no MCP prompt named '" + name + "'");
+}
+
+Json McpHost::read_resource(const std::string& uri) {
+  for (const auto& resource : resources()) {
+    if (resource.uri == uri) return session(slot(resource.client_id))->request("resources/read", {{"uri", uri}});
+  }
+  throw Error(ErrorCode::kNotFound, "no MCP resource with uri '" + uri + "'");
+}
+
+}  // namespace aurite::mcp

@@ -1,0 +1,192 @@
+// The stdio transport: the server is our child; we write its stdin and read its stdout,
+// and its stderr goes to the log.
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "aurite/common/error.hpp"
+#include "aurite/mcp/transport.hpp"
+#include "mcp/child_process.hpp"
+#include "mcp/line_reader.hpp"
+
+namespace aurite::mcp {
+namespace {
+
+using detail::ChildProcess;
+using detail::Fd;
+using detail::LineBuffer;
+
+// Longest stderr line logged whole; longer ones are cut, never buffered without bound.
+constexpr std::size_t kMaxLogLine = 64 * 1024;
+constexpr std::size_t kReadChunk = 64 * 1024;
+
+detail::SpawnSpec spawn_spec(const config::ClientConfig& client, const std::filesystem::path& base_dir) {
+  detail::SpawnSpec spec;
+  if (client.server_path) {
+    const auto path = config::resolve_path(base_dir, *client.server_path);
+    if (path.extension() == ".py") spec.argv = {"python3", path.string()};
+    else spec.argv = {path.string()};
+  } else if (client.command) {
+    spec.argv = {*client.command};
+  } else {
+    throw Error(ErrorCode::kInvalidConfig,
+                "client '" + client.client_id + "' has neither server_path nor command");
+  }
+  spec.argv.insert(spec.argv.end(), client.args.begin(), client.args.end());
+  spec.env = client.env;
+  if (!base_dir.empty()) spec.working_dir = base_dir;
+  return spec;
+}
+
+class StdioTransport final : public Transport {
+ public:
+  StdioTransport(std::string client_id, ChildProcess child)
+      : client_id_(std::move(client_id)), child_(std::move(child)),
+        wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)), out_(kMaxLineBytes), err_(kMaxLogLine) {
+    if (!wake_.valid()) throw Error(ErrorCode::kUnavailable, std::string("eventfd: ") + std::strerror(errno));
+    stdin_fd_ = child_.stdin_fd();
+    stdout_fd_ = child_.stdout_fd();
+    stderr_fd_ = child_.stderr_fd();
+  }
+
+  ~StdioTransport() override { close(); }
+
+  void send_line(const std::string& line) override {
+    std::lock_guard lock(write_mutex_);
+    if (closed_) throw Error(ErrorCode::kUnavailable, "MCP client '" + client_id_ + "' is closed");
+    std::string data = line;
+    data.push_back('\n');
+    std::size_t done = 0;
+    while (done < data.size()) {
+      const ssize_t n = ::write(stdin_fd_, data.data() + done, data.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        throw Error(ErrorCode::kUnavailable, "MCP client '" + client_id_ +
+                                                 "': cannot write to the server: " + std::strerror(errno));
+      }
+      done += static_cast<std::size_t>(n);
+    }
+  }
+
+  std::optional<std::string> receive_line() override {
+    while (true) {
+      if (auto line = out_.pop()) {
+        if (line->size() > kMaxLineBytes) throw too_long();
+        return line;
+      }
+      if (out_.overflowed()) throw too_long();
+      if (closed_ || stdout_eof_) {
+        if (stdout_eof_ && !closed_) {
+          std::string rest = out_.take_rest();
+          if (!rest.empty()) return rest;
+        }
+        return std::nullopt;
+      }
+      wait_and_read();
+    }
+  }
+
+  void close() override {
+    {
+      std::lock_guard lock(write_mutex_);
+      if (closed_) return;
+      closed_ = true;
+    }
+    const uint64_t one = 1;
+    [[maybe_unused]] const auto ignored = ::write(wake_.get(), &one, sizeof one);
+    std::lock_guard lock(process_mutex_);
+    const int status = child_.stop();
+    spdlog::debug("MCP client '{}': server stopped (status {})", client_id_, status);
+  }
+
+  std::string exit_description() override {
+    std::lock_guard lock(process_mutex_);
+    // The server closed stdout; give it a moment to finish exiting so we can say how.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+    std::optional<int> status;
+    while (!(status = child_.exit_status()) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    if (!status) return "closed its output";
+    if (*status > 128) return "was killed by signal " + std::to_string(*status - 128);
+    return "exited with status " + std::to_string(*status);
+  }
+
+ private:
+  Error too_long() const {
+    return Error(ErrorCode::kProtocol, "MCP client '" + client_id_ + "': the server sent a line longer than " +
+                                           std::to_string(kMaxLineBytes) + " bytes");
+  }
+
+  // Waits for output on stdout or stderr (or a wake-up from close()) and reads it.
+  void wait_and_read() {
+    pollfd fds[3] = {{stdout_fd_, POLLIN, 0}, {stderr_eof_ ? -1 : stderr_fd_, POLLIN, 0}, {wake_.get(), POLLIN, 0}};
+    const int n = ::poll(fds, 3, -1);
+    if (n < 0) {
+      if (errno == EINTR) return;
+      throw Error(ErrorCode::kUnavailable, std::string("poll: ") + std::strerror(errno));
+    }
+    if (fds[2].revents != 0) return;  // closed_ is set; the loop returns
+    if (fds[1].revents != 0) read_stderr();
+    if (fds[0].revents != 0) {
+      char chunk[kReadChunk];
+      const ssize_t got = ::read(stdout_fd_, chunk, sizeof chunk);
+      if (got > 0) out_.append(chunk, static_cast<std::size_t>(got));
+      else if (got == 0 || errno != EINTR) stdout_eof_ = true;
+    }
+  }
+
+  void read_stderr() {
+    char chunk[kReadChunk];
+    const ssize_t got = ::read(stderr_fd_, chunk, sizeof chunk);
+    if (got <= 0) {
+      if (got == 0 || errno != EINTR) stderr_eof_ = true;
+      if (std::string rest = err_.take_rest(); !rest.empty()) log_stderr(rest);
+      return;
+    }
+    err_.append(chunk, static_cast<std::size_t>(got));
+    while (auto line = err_.pop()) log_stderr(*line);
+    if (err_.overflowed()) log_stderr(err_.take_rest() + " [cut]");
+  }
+
+  void log_stderr(const std::string& line) const {
+    spdlog::debug("[{}] {}", client_id_, line.size() > kMaxLogLine ? line.substr(0, kMaxLogLine) + " [cut]" : line);
+  }
+
+  const std::string client_id_;
+  std::mutex process_mutex_;  // guards child_ (stop and reap)
+  ChildProcess child_;
+  Fd wake_;
+  int stdin_fd_ = -1;
+  int stdout_fd_ = -1;
+  int stderr_fd_ = -1;
+  std::mutex write_mutex_;  // one writer at a time; guards closed_ transitions
+  std::atomic<bool> closed_{false};
+  // Reader-thread state.
+  LineBuffer out_;
+  LineBuffer err_;
+  bool stdout_eof_ = false;
+  bool stderr_eof_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> start_stdio_transport(const config::ClientConfig& client,
+                                                 const std::filesystem::path& base_dir) {
+  detail::SpawnSpec spec = spawn_spec(client, base_dir);
+  try {
+    return std::make_unique<StdioTransport>(client.client_id, ChildProcess::spawn(spec));
+  } catch (const Error& error) {
+    throw Error(error.code(), "MCP client '" + client.client_id + "': " + error.what());
+  }
+}
+
+}  // namespace aurite::mcp

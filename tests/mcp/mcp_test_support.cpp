@@ -1,0 +1,78 @@
+#include "mcp/mcp_test_support.hpp"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "aurite/common/env.hpp"
+
+namespace aurite::testing {
+
+std::filesystem::path test_server_path() { return AURITE_TEST_MCP_SERVER; }
+
+std::filesystem::path example_server_path(const std::string& name) {
+  return std::filesystem::path(AURITE_BINARY_DIR) / "bin" / name;
+}
+
+config::ClientConfig test_client(const std::string& client_id, std::vector<std::string> args, double timeout) {
+  config::ClientConfig client;
+  client.client_id = client_id;
+  client.command = test_server_path().string();
+  client.args = std::move(args);
+  client.timeout = timeout;
+  return client;
+}
+
+std::filesystem::path everything_server_entry() {
+  const std::filesystem::path dir = get_env("AURITE_NPM_DIR").value_or(AURITE_DEFAULT_NPM_DIR);
+  const auto entry = dir / "node_modules/@modelcontextprotocol/server-everything/dist/index.js";
+  if (!std::filesystem::exists(entry)) {
+    throw std::runtime_error("@modelcontextprotocol/server-everything is not installed in " + dir.string() +
+                             ": run scripts/fetch-mcp-servers.sh " + dir.string() + " first");
+  }
+  return entry;
+}
+
+config::ClientConfig everything_client(const std::string& client_id) {
+  config::ClientConfig client;
+  client.client_id = client_id;
+  client.command = "node";
+  client.args = {everything_server_entry().string()};
+  client.timeout = 15.0;
+  return client;
+}
+
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= deadline) return condition();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+std::vector<pid_t> child_processes() {
+  std::vector<pid_t> children;
+  const pid_t self = ::getpid();
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    // pid (comm) state ppid ...: comm may hold spaces, so parse after the last ')'.
+    const auto close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 1));
+    char state = 0;
+    pid_t ppid = 0;
+    rest >> state >> ppid;
+    if (ppid == self) children.push_back(static_cast<pid_t>(std::stol(name)));
+  }
+  return children;
+}
+
+}  // namespace aurite::testing

@@ -1,0 +1,44 @@
+// Helpers shared by the mcp tests: where the servers are, client configurations for
+// them, waits with deadlines and a look at our child processes in /proc.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "aurite/config/models.hpp"
+
+namespace aurite::testing {
+
+// The tools our test server always has (before any --tools N generated ones).
+inline const std::vector<std::string> kTestServerTools = {
+    "echo", "sleep", "crash", "garbage", "huge", "content", "fail", "structured", "env", "pid",
+    "ask_client", "add_tool", "cancelled"};
+
+// Our test server (tests/mcp/servers/test_server.cpp) and the example servers.
+std::filesystem::path test_server_path();
+std::filesystem::path example_server_path(const std::string& name);
+
+// A client running the test server with `args`; `timeout` seconds per request.
+config::ClientConfig test_client(const std::string& client_id, std::vector<std::string> args = {},
+                                 double timeout = 10.0);
+
+// The entry point of the npm reference server @modelcontextprotocol/server-everything,
+// installed by scripts/fetch-mcp-servers.sh into $AURITE_NPM_DIR (default
+// build/npm-cache-dir). Throws, naming the script, when it is not installed: a test
+// that needs it fails rather than skips.
+std::filesystem::path everything_server_entry();
+config::ClientConfig everything_client(const std::string& client_id);
+
+// Polls `condition` until it holds or `timeout` passes; returns its last value.
+bool wait_until(const std::function<bool()>& condition,
+                std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+// Processes whose parent is this process (zombies included), from /proc.
+std::vector<pid_t> child_processes();
+
+}  // namespace aurite::testing
