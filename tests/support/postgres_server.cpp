@@ -12,6 +12,7 @@
 #include <memory>
 #include <random>
 #include <stdexcept>
+#include <thread>
 
 #include "support/subprocess.hpp"
 
@@ -54,13 +55,34 @@ std::string random_password() {
 
 bool running_as_root() { return ::geteuid() == 0; }
 
+// System tools live in /usr/sbin, which a non-login PATH may lack.
+std::string system_tool(const std::string& name) {
+  const std::string path = "/usr/sbin/" + name;
+  return std::filesystem::exists(path) ? path : name;
+}
+
+void give_to_server_user(const std::filesystem::path& path) {
+  const passwd* user = ::getpwnam(kServerUser);
+  if (user == nullptr || ::chown(path.c_str(), user->pw_uid, user->pw_gid) != 0) {
+    throw std::runtime_error("cannot give " + path.string() + " to " + kServerUser);
+  }
+}
+
 void ensure_server_user() {
-  if (::getpwnam(kServerUser) != nullptr) return;
-  const auto result = run_process({"useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                                   kServerUser});
-  // Another test program may have created it in the meantime.
-  if (result.exit_code != 0 && ::getpwnam(kServerUser) == nullptr) {
-    throw std::runtime_error("useradd " + std::string(kServerUser) + " failed: " + result.err);
+  // Test programs run in parallel may all get here on a fresh machine: one useradd wins,
+  // the others fail (user exists, or /etc/passwd is locked) and wait to see the user.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  std::string last_error;
+  while (::getpwnam(kServerUser) == nullptr) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw std::runtime_error("useradd " + std::string(kServerUser) + " failed: " + last_error);
+    }
+    const auto result = run_process({system_tool("useradd"), "--system", "--no-create-home", "--shell",
+                                     "/usr/sbin/nologin", kServerUser});
+    if (result.exit_code != 0) {
+      last_error = result.err;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // another useradd holds the lock
+    }
   }
 }
 
@@ -111,11 +133,10 @@ PostgresServer::PostgresServer() : password_(random_password()) {
   if (running_as_root()) {
     ensure_server_user();
     std::filesystem::permissions(dir_.path(), std::filesystem::perms::owner_all);
-    const auto result = run_process({"chown", kServerUser, dir_.path().string()});
-    if (result.exit_code != 0) throw std::runtime_error("chown failed: " + result.err);
+    give_to_server_user(dir_.path());
   }
   const auto pwfile = dir_.write("pwfile", password_ + "\n");
-  if (running_as_root()) run_process({"chown", kServerUser, pwfile.string()});
+  if (running_as_root()) give_to_server_user(pwfile);
   run_as_server_user({bin("initdb"), "-D", (dir_ / "data").string(), "-U", kUser, "--pwfile=" + pwfile.string(),
                       "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync", "-E", "UTF8",
                       "--locale=C.UTF-8", "--no-instructions"});
@@ -149,7 +170,7 @@ PostgresServer& PostgresServer::shared() {
 
 std::string PostgresServer::run_as_server_user(const std::vector<std::string>& argv) {
   std::vector<std::string> full;
-  if (running_as_root()) full = {"runuser", "-u", kServerUser, "--"};
+  if (running_as_root()) full = {system_tool("runuser"), "-u", kServerUser, "--"};
   full.insert(full.end(), argv.begin(), argv.end());
   ProcessOptions options;
   options.timeout = std::chrono::seconds(60);

@@ -37,38 +37,55 @@ constexpr Query kAppendTurn{
     " SELECT $1, $2, turn_count, $3, $4::jsonb FROM session"
     " RETURNING seq"};
 
-#define AURITE_PG_ISO(column) "to_char(" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
-#define AURITE_PG_KEY(column) "to_char(" column " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-
+// Timestamps leave the server as UTC ISO-8601 text with milliseconds; the cursor's sort key
+// keeps microseconds so that comparing it with last_updated stays exact.
 constexpr Query kLastTurns{
     "last_turns",
-    "SELECT seq, role, content::text, " AURITE_PG_ISO("created_at") " FROM agent_history"
+    "SELECT seq, role, content::text,"
+    " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+    " FROM agent_history"
     " WHERE agent_name = $1 AND session_id = $2 ORDER BY seq DESC LIMIT $3::bigint"};
 
 // Columns: agent, session, created, updated, turns, then the exact sort key for the cursor.
-#define AURITE_PG_SESSION_COLUMNS                                                            \
-  "SELECT agent_name, session_id, " AURITE_PG_ISO("created_at") ", " AURITE_PG_ISO(          \
-      "last_updated") ", turn_count, " AURITE_PG_KEY("last_updated") " FROM sessions"
-
 constexpr Query kSessionsFirst{
-    "sessions_first", AURITE_PG_SESSION_COLUMNS
+    "sessions_first",
+    "SELECT agent_name, session_id,"
+    " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
+    " to_char(last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
+    " turn_count,"
+    " to_char(last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+    " FROM sessions"
     " ORDER BY last_updated DESC, agent_name DESC, session_id DESC LIMIT $1::bigint"};
 constexpr Query kSessionsAfter{
-    "sessions_after", AURITE_PG_SESSION_COLUMNS
+    "sessions_after",
+    "SELECT agent_name, session_id,"
+    " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
+    " to_char(last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
+    " turn_count,"
+    " to_char(last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+    " FROM sessions"
     " WHERE (last_updated, agent_name, session_id) < ($2::timestamptz, $3, $4)"
     " ORDER BY last_updated DESC, agent_name DESC, session_id DESC LIMIT $1::bigint"};
 constexpr Query kAgentSessionsFirst{
-    "agent_sessions_first", AURITE_PG_SESSION_COLUMNS
+    "agent_sessions_first",
+    "SELECT agent_name, session_id,"
+    " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
+    " to_char(last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
+    " turn_count,"
+    " to_char(last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+    " FROM sessions"
     " WHERE agent_name = $2"
     " ORDER BY last_updated DESC, session_id DESC LIMIT $1::bigint"};
 constexpr Query kAgentSessionsAfter{
-    "agent_sessions_after", AURITE_PG_SESSION_COLUMNS
+    "agent_sessions_after",
+    "SELECT agent_name, session_id,"
+    " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
+    " to_char(last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),"
+    " turn_count,"
+    " to_char(last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+    " FROM sessions"
     " WHERE agent_name = $2 AND (last_updated, session_id) < ($3::timestamptz, $4)"
     " ORDER BY last_updated DESC, session_id DESC LIMIT $1::bigint"};
-
-#undef AURITE_PG_SESSION_COLUMNS
-#undef AURITE_PG_KEY
-#undef AURITE_PG_ISO
 
 constexpr Query kDeleteTurns{"delete_turns",
                              "DELETE FROM agent_history WHERE agent_name = $1 AND session_id = $2"};

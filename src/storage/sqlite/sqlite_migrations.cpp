@@ -5,8 +5,6 @@
 namespace aurite::storage {
 namespace {
 
-#define AURITE_SQLITE_NOW "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
-
 const Migration kMigrations[] = {
     {1, "initial schema",
      {
@@ -16,8 +14,8 @@ const Migration kMigrations[] = {
          " server_path TEXT,"
          " command TEXT,"
          " config_hash TEXT NOT NULL,"
-         " created_at TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ","
-         " last_updated TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ")",
+         " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+         " last_updated TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
 
          "CREATE TABLE llm_configs ("
          " name TEXT PRIMARY KEY,"
@@ -25,8 +23,8 @@ const Migration kMigrations[] = {
          " provider TEXT NOT NULL,"
          " model TEXT,"
          " config_hash TEXT NOT NULL,"
-         " created_at TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ","
-         " last_updated TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ")",
+         " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+         " last_updated TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
 
          "CREATE TABLE agent_configs ("
          " name TEXT PRIMARY KEY,"
@@ -37,16 +35,16 @@ const Migration kMigrations[] = {
          " include_history INTEGER,"
          " history_limit INTEGER,"
          " config_hash TEXT NOT NULL,"
-         " created_at TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ","
-         " last_updated TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ")",
+         " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+         " last_updated TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
 
          "CREATE TABLE workflow_configs ("
          " name TEXT PRIMARY KEY,"
          " config TEXT NOT NULL CHECK (json_valid(config)),"
          " description TEXT,"
          " config_hash TEXT NOT NULL,"
-         " created_at TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ","
-         " last_updated TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ")",
+         " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+         " last_updated TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
 
          "CREATE TABLE custom_workflow_configs ("
          " name TEXT PRIMARY KEY,"
@@ -55,14 +53,14 @@ const Migration kMigrations[] = {
          " class_name TEXT NOT NULL,"
          " description TEXT,"
          " config_hash TEXT NOT NULL,"
-         " created_at TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ","
-         " last_updated TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ")",
+         " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+         " last_updated TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
 
          "CREATE TABLE sessions ("
          " agent_name TEXT NOT NULL,"
          " session_id TEXT NOT NULL,"
-         " created_at TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ","
-         " last_updated TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ","
+         " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+         " last_updated TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
          " turn_count INTEGER NOT NULL DEFAULT 0,"
          " PRIMARY KEY (agent_name, session_id))",
 
@@ -78,7 +76,7 @@ const Migration kMigrations[] = {
          " seq INTEGER NOT NULL,"
          " role TEXT NOT NULL,"
          " content TEXT NOT NULL CHECK (json_valid(content)),"
-         " created_at TEXT NOT NULL DEFAULT " AURITE_SQLITE_NOW ","
+         " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
          " UNIQUE (agent_name, session_id, seq),"
          " FOREIGN KEY (agent_name, session_id) REFERENCES sessions (agent_name, session_id)"
          "  ON DELETE CASCADE)",
@@ -88,8 +86,6 @@ const Migration kMigrations[] = {
          " text, agent_name UNINDEXED, session_id UNINDEXED, seq UNINDEXED)",
      }},
 };
-
-#undef AURITE_SQLITE_NOW
 
 }  // namespace
 
