@@ -1,5 +1,7 @@
 #include "execution/answer_schema.hpp"
 
+// Without this valijson aborts the process on a schema it cannot read.
+#define VALIJSON_USE_EXCEPTIONS 1
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
