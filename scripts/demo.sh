@@ -1,16 +1,29 @@
 #!/usr/bin/env bash
 # The main job: installs dependencies, builds the release preset and runs the example
-# project (examples/demo) on the embedded defaults. No API key or server needed.
+# project (examples/demo) end to end: agents on the offline test model calling the
+# example MCP servers, their turns stored in the embedded SQLite database, and a second
+# run on the same session that loads the first one's history. No API key, no server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh release
-export PATH="$PWD/build/release/bin:$PATH"
+
+root=$PWD
+export PATH="$root/build/release/bin:$PATH"
+export AURITE_PLUGIN_PATH="$root/build/release/plugins"
+export AURITE_ENABLE_DB=true
+export AURITE_DB_PATH="$root/.aurite/demo.db"
+rm -f "$AURITE_DB_PATH" "$AURITE_DB_PATH-wal" "$AURITE_DB_PATH-shm"  # each demo starts afresh
 project=examples/demo/aurite_config.json
 
-echo; echo "\$ aurite validate --config $project"
-aurite validate --config "$project"
-echo; echo "\$ aurite list --config $project"
-aurite list --config "$project"
-echo; echo "\$ aurite show 'Weather Agent' --config $project"
-aurite show "Weather Agent" --config "$project"
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+
+step aurite validate --config "$project"
+step aurite list agents --config "$project"
+step aurite tools --agent "Weather Planning Agent" --config "$project"
+step aurite run "Weather Planning Agent" "What should I wear in Oslo today?" --session demo --config "$project"
+step aurite run "Weather Planning Agent" "And tomorrow?" --session demo --config "$project"
+step aurite run "Weather Planning Workflow" "Lima" --session demo --config "$project"
+step aurite run "Example Custom Workflow" "Quito" --session demo --config "$project"
+step sqlite3 -header -column "$AURITE_DB_PATH" \
+  "SELECT agent_name, session_id, turn_count FROM sessions ORDER BY agent_name, session_id"

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+# The reference MCP servers (npm) some MCP tests talk to; a cached copy is reused.
+bash scripts/fetch-mcp-servers.sh
 bash scripts/build.sh dev
 # Sanitizer reports fail the test that caused them.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}

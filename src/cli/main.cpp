@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
   add_show_command(app, context);
   add_tools_command(app, context);
   add_call_tool_command(app, context);
+  add_run_command(app, context);
+  add_chat_command(app, context);
 
   try {
     app.parse(argc, argv);

@@ -23,6 +23,31 @@ std::filesystem::path resolve_config_path(const std::optional<std::filesystem::p
 
 HostManager::HostManager(ProjectConfig project) : project_(std::move(project)) {}
 
+HostManager::~HostManager() = default;
+
+void HostManager::open_services(const storage::StorageSettings& storage_settings) {
+  if (execution_) throw Error(ErrorCode::kInternal, "HostManager::open_services called twice");
+  storage_ = storage::StorageManager::open_if_enabled(storage_settings);
+  const ProjectConfig project = snapshot();
+  mcp_ = std::make_unique<mcp::McpHost>(project.clients, project.base_dir);
+  execution_ = std::make_unique<execution::ExecutionFacade>(*this, *mcp_, storage_ ? storage_->history() : nullptr);
+}
+
+execution::ExecutionFacade& HostManager::execution() {
+  if (!execution_) throw Error(ErrorCode::kInternal, "HostManager::execution() before open_services()");
+  return *execution_;
+}
+
+mcp::McpHost& HostManager::mcp() {
+  if (!mcp_) throw Error(ErrorCode::kInternal, "HostManager::mcp() before open_services()");
+  return *mcp_;
+}
+
+std::filesystem::path HostManager::base_dir() const {
+  std::shared_lock lock(mutex_);
+  return project_.base_dir;
+}
+
 std::unique_ptr<HostManager> HostManager::from_file(const std::filesystem::path& path) {
   auto loaded = config::load_project_file(path);
   if (!loaded.unknown_keys.empty()) {

@@ -12,7 +12,11 @@
 #include <string>
 
 #include "aurite/config/models.hpp"
+#include "aurite/execution/execution_facade.hpp"
+#include "aurite/mcp/mcp_host.hpp"
 #include "aurite/storage/config_store.hpp"
+#include "aurite/storage/settings.hpp"
+#include "aurite/storage/storage_manager.hpp"
 
 namespace aurite::host {
 
@@ -22,10 +26,11 @@ std::filesystem::path resolve_config_path(const std::optional<std::filesystem::p
 
 enum class Registration { kCreated, kUpdated };
 
-class HostManager {
+class HostManager : public execution::ConfigLookup {
  public:
   // Takes a project that has been validated (as load_project_file returns it).
   explicit HostManager(config::ProjectConfig project);
+  ~HostManager() override;
 
   // Loads and validates the project file; throws ConfigError and builds nothing when
   // anything in it is wrong. Unknown keys are logged once, as one warning.
@@ -47,13 +52,25 @@ class HostManager {
   Registration register_custom_workflow(config::CustomWorkflowConfig workflow);
 
   std::optional<config::ClientConfig> find_client(const std::string& client_id) const;
-  std::optional<config::LlmConfig> find_llm(const std::string& llm_id) const;
-  std::optional<config::AgentConfig> find_agent(const std::string& name) const;
-  std::optional<config::WorkflowConfig> find_workflow(const std::string& name) const;
-  std::optional<config::CustomWorkflowConfig> find_custom_workflow(const std::string& name) const;
+  std::optional<config::LlmConfig> find_llm(const std::string& llm_id) const override;
+  std::optional<config::AgentConfig> find_agent(const std::string& name) const override;
+  std::optional<config::WorkflowConfig> find_workflow(const std::string& name) const override;
+  std::optional<config::CustomWorkflowConfig> find_custom_workflow(const std::string& name) const override;
+  std::filesystem::path base_dir() const override;
 
   // A consistent copy of everything registered.
   config::ProjectConfig snapshot() const;
+
+  // Opens what runs need: the database when `storage_settings` enable it, the MCP host
+  // for the project's clients (each server starts when first used) and the execution
+  // facade. Call once, before the accessors below; throws what StorageManager::open
+  // throws (a database that is enabled but unreachable is an error, not a fallback).
+  void open_services(const storage::StorageSettings& storage_settings);
+  // Each throws Error(kInternal) before open_services().
+  execution::ExecutionFacade& execution();
+  mcp::McpHost& mcp();
+  // Null when the database is off.
+  storage::StorageManager* storage() { return storage_.get(); }
 
  private:
   template <typename T, typename Save>
@@ -65,6 +82,10 @@ class HostManager {
   std::mutex registration_mutex_;
   config::ProjectConfig project_;
   std::shared_ptr<storage::ConfigStore> store_;
+  // Destroyed in reverse order: runs stop before servers, servers before the database.
+  std::unique_ptr<storage::StorageManager> storage_;
+  std::unique_ptr<mcp::McpHost> mcp_;
+  std::unique_ptr<execution::ExecutionFacade> execution_;
 };
 
 }  // namespace aurite::host

@@ -1,0 +1,62 @@
+// execution/agent — the tool-use loop of one agent (the seed's Agent.execute_agent).
+//
+// A run: load the session's history (when the agent includes history and a history store
+// is given), add the user message, then call the model with the agent's tools; run the
+// tool calls of a reply through the MCP host, several at once; append their results and
+// call the model again, until it answers without tools or max_iterations model calls were
+// made. Every new turn is appended to the history store as soon as it exists, so a crash
+// loses at most the turn in flight, and stored history never ends inside a tool exchange
+// by our doing (a reply's tool calls are run and their results stored before stopping).
+// With a schema the final answer is parsed and validated, and the model is asked to
+// correct it a bounded number of times.
+#pragma once
+
+#include <string>
+
+#include "aurite/config/models.hpp"
+#include "aurite/execution/run_result.hpp"
+#include "aurite/llm/llm_client.hpp"
+#include "aurite/mcp/mcp_host.hpp"
+#include "aurite/storage/history_store.hpp"
+
+namespace aurite::execution {
+
+inline constexpr int kMaxSchemaCorrections = 2;
+
+struct ModelChoice {
+  llm::ProviderSettings provider;
+  std::string model;
+  std::optional<double> temperature;
+  int64_t max_tokens = config::kDefaultMaxTokens;
+  std::optional<std::string> default_system_prompt;
+};
+
+// The model an agent uses: `llm` (the LlmConfig its llm_config_id names, looked up by the
+// caller), else its inline provider/model (provider defaulting to anthropic when only a
+// model is given). Agent values override the LlmConfig's defaults. Throws
+// Error(kInvalidConfig) naming the agent when it has no model, or names an llm that
+// was not found.
+ModelChoice choose_model(const config::AgentConfig& agent, const std::optional<config::LlmConfig>& llm);
+
+struct AgentDependencies {
+  llm::LlmClient& model;
+  mcp::McpHost& tools;
+  storage::HistoryStore* history = nullptr;  // null: nothing is loaded or stored
+};
+
+class Agent {
+ public:
+  Agent(config::AgentConfig config, ModelChoice model, AgentDependencies dependencies);
+
+  // Runs one user message on `session_id` ("" means storage::kDefaultSession).
+  // Throws what the model client or the history store throws (the turns appended before
+  // stay); tool failures go to the model as error results instead.
+  AgentResult run(const std::string& message, const std::string& session_id, RunObserver* observer = nullptr);
+
+ private:
+  const config::AgentConfig config_;
+  const ModelChoice model_;
+  AgentDependencies deps_;
+};
+
+}  // namespace aurite::execution

@@ -1,0 +1,84 @@
+// execution/execution_facade — runs agents, simple workflows and custom workflows by
+// name, with the project's configurations, MCP tools, models and history.
+//
+// Thread-safety: any number of runs may go on at once; model clients are created once
+// per endpoint and shared.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "aurite/execution/agent.hpp"
+#include "aurite/execution/custom_workflow.hpp"
+
+namespace aurite::execution {
+
+// Where the facade reads configurations; the HostManager implements it, so a component
+// registered while the program runs is used by the next run.
+class ConfigLookup {
+ public:
+  virtual ~ConfigLookup() = default;
+  virtual std::optional<config::AgentConfig> find_agent(const std::string& name) const = 0;
+  virtual std::optional<config::LlmConfig> find_llm(const std::string& llm_id) const = 0;
+  virtual std::optional<config::WorkflowConfig> find_workflow(const std::string& name) const = 0;
+  virtual std::optional<config::CustomWorkflowConfig> find_custom_workflow(const std::string& name) const = 0;
+  // The folder relative module paths resolve against.
+  virtual std::filesystem::path base_dir() const = 0;
+};
+
+using LlmClientFactory = std::function<std::unique_ptr<llm::LlmClient>(const llm::ProviderSettings&)>;
+
+class LoadedPlugins;
+
+class ExecutionFacade : public WorkflowContext {
+ public:
+  // `history` may be null (no database, or history storage off).
+  ExecutionFacade(const ConfigLookup& configs, mcp::McpHost& tools, storage::HistoryStore* history,
+                  LlmClientFactory make_client = llm::make_llm_client);
+  ~ExecutionFacade() override;
+
+  // Throws Error(kNotFound) for an unknown name; otherwise as Agent::run.
+  AgentResult run_agent(const std::string& name, const std::string& message, const std::string& session_id,
+                        RunObserver* observer);
+  AgentResult run_agent(const std::string& name, const std::string& message, const std::string& session_id) override {
+    return run_agent(name, message, session_id, nullptr);
+  }
+
+  // Runs the steps in order, each step's final text the next step's message, every step
+  // on the same session id (each agent keeps its own history there). Stops at the first
+  // step that does not complete, with that step's status.
+  WorkflowResult run_simple_workflow(const std::string& name, const std::string& message,
+                                     const std::string& session_id, RunObserver* observer);
+  WorkflowResult run_simple_workflow(const std::string& name, const std::string& message,
+                                     const std::string& session_id) override {
+    return run_simple_workflow(name, message, session_id, nullptr);
+  }
+
+  // Loads the workflow's library (once), creates class_name and executes it. module_path
+  // resolves against the project folder, then each folder of $AURITE_PLUGIN_PATH (by
+  // file name). Throws Error(kNotFound) for an unknown workflow, kInvalidConfig naming
+  // the path for a library that cannot be loaded, lacks the entry points, has another
+  // ABI version or does not know class_name.
+  Json run_custom_workflow(const std::string& name, const Json& input, const std::string& session_id);
+
+  // Runs an agent, simple workflow or custom workflow, whichever `name` is, and returns
+  // its result as JSON with "kind" set.
+  Json run(const std::string& name, const std::string& message, const std::string& session_id,
+           RunObserver* observer = nullptr);
+
+ private:
+  llm::LlmClient& client_for(const llm::ProviderSettings& settings);
+
+  const ConfigLookup& configs_;
+  mcp::McpHost& tools_;
+  storage::HistoryStore* history_;
+  LlmClientFactory make_client_;
+  std::mutex clients_mutex_;
+  std::map<std::string, std::unique_ptr<llm::LlmClient>> clients_;
+  std::unique_ptr<LoadedPlugins> plugins_;
+};
+
+}  // namespace aurite::execution

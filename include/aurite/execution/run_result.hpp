@@ -1,0 +1,76 @@
+// execution/run_result — what a run of an agent or a workflow produced, and the
+// observer that sees each step as it happens (the CLI prints them, the API streams them).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aurite/llm/llm_client.hpp"
+
+namespace aurite::execution {
+
+using Json = nlohmann::json;
+
+enum class RunStatus {
+  kCompleted,       // a final answer (valid against the schema when one is set)
+  kMaxIterations,   // the model still wanted tools after max_iterations model calls
+  kSchemaMismatch,  // the answer still did not match the schema after the corrections
+};
+std::string_view to_string(RunStatus status);
+
+struct ToolCallRecord {
+  std::string id;
+  std::string name;
+  Json input;
+  std::string result_text;  // what a person reads; the model gets the full blocks
+  bool is_error = false;
+  double duration_ms = 0;
+};
+
+struct AgentResult {
+  std::string agent_name;
+  std::string session_id;
+  RunStatus status = RunStatus::kCompleted;
+  std::string final_text;
+  std::optional<Json> final_json;           // the parsed answer when the agent has a schema
+  std::size_t history_turns_loaded = 0;     // turns read from the database before the run
+  std::vector<llm::Message> new_turns;      // user, assistant and tool-result turns of this run
+  std::vector<ToolCallRecord> tool_calls;
+  int iterations = 0;                       // model calls
+  llm::Usage usage;
+  double model_ms = 0;
+  double tool_ms = 0;
+  double total_ms = 0;
+
+  Json to_json() const;
+};
+
+struct WorkflowResult {
+  std::string workflow_name;
+  std::string session_id;
+  RunStatus status = RunStatus::kCompleted;
+  std::string final_text;
+  std::vector<AgentResult> steps;
+  double total_ms = 0;
+
+  Json to_json() const;
+};
+
+// Called on the thread that runs the agent (tool callbacks may come from the threads
+// running tools concurrently, one call at a time). Every method has an empty default.
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  virtual void on_history_loaded(const std::string& /*agent*/, std::size_t /*turns*/) {}
+  virtual void on_model_call(const std::string& /*agent*/, int /*iteration*/) {}
+  virtual void on_text_delta(const std::string& /*text*/) {}
+  virtual void on_model_reply(const std::string& /*agent*/, const llm::ModelResponse& /*reply*/, double /*ms*/) {}
+  virtual void on_tool_call(const std::string& /*agent*/, const std::string& /*tool*/, const Json& /*input*/) {}
+  virtual void on_tool_result(const std::string& /*agent*/, const ToolCallRecord& /*record*/) {}
+  virtual void on_agent_done(const AgentResult& /*result*/) {}
+  virtual void on_step(const std::string& /*workflow*/, std::size_t /*index*/, const std::string& /*agent*/) {}
+};
+
+}  // namespace aurite::execution

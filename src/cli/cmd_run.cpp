@@ -1,0 +1,63 @@
+// aurite run NAME MESSAGE [--session ID] [--stream]: runs an agent, simple workflow or
+// custom workflow by name, showing each step on stderr and the answer on stdout.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "aurite/common/error.hpp"
+#include "aurite/storage/settings.hpp"
+#include "cli/cli_context.hpp"
+#include "cli/output.hpp"
+#include "cli/run_progress.hpp"
+
+namespace aurite::cli {
+namespace {
+
+struct RunOptions {
+  std::string name;
+  std::string message;
+  std::string session;
+  bool stream = false;
+  bool quiet = false;
+};
+
+// The run finished but did not complete (max_iterations, schema mismatch): the answer is
+// printed, the status explained, and the exit status says it failed.
+int status_exit(const nlohmann::json& result) {
+  const std::string status = result.value("status", "completed");
+  if (status == "completed") return kExitOk;
+  std::cerr << fmt::format("error: '{}' stopped without completing: {}\n", result.value("agent", result.value("workflow", "")),
+                           status == "max_iterations" ? "it reached max_iterations while still calling tools"
+                                                      : "its answer did not match the schema after the corrections");
+  return kExitFailure;
+}
+
+int run_run(const Context& context, const RunOptions& options) {
+  auto host = context.load_host();
+  host->open_services(storage::load_storage_settings());
+  const bool show_progress = !context.options.json && !options.quiet;
+  RunProgress progress(std::cerr, options.stream && !context.options.json ? &std::cout : nullptr);
+  const nlohmann::json result =
+      host->execution().run(options.name, options.message, options.session, show_progress || options.stream ? &progress : nullptr);
+  if (context.options.json) {
+    print_json(std::cout, result);
+  } else if (!progress.streamed_text()) {
+    std::cout << result.value("final_text", "") << '\n';
+  }
+  return status_exit(result);
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, Context& context) {
+  auto* command = app.add_subcommand("run", "Run an agent, workflow or custom workflow by name");
+  auto options = std::make_shared<RunOptions>();
+  command->add_option("name", options->name, "Agent, workflow or custom workflow name")->required();
+  command->add_option("message", options->message, "The user message (the input of a workflow)")->required();
+  command->add_option("-s,--session", options->session, "Session id (default: the agent's 'default' session)");
+  command->add_flag("--stream", options->stream, "Print the answer as the model writes it");
+  command->add_flag("-q,--quiet", options->quiet, "Do not show the steps on stderr");
+  command->callback([&context, options] { context.action = [&context, options] { return run_run(context, *options); }; });
+}
+
+}  // namespace aurite::cli

@@ -1,0 +1,70 @@
+#include "cli/run_progress.hpp"
+
+#include <ostream>
+
+#include <fmt/format.h>
+
+namespace aurite::cli {
+
+std::string one_line(const std::string& text, std::size_t limit) {
+  std::string out;
+  for (char c : text) {
+    if (out.size() >= limit) {
+      out += "...";
+      break;
+    }
+    out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+  }
+  return out;
+}
+
+void RunProgress::on_step(const std::string& workflow, std::size_t index, const std::string& agent) {
+  std::lock_guard lock(mutex_);
+  out_ << fmt::format("== {} step {}: {}\n", workflow, index + 1, agent);
+}
+
+void RunProgress::on_history_loaded(const std::string& agent, std::size_t turns) {
+  std::lock_guard lock(mutex_);
+  out_ << fmt::format("[{}] history: {} earlier turn{} loaded\n", agent, turns, turns == 1 ? "" : "s");
+}
+
+void RunProgress::on_model_call(const std::string& agent, int iteration) {
+  std::lock_guard lock(mutex_);
+  out_ << fmt::format("[{}] model call {}\n", agent, iteration) << std::flush;
+}
+
+void RunProgress::on_text_delta(const std::string& text) {
+  if (stream_to_ == nullptr) return;
+  std::lock_guard lock(mutex_);
+  *stream_to_ << text << std::flush;
+  streamed_ = true;
+}
+
+void RunProgress::on_model_reply(const std::string& agent, const llm::ModelResponse& reply, double ms) {
+  std::lock_guard lock(mutex_);
+  const auto uses = llm::tool_uses_of(reply.message);
+  const std::string what = uses.empty() ? "answer" : fmt::format("{} tool call{}", uses.size(), uses.size() == 1 ? "" : "s");
+  out_ << fmt::format("[{}]   -> {} ({:.1f} ms, {} in / {} out tokens)\n", agent, what, ms, reply.usage.input_tokens,
+                      reply.usage.output_tokens);
+}
+
+void RunProgress::on_tool_call(const std::string& agent, const std::string& tool, const nlohmann::json& input) {
+  std::lock_guard lock(mutex_);
+  out_ << fmt::format("[{}] tool {} {}\n", agent, tool, one_line(input.dump(), 200)) << std::flush;
+}
+
+void RunProgress::on_tool_result(const std::string& agent, const execution::ToolCallRecord& record) {
+  std::lock_guard lock(mutex_);
+  out_ << fmt::format("[{}]   <- {}{} ({:.1f} ms)\n", agent, record.is_error ? "error: " : "", one_line(record.result_text),
+                      record.duration_ms);
+}
+
+void RunProgress::on_agent_done(const execution::AgentResult& result) {
+  std::lock_guard lock(mutex_);
+  if (streamed_ && stream_to_ != nullptr) *stream_to_ << '\n';
+  out_ << fmt::format("[{}] {} in {:.1f} ms: {} model call{}, {} tool call{} (session '{}')\n", result.agent_name,
+                      to_string(result.status), result.total_ms, result.iterations, result.iterations == 1 ? "" : "s",
+                      result.tool_calls.size(), result.tool_calls.size() == 1 ? "" : "s", result.session_id);
+}
+
+}  // namespace aurite::cli

@@ -1,0 +1,40 @@
+// Shows a run as it happens: each model call, tool call with its arguments, a summary of
+// each tool result, and the outcome, with timings. Written to stderr so that stdout
+// carries only the answer (or the JSON result).
+#pragma once
+
+#include <chrono>
+#include <iosfwd>
+#include <mutex>
+
+#include "aurite/execution/run_result.hpp"
+
+namespace aurite::cli {
+
+class RunProgress : public execution::RunObserver {
+ public:
+  // `stream_to` receives streamed answer text as it arrives (null: not streaming).
+  RunProgress(std::ostream& out, std::ostream* stream_to) : out_(out), stream_to_(stream_to) {}
+
+  void on_history_loaded(const std::string& agent, std::size_t turns) override;
+  void on_model_call(const std::string& agent, int iteration) override;
+  void on_text_delta(const std::string& text) override;
+  void on_model_reply(const std::string& agent, const llm::ModelResponse& reply, double ms) override;
+  void on_tool_call(const std::string& agent, const std::string& tool, const nlohmann::json& input) override;
+  void on_tool_result(const std::string& agent, const execution::ToolCallRecord& record) override;
+  void on_agent_done(const execution::AgentResult& result) override;
+  void on_step(const std::string& workflow, std::size_t index, const std::string& agent) override;
+
+  bool streamed_text() const { return streamed_; }
+
+ private:
+  std::ostream& out_;
+  std::ostream* stream_to_;
+  bool streamed_ = false;
+  std::mutex mutex_;
+};
+
+// At most `limit` characters of `text` on one line, for summaries.
+std::string one_line(const std::string& text, std::size_t limit = 100);
+
+}  // namespace aurite::cli

@@ -1,0 +1,104 @@
+#include "aurite/execution/execution_facade.hpp"
+
+#include <fmt/format.h>
+
+#include "aurite/common/error.hpp"
+#include "execution/plugin_library.hpp"
+
+namespace aurite::execution {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string client_key(const llm::ProviderSettings& s) {
+  return s.provider + "|" + s.base_url.value_or("") + "|" + s.api_key_env.value_or("");
+}
+
+}  // namespace
+
+ExecutionFacade::ExecutionFacade(const ConfigLookup& configs, mcp::McpHost& tools, storage::HistoryStore* history,
+                                 LlmClientFactory make_client)
+    : configs_(configs),
+      tools_(tools),
+      history_(history),
+      make_client_(std::move(make_client)),
+      plugins_(std::make_unique<LoadedPlugins>()) {}
+
+ExecutionFacade::~ExecutionFacade() = default;
+
+llm::LlmClient& ExecutionFacade::client_for(const llm::ProviderSettings& settings) {
+  std::lock_guard lock(clients_mutex_);
+  auto& client = clients_[client_key(settings)];
+  if (!client) client = make_client_(settings);
+  return *client;
+}
+
+AgentResult ExecutionFacade::run_agent(const std::string& name, const std::string& message,
+                                       const std::string& session_id, RunObserver* observer) {
+  auto config = configs_.find_agent(name);
+  if (!config) throw Error(ErrorCode::kNotFound, fmt::format("no agent named '{}'", name));
+  std::optional<config::LlmConfig> llm;
+  if (config->llm_config_id) llm = configs_.find_llm(*config->llm_config_id);
+  ModelChoice model = choose_model(*config, llm);
+  llm::LlmClient& client = client_for(model.provider);
+  Agent agent(std::move(*config), std::move(model), {client, tools_, history_});
+  return agent.run(message, session_id, observer);
+}
+
+WorkflowResult ExecutionFacade::run_simple_workflow(const std::string& name, const std::string& message,
+                                                    const std::string& session_id, RunObserver* observer) {
+  const auto config = configs_.find_workflow(name);
+  if (!config) throw Error(ErrorCode::kNotFound, fmt::format("no workflow named '{}'", name));
+  const auto started = Clock::now();
+  WorkflowResult result;
+  result.workflow_name = name;
+  result.session_id = session_id.empty() ? storage::kDefaultSession : session_id;
+  std::string input = message;
+  for (std::size_t i = 0; i < config->steps.size(); ++i) {
+    if (observer) observer->on_step(name, i, config->steps[i]);
+    AgentResult step = run_agent(config->steps[i], input, result.session_id, observer);
+    input = step.final_text;
+    result.status = step.status;
+    result.final_text = step.final_text;
+    result.steps.push_back(std::move(step));
+    if (result.status != RunStatus::kCompleted) break;
+  }
+  result.total_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  return result;
+}
+
+Json ExecutionFacade::run_custom_workflow(const std::string& name, const Json& input, const std::string& session_id) {
+  const auto config = configs_.find_custom_workflow(name);
+  if (!config) throw Error(ErrorCode::kNotFound, fmt::format("no custom workflow named '{}'", name));
+  const auto path = resolve_module_path(configs_.base_dir(), config->module_path);
+  auto workflow = plugins_->create(path, config->class_name);
+  return workflow->execute(*this, input, session_id.empty() ? storage::kDefaultSession : session_id);
+}
+
+Json ExecutionFacade::run(const std::string& name, const std::string& message, const std::string& session_id,
+                          RunObserver* observer) {
+  if (configs_.find_agent(name)) {
+    Json out = run_agent(name, message, session_id, observer).to_json();
+    out["kind"] = "agent";
+    return out;
+  }
+  if (configs_.find_workflow(name)) {
+    Json out = run_simple_workflow(name, message, session_id, observer).to_json();
+    out["kind"] = "workflow";
+    return out;
+  }
+  if (configs_.find_custom_workflow(name)) {
+    const auto started = Clock::now();
+    Json result = run_custom_workflow(name, message, session_id);
+    return {{"kind", "custom_workflow"},
+            {"workflow", name},
+            {"session_id", session_id.empty() ? storage::kDefaultSession : session_id},
+            {"status", "completed"},
+            {"result", result},
+            {"final_text", result.is_string() ? result.get<std::string>() : result.dump()},
+            {"timings_ms", {{"total", std::chrono::duration<double, std::milli>(Clock::now() - started).count()}}}};
+  }
+  throw Error(ErrorCode::kNotFound, fmt::format("no agent, workflow or custom workflow named '{}'", name));
+}
+
+}  // namespace aurite::execution

@@ -1,0 +1,43 @@
+#include "aurite/execution/run_result.hpp"
+
+namespace aurite::execution {
+
+std::string_view to_string(RunStatus status) {
+  switch (status) {
+    case RunStatus::kCompleted: return "completed";
+    case RunStatus::kMaxIterations: return "max_iterations";
+    case RunStatus::kSchemaMismatch: return "schema_mismatch";
+  }
+  return "completed";
+}
+
+Json AgentResult::to_json() const {
+  Json turns = Json::array();
+  for (const auto& turn : new_turns) turns.push_back(llm::to_json(turn));
+  Json calls = Json::array();
+  for (const auto& call : tool_calls) {
+    calls.push_back({{"id", call.id}, {"name", call.name}, {"input", call.input}, {"result", call.result_text},
+                     {"is_error", call.is_error}, {"duration_ms", call.duration_ms}});
+  }
+  Json out = {{"agent", agent_name},
+              {"session_id", session_id},
+              {"status", to_string(status)},
+              {"final_text", final_text},
+              {"history_turns_loaded", history_turns_loaded},
+              {"turns", turns},
+              {"tool_calls", calls},
+              {"iterations", iterations},
+              {"usage", {{"input_tokens", usage.input_tokens}, {"output_tokens", usage.output_tokens}}},
+              {"timings_ms", {{"model", model_ms}, {"tools", tool_ms}, {"total", total_ms}}}};
+  if (final_json) out["final_json"] = *final_json;
+  return out;
+}
+
+Json WorkflowResult::to_json() const {
+  Json out = {{"workflow", workflow_name}, {"session_id", session_id}, {"status", to_string(status)},
+              {"final_text", final_text}, {"timings_ms", {{"total", total_ms}}}, {"steps", Json::array()}};
+  for (const auto& step : steps) out["steps"].push_back(step.to_json());
+  return out;
+}
+
+}  // namespace aurite::execution

@@ -1,0 +1,90 @@
+#include "execution/tool_calls.hpp"
+
+#include <future>
+#include <mutex>
+
+#include "aurite/common/error.hpp"
+#include "aurite/llm/message.hpp"
+
+namespace aurite::execution::detail {
+namespace {
+
+using Json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+Json convert_block(const Json& block) {
+  const std::string type = block.value("type", "");
+  if (type == "text") return llm::text_block(block.value("text", ""));
+  if (type == "image") {
+    return {{"type", "image"},
+            {"source", {{"type", "base64"}, {"media_type", block.value("mimeType", "image/png")}, {"data", block.value("data", "")}}}};
+  }
+  if (type == "resource") {
+    const Json resource = block.value("resource", Json::object());
+    if (resource.contains("text")) return llm::text_block(resource["text"].get<std::string>());
+    return llm::text_block("[binary resource " + resource.value("uri", "") + " (" + resource.value("mimeType", "") + ")]");
+  }
+  if (type == "resource_link") return llm::text_block("[resource " + block.value("uri", "") + "] " + block.value("name", ""));
+  if (type == "audio") return llm::text_block("[audio " + block.value("mimeType", "") + "]");
+  return llm::text_block(block.dump());
+}
+
+ToolCallOutcome run_one(mcp::McpHost& host, const config::AgentConfig& agent, const Json& use) {
+  ToolCallOutcome outcome;
+  outcome.record.id = use.value("id", "");
+  outcome.record.name = use.value("name", "");
+  outcome.record.input = use.value("input", Json::object());
+  const auto started = Clock::now();
+  mcp::ToolResult result;
+  try {
+    result = host.call_tool(outcome.record.name, outcome.record.input, &agent);
+  } catch (const Error& error) {  // kNotFound: a tool the agent does not have
+    result = mcp::ToolResult::from_error(error);
+  }
+  outcome.record.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  outcome.record.is_error = result.is_error;
+  outcome.record.result_text = result.text();
+  outcome.result_block =
+      llm::tool_result_block(outcome.record.id, tool_result_content(result.content, result.structured_content), result.is_error);
+  return outcome;
+}
+
+}  // namespace
+
+Json tool_result_content(const Json& mcp_content, const std::optional<Json>& structured) {
+  Json content = Json::array();
+  if (mcp_content.is_array()) {
+    for (const auto& block : mcp_content) content.push_back(convert_block(block));
+  }
+  if (content.empty() && structured) content.push_back(llm::text_block(structured->dump()));
+  return content;
+}
+
+std::vector<ToolCallOutcome> run_tool_calls(mcp::McpHost& host, const config::AgentConfig& agent,
+                                            const std::vector<Json>& tool_uses, RunObserver* observer) {
+  std::mutex observer_mutex;
+  const auto call = [&](const Json& use) {
+    if (observer) {
+      std::lock_guard lock(observer_mutex);
+      observer->on_tool_call(agent.name, use.value("name", ""), use.value("input", Json::object()));
+    }
+    ToolCallOutcome outcome = run_one(host, agent, use);
+    if (observer) {
+      std::lock_guard lock(observer_mutex);
+      observer->on_tool_result(agent.name, outcome.record);
+    }
+    return outcome;
+  };
+  std::vector<ToolCallOutcome> outcomes;
+  if (tool_uses.size() == 1) {
+    outcomes.push_back(call(tool_uses[0]));
+    return outcomes;
+  }
+  std::vector<std::future<ToolCallOutcome>> running;
+  running.reserve(tool_uses.size());
+  for (const auto& use : tool_uses) running.push_back(std::async(std::launch::async, call, std::cref(use)));
+  for (auto& future : running) outcomes.push_back(future.get());
+  return outcomes;
+}
+
+}  // namespace aurite::execution::detail

@@ -1,0 +1,106 @@
+// aurite run and aurite chat on the example project, as the README's demo runs them:
+// the test model, the example MCP servers on PATH, history in a SQLite file.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_test_support.hpp"
+#include "support/subprocess.hpp"
+#include "support/temp_dir.hpp"
+
+namespace aurite::cli {
+namespace {
+
+using nlohmann::json;
+using testing::run_aurite;
+
+class RunCommand : public ::testing::Test {
+ protected:
+  testing::ProcessOptions demo_env(bool database = true) const {
+    testing::ProcessOptions options;
+    options.env["PATH"] = std::string(AURITE_BINARY_DIR) + "/bin:" + std::getenv("PATH");
+    options.env["AURITE_PLUGIN_PATH"] = std::string(AURITE_BINARY_DIR) + "/plugins";
+    options.env["AURITE_ENABLE_DB"] = database ? "true" : "false";
+    options.env["AURITE_DB_PATH"] = (dir_ / "aurite.db").string();
+    options.unset_env = {"AURITE_DB_URL", "AURITE_DB_TYPE"};
+    options.working_dir = dir_.path().string();
+    return options;
+  }
+
+  json run_json(const std::vector<std::string>& args, bool database = true) const {
+    std::vector<std::string> all = {"run"};
+    all.insert(all.end(), args.begin(), args.end());
+    all.insert(all.end(), {"--json", "--config", kExampleProject});
+    const auto result = run_aurite(all, demo_env(database));
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return json::parse(result.out);
+  }
+
+  testing::TempDir dir_;
+};
+
+TEST_F(RunCommand, SecondRunOnASessionLoadsTheFirstRunsTurns) {
+  const json first = run_json({"Weather Agent", "Weather in Oslo?", "--session", "demo"});
+  EXPECT_EQ(first["status"], "completed");
+  EXPECT_EQ(first["history_turns_loaded"], 0);
+  EXPECT_EQ(first["tool_calls"][0]["name"], "weather_lookup");
+  EXPECT_TRUE(first["final_json"].contains("weather_summary"));  // the agent's schema
+  const json second = run_json({"Weather Agent", "And tomorrow?", "--session", "demo"});
+  EXPECT_EQ(second["history_turns_loaded"], 4);
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "aurite.db"));
+}
+
+TEST_F(RunCommand, WithoutTheDatabaseNothingIsRememberedAndNoFileIsCreated) {
+  run_json({"Weather Agent", "one", "--session", "demo"}, false);
+  EXPECT_EQ(run_json({"Weather Agent", "two", "--session", "demo"}, false)["history_turns_loaded"], 0);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "aurite.db"));
+}
+
+TEST_F(RunCommand, StepsGoToStderrAndTheAnswerToStdout) {
+  const auto result = run_aurite({"run", "Weather Reporter", "Oslo", "--config", kExampleProject}, demo_env());
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  for (const char* step : {"[Weather Reporter] model call 1", "[Weather Reporter] tool weather_lookup",
+                           "[Weather Reporter]   <- Weather in", "[Weather Reporter] completed in"}) {
+    EXPECT_TRUE(contains(result.err, step)) << step << "\n" << result.err;
+  }
+  EXPECT_TRUE(contains(result.out, "Tool results:")) << result.out;
+  EXPECT_FALSE(contains(result.out, "model call")) << result.out;
+}
+
+TEST_F(RunCommand, WorkflowAndCustomWorkflowRunByName) {
+  const json workflow = run_json({"Weather Planning Workflow", "Oslo"});
+  EXPECT_EQ(workflow["kind"], "workflow");
+  EXPECT_EQ(workflow["steps"].size(), 2u);
+  const json custom = run_json({"Example Custom Workflow", "Lima"});
+  EXPECT_EQ(custom["kind"], "custom_workflow");
+  EXPECT_EQ(custom["result"]["city"], "Lima");
+}
+
+TEST_F(RunCommand, UnknownNameIsAUsageError) {
+  const auto result = run_aurite({"run", "Nobody", "hi", "--config", kExampleProject}, demo_env());
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.err, "no agent, workflow or custom workflow named 'Nobody'")) << result.err;
+}
+
+TEST_F(RunCommand, BadDatabaseFlagIsAUsageErrorNamingTheVariable) {
+  auto env = demo_env();
+  env.env["AURITE_ENABLE_DB"] = "perhaps";
+  const auto result = run_aurite({"run", "Weather Agent", "hi", "--config", kExampleProject}, env);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.err, "AURITE_ENABLE_DB")) << result.err;
+}
+
+TEST_F(RunCommand, ChatKeepsOneSessionAcrossMessages) {
+  auto env = demo_env();
+  env.stdin_text = "hello\nagain\n/exit\nnot read\n";
+  const auto result = run_aurite({"chat", "Planner", "--session", "c", "--config", kExampleProject}, env);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  // The second answer sees the first exchange (4 turns) plus its own 3 earlier messages.
+  EXPECT_TRUE(contains(result.out, "Planner> Tool results:")) << result.out;
+  EXPECT_TRUE(contains(result.out, "(This conversation has 2 earlier messages.)")) << result.out;
+  EXPECT_TRUE(contains(result.out, "(This conversation has 6 earlier messages.)")) << result.out;
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n') > 0, true);
+  EXPECT_FALSE(contains(result.err + result.out, "not read"));
+}
+
+}  // namespace
+}  // namespace aurite::cli
