@@ -46,6 +46,9 @@ struct McpHost::Slot {
   // session can never be mistaken for the old one (a raw address could be reused).
   std::weak_ptr<ClientSession> listed_session;
   std::uint64_t listed_generation = 0;
+  // Whether a start was ever attempted: a client is started on its first use, but a
+  // listing does not retry one that failed or died (a call of its tools does).
+  bool start_attempted = false;
 };
 
 McpHost::McpHost(std::vector<config::ClientConfig> clients, std::filesystem::path base_dir,
@@ -130,13 +133,21 @@ bool McpHost::visible(const Slot& slot, const std::string& name, const config::A
   return contains(agent->client_ids, slot.config.client_id) && !contains(agent->exclude_components, name);
 }
 
-void McpHost::refresh_tools(bool strict) {
+void McpHost::refresh_tools(bool strict, const config::AgentConfig* agent) {
   std::lock_guard registry_lock(registry_mutex_);
   for (auto& slot : slots_) {
+    // An agent's listing starts only the servers it uses.
+    if (agent != nullptr && !contains(agent->client_ids, slot->config.client_id)) continue;
     try {
+      bool first_use = false;
+      {
+        std::lock_guard lock(slot->mutex);
+        first_use = !slot->start_attempted;
+        slot->start_attempted = true;
+      }
       // Outside start-up a dead server is not restarted just to list it: that would
       // make every call wait for it. It restarts when one of its tools is called.
-      auto current = strict ? session(*slot) : live_session(*slot);
+      auto current = strict || first_use ? session(*slot) : live_session(*slot);
       if (!current) continue;
       // Read the generation before listing: a change during the listing re-lists again.
       const auto generation = current->tools_generation();
@@ -186,15 +197,21 @@ std::vector<ToolInfo> McpHost::tools() {
 }
 
 std::vector<ToolInfo> McpHost::tools_for(const config::AgentConfig& agent) {
+  refresh_tools(/*strict=*/false, &agent);
   std::vector<ToolInfo> out;
-  for (auto& tool : tools()) {
-    if (visible(slot(tool.client_id), tool.name, &agent)) out.push_back(std::move(tool));
+  for (auto& slot : slots_) {
+    std::lock_guard lock(slot->mutex);
+    for (const auto& tool : slot->tools) {
+      if (visible(*slot, tool.name, nullptr) && visible(*slot, tool.name, &agent)) out.push_back(tool);
+    }
   }
   return out;
 }
 
-std::optional<ToolInfo> McpHost::find_tool(const std::string& name) {
-  refresh_tools(/*strict=*/false);
+std::optional<ToolInfo> McpHost::find_tool(const std::string& name) { return find_tool(name, nullptr); }
+
+std::optional<ToolInfo> McpHost::find_tool(const std::string& name, const config::AgentConfig* agent) {
+  refresh_tools(/*strict=*/false, agent);
   for (auto& slot : slots_) {
     std::lock_guard lock(slot->mutex);
     for (const auto& tool : slot->tools) {
@@ -205,7 +222,7 @@ std::optional<ToolInfo> McpHost::find_tool(const std::string& name) {
 }
 
 ToolResult McpHost::call_tool(const std::string& name, const Json& arguments, const config::AgentConfig* agent) {
-  const std::optional<ToolInfo> tool = find_tool(name);
+  const std::optional<ToolInfo> tool = find_tool(name, agent);
   if (!tool || !visible(slot(tool->client_id), name, agent)) {
     throw Error(ErrorCode::kNotFound, "no MCP tool named '" + name + "'" +
                                           (agent != nullptr ? " for agent '" + agent->name + "'" : std::string()));

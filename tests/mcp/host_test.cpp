@@ -93,6 +93,21 @@ TEST(mcp_host, AnAgentSeesOnlyItsClientsMinusItsExcludedComponents) {
   EXPECT_TRUE(host.tools_for(agent({"not_configured"})).empty());
 }
 
+TEST(mcp_host, AnAgentsFirstUseStartsOnlyItsOwnClients) {
+  config::ClientConfig broken;
+  broken.client_id = "broken";
+  broken.command = "/nonexistent/aurite-server";
+  McpHost host({test_client("good"), broken}, std::filesystem::current_path());  // no start()
+  config::AgentConfig agent;
+  agent.name = "a";
+  agent.client_ids = {"good"};
+  const auto tools = host.tools_for(agent);
+  EXPECT_FALSE(tools.empty());
+  EXPECT_EQ(host.call_tool("echo", {{"text", "hi"}}, &agent).text(), "hi");
+  // The broken client was never started for this agent, so nothing failed.
+  EXPECT_EQ(testing::child_processes().size(), 1u);
+}
+
 TEST(mcp_host, CallingAToolHiddenFromTheCallerIsNotFound) {
   auto client = test_client("hidden");
   client.exclude = {"pid"};

@@ -33,7 +33,8 @@ class ClientSession;
 
 class McpHost {
  public:
-  // Nothing starts until start(). Relative server paths and the servers' working
+  // Nothing starts until start() or the first use of a client (a listing or a call).
+  // Relative server paths and the servers' working
   // directory are `base_dir` (ProjectConfig::base_dir).
   McpHost(std::vector<config::ClientConfig> clients, std::filesystem::path base_dir,
           std::string offered_version = std::string(kLatestProtocolVersion));
@@ -86,7 +87,10 @@ class McpHost {
   // client whose server is down keeps its last list, so one broken server neither
   // hides nor slows down the other clients' tools (calling its tools restarts it, or
   // reports why it cannot).
-  void refresh_tools(bool strict);
+  // With `agent`, only the clients it uses are listed (and started on first use).
+  void refresh_tools(bool strict, const config::AgentConfig* agent = nullptr);
+  // Lists only `agent`'s clients when given.
+  std::optional<ToolInfo> find_tool(const std::string& name, const config::AgentConfig* agent);
   static bool visible(const Slot& slot, const std::string& name, const config::AgentConfig* agent);
 
   const std::filesystem::path base_dir_;
