@@ -80,6 +80,11 @@ const Migration kMigrations[] = {
          " FOREIGN KEY (agent_name, session_id) REFERENCES sessions (agent_name, session_id)"
          "  ON DELETE CASCADE)",
      }},
+    {2, "full-text index of turns",
+     {
+         // Serves search(): to_tsvector(jsonb) reads every string value of the content.
+         "CREATE INDEX agent_history_text ON agent_history USING GIN (to_tsvector('simple'::regconfig, content))",
+     }},
 };
 
 }  // namespace

@@ -31,6 +31,14 @@ constexpr const char* kUpsertSession =
 constexpr const char* kInsertTurn =
     "INSERT INTO agent_history (agent_name, session_id, seq, role, content)"
     " VALUES (?1, ?2, ?3, ?4, ?5)";
+// The searchable text of a turn: every string value of its content, as PostgreSQL's
+// to_tsvector(jsonb) reads it.
+constexpr const char* kInsertFts =
+    "INSERT INTO agent_history_fts (rowid, text, agent_name, session_id, seq)"
+    " SELECT ?1, (SELECT group_concat(value, ' ') FROM json_tree(?2) WHERE type = 'text'), ?3, ?4, ?5";
+constexpr const char* kDeleteSessionFts =
+    "DELETE FROM agent_history_fts WHERE rowid IN"
+    " (SELECT id FROM agent_history WHERE agent_name = ?1 AND session_id = ?2)";
 constexpr const char* kSelectLastTurns =
     "SELECT seq, role, content, created_at FROM agent_history"
     " WHERE agent_name = ?1 AND session_id = ?2 ORDER BY seq DESC LIMIT ?3";
@@ -140,8 +148,20 @@ std::int64_t SqliteBackend::append_turn(const std::string& agent_name, const std
     insert->bind(5, content_json);
     insert->step();
   }
+  index_turn(sqlite3_last_insert_rowid(db_.handle()), content_json, agent_name, session, seq);
   tx.commit();
   return seq;
+}
+
+void SqliteBackend::index_turn(std::int64_t id, const std::string& content_json, const std::string& agent_name,
+                               const std::string& session_id, std::int64_t seq) {
+  auto insert = db_.cached(kInsertFts);
+  insert->bind(1, id);
+  insert->bind(2, content_json);
+  insert->bind(3, agent_name);
+  insert->bind(4, session_id);
+  insert->bind(5, seq);
+  insert->step();
 }
 
 std::vector<Turn> SqliteBackend::load_history(const std::string& agent_name, const std::string& session_id,
@@ -201,6 +221,12 @@ bool SqliteBackend::delete_session(const std::string& agent_name, const std::str
   const std::string session = session_or_default(session_id);
   std::lock_guard lock(mutex_);
   Transaction tx(db_);
+  {
+    auto fts = db_.cached(kDeleteSessionFts);
+    fts->bind(1, agent_name);
+    fts->bind(2, session);
+    fts->step();
+  }
   {
     auto turns = db_.cached(kDeleteTurns);
     turns->bind(1, agent_name);

@@ -85,6 +85,14 @@ const Migration kMigrations[] = {
          "CREATE VIRTUAL TABLE agent_history_fts USING fts5("
          " text, agent_name UNINDEXED, session_id UNINDEXED, seq UNINDEXED)",
      }},
+    {2, "full-text index of existing turns",
+     {
+         // From now on append and import index each turn in their own transaction.
+         "INSERT INTO agent_history_fts (rowid, text, agent_name, session_id, seq)"
+         " SELECT h.id, (SELECT group_concat(j.value, ' ') FROM json_tree(h.content) AS j WHERE j.type = 'text'),"
+         " h.agent_name, h.session_id, h.seq FROM agent_history AS h"
+         " WHERE h.id NOT IN (SELECT rowid FROM agent_history_fts) ORDER BY h.id",
+     }},
 };
 
 }  // namespace
