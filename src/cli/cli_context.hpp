@@ -23,6 +23,7 @@ struct GlobalOptions {
   std::optional<std::filesystem::path> config_path;  // --config
   std::string log_level = "warn";
   bool json = false;
+  std::optional<std::string> config_source;  // --config-source file|db|merge
 };
 
 // What a subcommand does once the command line parsed; returns the exit status.
@@ -42,5 +43,7 @@ void add_validate_command(CLI::App& app, Context& context);
 void add_list_command(CLI::App& app, Context& context);
 void add_show_command(CLI::App& app, Context& context);
 void add_init_command(CLI::App& app, Context& context);
+void add_db_command(CLI::App& app, Context& context);
+void add_history_command(CLI::App& app, Context& context);
 
 }  // namespace aurite::cli
