@@ -1,0 +1,467 @@
+// The history and config store on SQLite and PostgreSQL, each figure beside the raw limit
+// measured in the same run on the same database: the same single-row INSERT of the same
+// ~500-byte JSON row through bare sqlite3 / libpq at the same durability and concurrency,
+// and the same `SELECT ... ORDER BY seq DESC LIMIT 50`.
+//
+//   W1  one session, turns appended one by one, each committed durably
+//   W2  16 sessions x N turns, 16 concurrent writers
+//   W3  last 50 turns of a 100-turn and of a 20,000-turn session in a 200,000-turn table
+//   W5  sync of 10,000 agent configs, then an unchanged re-sync (rows written must be 0)
+//
+// Usage: bench_storage [--quick]   (or AURITE_BENCH_QUICK=1: smaller sizes, for a smoke run)
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "aurite/common/log.hpp"
+#include "aurite/storage/storage_manager.hpp"
+#include "support/durable_postgres.hpp"
+#include "support/temp_dir.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using aurite::storage::StorageManager;
+
+struct Sizes {
+  int w1_turns = 2000;
+  int w2_writers = 16;
+  int w2_turns = 500;
+  int w3_small = 100;
+  int w3_large = 20000;
+  int w3_total = 200000;
+  int w3_loads = 200;
+  int w5_agents = 10000;
+};
+
+Sizes quick_sizes() { return {200, 16, 50, 100, 2000, 20000, 50, 1000}; }
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// A ~500-byte turn: an Anthropic-style text block.
+const std::string& content() {
+  static const std::string text = [] {
+    std::string words;
+    while (words.size() < 440) words += "the quick brown fox jumps over the lazy dog ";
+    return nlohmann::json::array({{{"type", "text"}, {"text", words}}}).dump();
+  }();
+  return text;
+}
+
+// ---- raw drivers: the bare libraries, nothing of ours --------------------------------
+
+class RawDb {
+ public:
+  virtual ~RawDb() = default;
+  virtual void insert(const std::string& agent, const std::string& session, std::int64_t seq) = 0;
+  virtual int select_last_50(const std::string& agent, const std::string& session) = 0;
+  virtual void analyze() = 0;  // fresh planner statistics, as autovacuum / a maintenance job keeps
+};
+
+constexpr const char* kRawSqliteTable =
+    "CREATE TABLE IF NOT EXISTS raw_turns (id INTEGER PRIMARY KEY, agent_name TEXT NOT NULL,"
+    " session_id TEXT NOT NULL, seq INTEGER NOT NULL, role TEXT NOT NULL,"
+    " content TEXT NOT NULL CHECK (json_valid(content)),"
+    " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), UNIQUE (agent_name, session_id, seq))";
+constexpr const char* kRawSqliteInsert =
+    "INSERT INTO raw_turns (agent_name, session_id, seq, role, content) VALUES (?1, ?2, ?3, 'user', ?4)";
+constexpr const char* kRawSqliteSelect =
+    "SELECT seq, role, content, created_at FROM agent_history WHERE agent_name = ?1 AND session_id = ?2"
+    " ORDER BY seq DESC LIMIT ?3";
+
+class RawSqlite final : public RawDb {
+ public:
+  explicit RawSqlite(const std::string& path) {
+    const int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    if (rc != SQLITE_OK) throw std::runtime_error("sqlite3_open_v2 failed");
+    sqlite3_busy_timeout(db_, 15000);
+    // The durability of our backend: WAL, a full sync at every commit.
+    for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", kRawSqliteTable}) exec(sql);
+    prepare(kRawSqliteInsert, &insert_);
+    prepare(kRawSqliteSelect, &select_);
+  }
+  ~RawSqlite() override {
+    sqlite3_finalize(insert_);
+    sqlite3_finalize(select_);
+    sqlite3_close_v2(db_);
+  }
+  void insert(const std::string& agent, const std::string& session, std::int64_t seq) override {
+    sqlite3_bind_text(insert_, 1, agent.data(), static_cast<int>(agent.size()), SQLITE_STATIC);
+    sqlite3_bind_text(insert_, 2, session.data(), static_cast<int>(session.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(insert_, 3, seq);
+    sqlite3_bind_text(insert_, 4, content().data(), static_cast<int>(content().size()), SQLITE_STATIC);
+    const int rc = sqlite3_step(insert_);
+    sqlite3_reset(insert_);
+    if (rc != SQLITE_DONE) throw std::runtime_error(std::string("raw insert: ") + sqlite3_errmsg(db_));
+  }
+  int select_last_50(const std::string& agent, const std::string& session) override {
+    sqlite3_bind_text(select_, 1, agent.data(), static_cast<int>(agent.size()), SQLITE_STATIC);
+    sqlite3_bind_text(select_, 2, session.data(), static_cast<int>(session.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(select_, 3, 50);
+    // The rows are read into strings, as any caller of the query must to use them.
+    std::vector<Row> rows;
+    while (sqlite3_step(select_) == SQLITE_ROW) {
+      rows.push_back({sqlite3_column_int64(select_, 0), column_text(1), column_text(2), column_text(3)});
+    }
+    sqlite3_reset(select_);
+    return static_cast<int>(rows.size());
+  }
+
+  void analyze() override { exec("ANALYZE"); }
+
+ private:
+  struct Row {
+    std::int64_t seq;
+    std::string role, content, created_at;
+  };
+  std::string column_text(int column) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(select_, column));
+    return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(select_, column)));
+  }
+  void exec(const char* sql) {
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      throw std::runtime_error(std::string("raw exec: ") + sqlite3_errmsg(db_));
+    }
+  }
+  void prepare(const char* sql, sqlite3_stmt** stmt) {
+    if (sqlite3_prepare_v2(db_, sql, -1, stmt, nullptr) != SQLITE_OK) {
+      throw std::runtime_error(std::string("raw prepare: ") + sqlite3_errmsg(db_));
+    }
+  }
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* insert_ = nullptr;
+  sqlite3_stmt* select_ = nullptr;
+};
+
+// SQLite has one writer at a time; the raw limit at 16 writers is one connection that
+// they take turns on, as our backend does.
+class SharedRawSqlite final : public RawDb {
+ public:
+  explicit SharedRawSqlite(RawSqlite& db) : db_(db) {}
+  void insert(const std::string& agent, const std::string& session, std::int64_t seq) override {
+    std::lock_guard lock(mutex());
+    db_.insert(agent, session, seq);
+  }
+  int select_last_50(const std::string& agent, const std::string& session) override {
+    std::lock_guard lock(mutex());
+    return db_.select_last_50(agent, session);
+  }
+  void analyze() override { db_.analyze(); }
+
+ private:
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  RawSqlite& db_;
+};
+
+constexpr const char* kRawPgTable =
+    "CREATE TABLE IF NOT EXISTS raw_turns (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " agent_name TEXT NOT NULL, session_id TEXT NOT NULL, seq BIGINT NOT NULL, role TEXT NOT NULL,"
+    " content JSONB NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now(), UNIQUE (agent_name, session_id, seq))";
+constexpr const char* kRawPgInsert =
+    "INSERT INTO raw_turns (agent_name, session_id, seq, role, content) VALUES ($1, $2, $3::bigint, 'user', $4::jsonb)";
+constexpr const char* kRawPgSelect =
+    "SELECT seq, role, content::text,"
+    " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+    " FROM agent_history WHERE agent_name = $1 AND session_id = $2 ORDER BY seq DESC LIMIT $3::bigint";
+
+class RawPg final : public RawDb {
+ public:
+  explicit RawPg(const std::string& url) : conn_(PQconnectdb(url.c_str()), &PQfinish) {
+    if (PQstatus(conn_.get()) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(conn_.get()));
+    PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);  // IF NOT EXISTS notices
+    check(PQexec(conn_.get(), kRawPgTable));
+    check(PQprepare(conn_.get(), "raw_insert", kRawPgInsert, 4, nullptr));
+    check(PQprepare(conn_.get(), "raw_select", kRawPgSelect, 3, nullptr));
+  }
+  void insert(const std::string& agent, const std::string& session, std::int64_t seq) override {
+    const std::string seq_text = std::to_string(seq);
+    const char* values[] = {agent.c_str(), session.c_str(), seq_text.c_str(), content().c_str()};
+    check(PQexecPrepared(conn_.get(), "raw_insert", 4, values, nullptr, nullptr, 0));
+  }
+  int select_last_50(const std::string& agent, const std::string& session) override {
+    const char* values[] = {agent.c_str(), session.c_str(), "50"};
+    PGresult* result = PQexecPrepared(conn_.get(), "raw_select", 3, values, nullptr, nullptr, 0);
+    // The rows are read into strings, as any caller of the query must to use them.
+    std::vector<std::string> cells;
+    for (int row = 0; row < PQntuples(result); ++row) {
+      for (int column = 0; column < 4; ++column) {
+        cells.emplace_back(PQgetvalue(result, row, column), static_cast<std::size_t>(PQgetlength(result, row, column)));
+      }
+    }
+    check(result);
+    return static_cast<int>(cells.size() / 4);
+  }
+
+  void analyze() override { check(PQexec(conn_.get(), "ANALYZE agent_history")); }
+
+ private:
+  void check(PGresult* raw) {
+    std::unique_ptr<PGresult, decltype(&PQclear)> result(raw, &PQclear);
+    const auto status = PQresultStatus(result.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      throw std::runtime_error(std::string("raw libpq: ") + PQresultErrorMessage(result.get()));
+    }
+  }
+  std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
+};
+
+// ---- report ---------------------------------------------------------------------------
+
+struct Line {
+  std::string backend, workload, figure;
+  double ours = 0, raw = 0;  // raw 0: no raw limit for this figure
+  std::string ratio_text, target;
+  bool met = true;
+};
+std::vector<Line> g_lines;
+
+void report(Line line) {
+  std::printf("%-10s %-4s %-42s %12.2f %12.2f  %-8s %-26s %s\n", line.backend.c_str(), line.workload.c_str(),
+              line.figure.c_str(), line.ours, line.raw, line.ratio_text.c_str(), line.target.c_str(),
+              line.met ? "met" : "NOT MET");
+  std::fflush(stdout);
+  g_lines.push_back(std::move(line));
+}
+
+std::string ratio(double r) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2fx", r);
+  return text;
+}
+
+double percentile(std::vector<double> values, double p) {
+  std::sort(values.begin(), values.end());
+  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+  return values[std::min(index, values.size() - 1)];
+}
+
+// ---- workloads ------------------------------------------------------------------------
+
+struct Target {
+  std::string name;   // "sqlite" / "postgresql"
+  std::string url;    // our database
+  std::function<std::unique_ptr<RawDb>()> raw;         // a new raw connection
+  std::function<std::unique_ptr<RawDb>()> raw_shared;  // for concurrent writers
+};
+
+std::unique_ptr<StorageManager> open(const std::string& url) {
+  aurite::storage::StorageSettings settings;
+  settings.enabled = true;
+  settings.pool_size = 16;
+  return StorageManager::open(aurite::storage::with_url(settings, url, "bench"));
+}
+
+void w1(const Target& t, StorageManager& db, const Sizes& s) {
+  auto& history = *db.history();
+  auto start = Clock::now();
+  for (int i = 0; i < s.w1_turns; ++i) history.append_turn("w1", "s", "user", content());
+  const double ours = s.w1_turns / seconds_since(start);
+  auto raw = t.raw();
+  start = Clock::now();
+  for (int i = 1; i <= s.w1_turns; ++i) raw->insert("w1", "s", i);
+  const double limit = s.w1_turns / seconds_since(start);
+  report({t.name, "W1", "turns/s, 1 writer, each commit durable", ours, limit, ratio(ours / limit), ">= 0.80x raw",
+          ours / limit >= 0.8});
+}
+
+void w2(const Target& t, StorageManager& db, const Sizes& s) {
+  auto& history = *db.history();
+  const int total = s.w2_writers * s.w2_turns;
+  const auto run_writers = [&](const std::function<void(int)>& writer) {
+    std::vector<std::thread> threads;
+    const auto start = Clock::now();
+    for (int w = 0; w < s.w2_writers; ++w) threads.emplace_back(writer, w);
+    for (auto& thread : threads) thread.join();
+    return total / seconds_since(start);
+  };
+  const double ours = run_writers([&](int w) {
+    const std::string session = "s" + std::to_string(w);
+    for (int i = 0; i < s.w2_turns; ++i) history.append_turn("w2", session, "user", content());
+  });
+  std::vector<std::unique_ptr<RawDb>> raws;
+  for (int w = 0; w < s.w2_writers; ++w) raws.push_back(t.raw_shared());
+  const double limit = run_writers([&](int w) {
+    const std::string session = "s" + std::to_string(w);
+    for (int i = 1; i <= s.w2_turns; ++i) raws[static_cast<std::size_t>(w)]->insert("w2", session, i);
+  });
+  report({t.name, "W2", "turns/s, " + std::to_string(s.w2_writers) + " concurrent writers", ours, limit,
+          ratio(ours / limit), ">= 0.80x raw", ours / limit >= 0.8});
+}
+
+void fill_w3(StorageManager& db, const Sizes& s) {
+  auto& admin = *db.history_admin();
+  std::vector<aurite::storage::TurnRecord> batch;
+  const auto add_session = [&](const std::string& session, int turns) {
+    for (int seq = 1; seq <= turns; ++seq) {
+      batch.push_back({"w3", session, seq, seq % 2 == 1 ? "user" : "assistant", content(), "2026-01-01T00:00:00.000Z"});
+      if (batch.size() == 5000) {
+        admin.import_turns(batch);
+        batch.clear();
+      }
+    }
+  };
+  add_session("small", s.w3_small);
+  add_session("large", s.w3_large);
+  int filled = s.w3_small + s.w3_large;
+  for (int f = 0; filled < s.w3_total; ++f) {
+    const int turns = std::min(100, s.w3_total - filled);
+    add_session("filler" + std::to_string(f), turns);
+    filled += turns;
+  }
+  if (!batch.empty()) admin.import_turns(batch);
+}
+
+std::vector<double> latencies_ms(int loads, const std::function<void()>& load) {
+  std::vector<double> out;
+  for (int i = 0; i < loads; ++i) {
+    const auto start = Clock::now();
+    load();
+    out.push_back(seconds_since(start) * 1000.0);
+  }
+  return out;
+}
+
+void w3(const Target& t, StorageManager& db, const Sizes& s) {
+  const auto fill_start = Clock::now();
+  fill_w3(db, s);
+  t.raw()->analyze();  // both read this table: the same statistics for ours and the raw limit
+  std::printf("%-10s W3   filled %d turns in %.1f s\n", t.name.c_str(), s.w3_total, seconds_since(fill_start));
+  auto& history = *db.history();
+  for (int warm = 0; warm < 10; ++warm) {
+    history.load_history("w3", "small", 50);
+    history.load_history("w3", "large", 50);
+  }
+  const auto small = latencies_ms(s.w3_loads, [&] { history.load_history("w3", "small", 50); });
+  const auto large = latencies_ms(s.w3_loads, [&] { history.load_history("w3", "large", 50); });
+  auto raw = t.raw();
+  for (int warm = 0; warm < 10; ++warm) raw->select_last_50("w3", "large");
+  const auto raw_large = latencies_ms(s.w3_loads, [&] { raw->select_last_50("w3", "large"); });
+  const auto raw_small = latencies_ms(s.w3_loads, [&] { raw->select_last_50("w3", "small"); });
+  const std::string large_name = std::to_string(s.w3_large) + "-turn";
+  const std::string small_name = std::to_string(s.w3_small) + "-turn";
+  report({t.name, "W3", "median ms, last 50 of " + small_name, percentile(small, 0.5), percentile(raw_small, 0.5),
+          ratio(percentile(small, 0.5) / percentile(raw_small, 0.5)), "(figure)", true});
+  report({t.name, "W3", "p99 ms, last 50 of " + small_name, percentile(small, 0.99), percentile(raw_small, 0.99),
+          ratio(percentile(small, 0.99) / percentile(raw_small, 0.99)), "(figure)", true});
+  report({t.name, "W3", "median ms, last 50 of " + large_name, percentile(large, 0.5), percentile(raw_large, 0.5),
+          ratio(percentile(large, 0.5) / percentile(raw_large, 0.5)), "(figure)", true});
+  const double p99_large = percentile(large, 0.99);
+  const double p99_vs_raw = p99_large / percentile(raw_large, 0.99);
+  report({t.name, "W3", "p99 ms, last 50 of " + large_name, p99_large, percentile(raw_large, 0.99), ratio(p99_vs_raw),
+          "<= 1.50x raw", p99_vs_raw <= 1.5});
+  const double vs_small = p99_large / percentile(small, 0.99);
+  report({t.name, "W3", "p99 " + large_name + " / p99 " + small_name, p99_large, percentile(small, 0.99),
+          ratio(vs_small), "<= 1.50x", vs_small <= 1.5});
+}
+
+void w5(const Target& t, StorageManager& db, const Sizes& s) {
+  aurite::config::ProjectConfig project;
+  project.llms.push_back({"offline", "test", {}, {}, {}, {}, {}, {}, aurite::config::Json::object()});
+  for (int a = 0; a < s.w5_agents; ++a) {
+    aurite::config::AgentConfig agent;
+    agent.name = "agent" + std::to_string(a);
+    agent.system_prompt = "You are agent number " + std::to_string(a) + ".";
+    agent.llm_config_id = "offline";
+    agent.temperature = 0.7;
+    agent.include_history = a % 2 == 0;
+    project.agents.push_back(std::move(agent));
+  }
+  auto& store = *db.configs();
+  auto start = Clock::now();
+  const auto first = store.sync_configs(project, false);
+  const double first_s = seconds_since(start);
+  start = Clock::now();
+  const auto again = store.sync_configs(project, false);
+  const double again_s = seconds_since(start);
+  const auto written = again.inserted + again.updated + again.deleted;
+  const std::string agents = std::to_string(s.w5_agents);
+  report({t.name, "W5", "s, first sync of " + agents + " agents (" + std::to_string(first.inserted) + " rows)",
+          first_s, 0, "-", "< 1 s", first_s < 1.0});
+  report({t.name, "W5", "s, unchanged re-sync", again_s, 0, "-", "< 1 s", again_s < 1.0});
+  report({t.name, "W5", "rows written by the unchanged re-sync", static_cast<double>(written), 0, "-", "= 0",
+          written == 0});
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  aurite::init_logging("warn");
+  Sizes sizes;
+  const char* quick_env = std::getenv("AURITE_BENCH_QUICK");
+  bool quick = quick_env != nullptr && std::strcmp(quick_env, "0") != 0 && *quick_env != '\0';
+  for (int i = 1; i < argc; ++i) quick = quick || std::strcmp(argv[i], "--quick") == 0;
+  if (quick) sizes = quick_sizes();
+
+  std::printf("%-10s %-4s %-42s %12s %12s  %-8s %-26s %s\n", "backend", "work", "figure", "ours", "raw limit",
+              "ratio", "target", "");
+  try {
+    aurite::testing::TempDir dir;
+    const std::string sqlite_path = (dir / "bench.db").string();
+    const std::string sqlite_w3 = (dir / "bench.db_w3").string();
+    RawSqlite* shared_raw = nullptr;
+    std::unique_ptr<RawSqlite> shared_owner;
+    Target sqlite{"sqlite", "sqlite://" + sqlite_path, nullptr, nullptr};
+    std::string raw_path = sqlite_path;
+    sqlite.raw = [&raw_path] { return std::unique_ptr<RawDb>(std::make_unique<RawSqlite>(raw_path)); };
+    sqlite.raw_shared = [&] {
+      if (!shared_owner) {
+        shared_owner = std::make_unique<RawSqlite>(raw_path);
+        shared_raw = shared_owner.get();
+      }
+      return std::unique_ptr<RawDb>(std::make_unique<SharedRawSqlite>(*shared_raw));
+    };
+    {
+      auto db = open(sqlite.url);
+      w1(sqlite, *db, sizes);
+      w2(sqlite, *db, sizes);
+      w5(sqlite, *db, sizes);
+    }
+    shared_owner.reset();
+    raw_path = sqlite_w3;
+    {
+      auto db = open("sqlite://" + sqlite_w3);
+      w3(sqlite, *db, sizes);
+    }
+
+    aurite::bench::DurablePostgres server;
+    server.create_database("bench");
+    server.create_database("bench_w3");
+    Target pg{"postgresql", server.url("bench"), nullptr, nullptr};
+    std::string pg_raw_url = server.url("bench");
+    pg.raw = [&pg_raw_url] { return std::unique_ptr<RawDb>(std::make_unique<RawPg>(pg_raw_url)); };
+    pg.raw_shared = pg.raw;
+    {
+      auto db = open(pg.url);
+      w1(pg, *db, sizes);
+      w2(pg, *db, sizes);
+      w5(pg, *db, sizes);
+    }
+    pg_raw_url = server.url("bench_w3");
+    {
+      auto db = open(server.url("bench_w3"));
+      w3(pg, *db, sizes);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "benchmark failed: %s\n", e.what());
+    return 1;
+  }
+  int not_met = 0;
+  for (const auto& line : g_lines) not_met += line.met ? 0 : 1;
+  std::printf("\n%d targets not met\n", not_met);
+  return 0;
+}
