@@ -8,7 +8,10 @@
 //   W3  last 50 turns of a 100-turn and of a 20,000-turn session in a 200,000-turn table
 //   W5  sync of 10,000 agent configs, then an unchanged re-sync (rows written must be 0)
 //
-// Usage: bench_storage [--quick]   (or AURITE_BENCH_QUICK=1: smaller sizes, for a smoke run)
+// Usage: bench_storage [--quick] [--diagnose]
+//   --quick (or AURITE_BENCH_QUICK=1): smaller sizes, for a smoke run
+//   --diagnose: W1 once more on each backend without the full-text index (rows marked *),
+//               to show what that index costs an append
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
@@ -120,6 +123,7 @@ class RawSqlite final : public RawDb {
   }
 
   void analyze() override { exec("ANALYZE"); }
+  void exec_sql(const char* sql) { exec(sql); }
 
  private:
   struct Row {
@@ -208,6 +212,7 @@ class RawPg final : public RawDb {
   }
 
   void analyze() override { check(PQexec(conn_.get(), "ANALYZE agent_history")); }
+  void exec_sql(const char* sql) { check(PQexec(conn_.get(), sql)); }
 
  private:
   void check(PGresult* raw) {
@@ -326,32 +331,32 @@ void fill_w3(StorageManager& db, const Sizes& s) {
   if (!batch.empty()) admin.import_turns(batch);
 }
 
-std::vector<double> latencies_ms(int loads, const std::function<void()>& load) {
-  std::vector<double> out;
-  for (int i = 0; i < loads; ++i) {
-    const auto start = Clock::now();
-    load();
-    out.push_back(seconds_since(start) * 1000.0);
-  }
-  return out;
-}
-
 void w3(const Target& t, StorageManager& db, const Sizes& s) {
   const auto fill_start = Clock::now();
   fill_w3(db, s);
   t.raw()->analyze();  // both read this table: the same statistics for ours and the raw limit
   std::printf("%-10s W3   filled %d turns in %.1f s\n", t.name.c_str(), s.w3_total, seconds_since(fill_start));
   auto& history = *db.history();
+  auto raw = t.raw();
   for (int warm = 0; warm < 10; ++warm) {
     history.load_history("w3", "small", 50);
     history.load_history("w3", "large", 50);
+    raw->select_last_50("w3", "large");
+    raw->select_last_50("w3", "small");
   }
-  const auto small = latencies_ms(s.w3_loads, [&] { history.load_history("w3", "small", 50); });
-  const auto large = latencies_ms(s.w3_loads, [&] { history.load_history("w3", "large", 50); });
-  auto raw = t.raw();
-  for (int warm = 0; warm < 10; ++warm) raw->select_last_50("w3", "large");
-  const auto raw_large = latencies_ms(s.w3_loads, [&] { raw->select_last_50("w3", "large"); });
-  const auto raw_small = latencies_ms(s.w3_loads, [&] { raw->select_last_50("w3", "small"); });
+  // Interleaved, so that a burst of noise on this shared machine falls on all four alike.
+  std::vector<double> small, large, raw_large, raw_small;
+  const auto timed = [](std::vector<double>& into, const std::function<void()>& load) {
+    const auto start = Clock::now();
+    load();
+    into.push_back(seconds_since(start) * 1000.0);
+  };
+  for (int i = 0; i < s.w3_loads; ++i) {
+    timed(small, [&] { history.load_history("w3", "small", 50); });
+    timed(large, [&] { history.load_history("w3", "large", 50); });
+    timed(raw_large, [&] { raw->select_last_50("w3", "large"); });
+    timed(raw_small, [&] { raw->select_last_50("w3", "small"); });
+  }
   const std::string large_name = std::to_string(s.w3_large) + "-turn";
   const std::string small_name = std::to_string(s.w3_small) + "-turn";
   report({t.name, "W3", "median ms, last 50 of " + small_name, percentile(small, 0.5), percentile(raw_small, 0.5),
@@ -404,7 +409,11 @@ int main(int argc, char** argv) {
   Sizes sizes;
   const char* quick_env = std::getenv("AURITE_BENCH_QUICK");
   bool quick = quick_env != nullptr && std::strcmp(quick_env, "0") != 0 && *quick_env != '\0';
-  for (int i = 1; i < argc; ++i) quick = quick || std::strcmp(argv[i], "--quick") == 0;
+  bool diagnose = false;  // --diagnose: W1 again without the full-text index, to show its cost
+  for (int i = 1; i < argc; ++i) {
+    quick = quick || std::strcmp(argv[i], "--quick") == 0;
+    diagnose = diagnose || std::strcmp(argv[i], "--diagnose") == 0;
+  }
   if (quick) sizes = quick_sizes();
 
   std::printf("%-10s %-4s %-42s %12s %12s  %-8s %-26s %s\n", "backend", "work", "figure", "ours", "raw limit",
@@ -437,6 +446,16 @@ int main(int argc, char** argv) {
       auto db = open("sqlite://" + sqlite_w3);
       w3(sqlite, *db, sizes);
     }
+    if (diagnose) {
+      // A plain table in place of the FTS5 one: append still fills it, nothing is indexed.
+      const std::string path = (dir / "diagnose.db").string();
+      auto db = open("sqlite://" + path);
+      raw_path = path;
+      RawSqlite(path).exec_sql("DROP TABLE agent_history_fts");
+      RawSqlite(path).exec_sql(
+          "CREATE TABLE agent_history_fts (text TEXT, agent_name TEXT, session_id TEXT, seq INTEGER)");
+      w1({"sqlite*", "", sqlite.raw, sqlite.raw_shared}, *db, sizes);
+    }
 
     aurite::bench::DurablePostgres server;
     server.create_database("bench");
@@ -455,6 +474,13 @@ int main(int argc, char** argv) {
     {
       auto db = open(server.url("bench_w3"));
       w3(pg, *db, sizes);
+    }
+    if (diagnose) {
+      server.create_database("diagnose");
+      pg_raw_url = server.url("diagnose");
+      auto db = open(pg_raw_url);
+      RawPg(pg_raw_url).exec_sql("DROP INDEX agent_history_text");
+      w1({"postgres*", "", pg.raw, pg.raw_shared}, *db, sizes);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "benchmark failed: %s\n", e.what());

@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--json", context.options.json, "Print results as JSON (for scripts)");
   app.add_option("--config-source", context.options.config_source,
-                 "Where configurations come from: file, db or merge (default: $AURITE_CONFIG_SOURCE, else file)");
+                 "Where configurations come from: file, db or merge (default: $AURITE_CONFIG_SOURCE, else file)")
+      ->check(CLI::IsMember({"file", "db", "merge"}, CLI::ignore_case));
 
   add_init_command(app, context);
   add_validate_command(app, context);

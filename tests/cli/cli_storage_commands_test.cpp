@@ -152,5 +152,12 @@ TEST_F(StorageCommands, CopyToPostgresReportsMaskedTargetAndEqualCounts) {
   EXPECT_EQ(json::parse(status.out)["row_counts"]["agent_configs"], 4);
 }
 
+TEST_F(StorageCommands, ABadConfigSourceIsAUsageErrorNamingIt) {
+  const auto result = run_aurite({"--config-source", "database", "validate", "--config", kExampleProject});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("--config-source"));
+  EXPECT_THAT(result.err, HasSubstr("database"));
+}
+
 }  // namespace
 }  // namespace aurite::cli

@@ -46,10 +46,9 @@ class SqliteBackend final : public Backend {
   std::int64_t import_turns(const std::vector<TurnRecord>& turns) override;
 
  private:
-  // Adds a turn's text (every string value in its content) to agent_history_fts under the
-  // turn's id. The caller holds the mutex and a transaction.
-  void index_turn(std::int64_t id, const std::string& content_json, const std::string& agent_name,
-                  const std::string& session_id, std::int64_t seq);
+  // Adds a turn's text (every string value in its content) to the contentless
+  // agent_history_fts under the turn's id. The caller holds the mutex and a transaction.
+  void index_turn(std::int64_t id, const std::string& content_json);
 
   std::mutex mutex_;
   Database db_;

@@ -11,9 +11,13 @@ namespace {
 constexpr const char* kCountOldTurns =
     "SELECT COUNT(*) FROM agent_history WHERE (agent_name, session_id) IN"
     " (SELECT agent_name, session_id FROM sessions WHERE last_updated < ?1)";
+// The index is contentless: rows leave it through 'delete' with the text they went in with.
+#define AURITE_FTS_DELETE                                                                       \
+  "INSERT INTO agent_history_fts (agent_history_fts, rowid, text)"                              \
+  " SELECT 'delete', h.id, (SELECT group_concat(j.value, ' ') FROM json_tree(h.content) AS j"   \
+  " WHERE j.type = 'text') FROM agent_history AS h WHERE (h.agent_name, h.session_id) IN "
 constexpr const char* kDeleteOldFts =
-    "DELETE FROM agent_history_fts WHERE rowid IN (SELECT id FROM agent_history WHERE (agent_name, session_id) IN"
-    " (SELECT agent_name, session_id FROM sessions WHERE last_updated < ?1))";
+    AURITE_FTS_DELETE "(SELECT agent_name, session_id FROM sessions WHERE last_updated < ?1) ORDER BY h.id";
 constexpr const char* kDeleteOldSessions = "DELETE FROM sessions WHERE last_updated < ?1";  // turns cascade
 
 #define AURITE_RANKED                                                                            \
@@ -22,9 +26,8 @@ constexpr const char* kDeleteOldSessions = "DELETE FROM sessions WHERE last_upda
   " WHERE rank > ?1"
 constexpr const char* kCountExtraTurns =
     "SELECT COUNT(*) FROM agent_history WHERE (agent_name, session_id) IN (" AURITE_RANKED ")";
-constexpr const char* kDeleteExtraFts =
-    "DELETE FROM agent_history_fts WHERE rowid IN (SELECT id FROM agent_history WHERE (agent_name, session_id) IN"
-    " (" AURITE_RANKED "))";
+constexpr const char* kDeleteExtraFts = AURITE_FTS_DELETE "(" AURITE_RANKED ") ORDER BY h.id";
+#undef AURITE_FTS_DELETE
 constexpr const char* kDeleteExtraSessions =
     "DELETE FROM sessions WHERE (agent_name, session_id) IN (" AURITE_RANKED ")";
 #undef AURITE_RANKED
@@ -211,7 +214,7 @@ std::int64_t SqliteBackend::import_turns(const std::vector<TurnRecord>& turns) {
       if (!insert->step()) continue;  // already stored
       id = insert->column_int64(0);
     }
-    index_turn(id, turn.content_json, turn.agent_name, turn.session_id, turn.seq);
+    index_turn(id, turn.content_json);
     ++inserted;
   }
   tx.commit();

@@ -85,13 +85,16 @@ const Migration kMigrations[] = {
          "CREATE VIRTUAL TABLE agent_history_fts USING fts5("
          " text, agent_name UNINDEXED, session_id UNINDEXED, seq UNINDEXED)",
      }},
-    {2, "full-text index of existing turns",
+    {2, "contentless full-text index, filled",
      {
-         // From now on append and import index each turn in their own transaction.
-         "INSERT INTO agent_history_fts (rowid, text, agent_name, session_id, seq)"
-         " SELECT h.id, (SELECT group_concat(j.value, ' ') FROM json_tree(h.content) AS j WHERE j.type = 'text'),"
-         " h.agent_name, h.session_id, h.seq FROM agent_history AS h"
-         " WHERE h.id NOT IN (SELECT rowid FROM agent_history_fts) ORDER BY h.id",
+         // The index keeps no copy of the text (content='') and no per-row sizes (we do not
+         // rank), so an append writes only its terms. Rows leave it through the 'delete'
+         // command, which recomputes the same text from the turn's content.
+         "DROP TABLE agent_history_fts",
+         "CREATE VIRTUAL TABLE agent_history_fts USING fts5(text, content='', columnsize=0)",
+         "INSERT INTO agent_history_fts (rowid, text)"
+         " SELECT h.id, (SELECT group_concat(j.value, ' ') FROM json_tree(h.content) AS j WHERE j.type = 'text')"
+         " FROM agent_history AS h ORDER BY h.id",
      }},
 };
 
