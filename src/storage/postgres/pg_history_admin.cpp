@@ -1,5 +1,6 @@
 // PgBackend as a HistoryAdmin. Search is PostgreSQL text search over every string value of
-// a turn's content (to_tsvector(jsonb)), served by the GIN index of migration 2.
+// a turn's content (to_tsvector(jsonb)), served by the GIN index of agent_history_search
+// (migration 2), which search brings up to date before it queries.
 #include "storage/history_rules.hpp"
 #include "storage/postgres/pg_backend.hpp"
 
@@ -25,13 +26,21 @@ constexpr Query kPruneKeep{
     " SELECT COUNT(*), COALESCE(SUM((SELECT COUNT(*) FROM agent_history AS h"
     "  WHERE h.agent_name = g.agent_name AND h.session_id = g.session_id)), 0) FROM gone AS g"};
 
+// Indexes the turns search has not seen yet; run before every search, in the same
+// transaction. Appends stay free of the index: the catch-up pays for it.
+constexpr Query kIndexNewTurns{
+    "index_new_turns",
+    "INSERT INTO agent_history_search (id, tsv)"
+    " SELECT h.id, to_tsvector('simple'::regconfig, h.content) FROM agent_history AS h"
+    " WHERE NOT EXISTS (SELECT 1 FROM agent_history_search AS s WHERE s.id = h.id)"
+    " ORDER BY h.id ON CONFLICT (id) DO NOTHING"};
 constexpr Query kSearch{
     "search_turns",
-    "SELECT agent_name, session_id, seq, role, content::text, " AURITE_ISO("created_at")
-    " FROM agent_history"
-    " WHERE to_tsvector('simple'::regconfig, content) @@ plainto_tsquery('simple'::regconfig, $1)"
-    " AND ($2::text IS NULL OR agent_name = $2::text)"
-    " ORDER BY id DESC LIMIT $3::bigint"};
+    "SELECT h.agent_name, h.session_id, h.seq, h.role, h.content::text, " AURITE_ISO("h.created_at")
+    " FROM agent_history_search AS s JOIN agent_history AS h ON h.id = s.id"
+    " WHERE s.tsv @@ plainto_tsquery('simple'::regconfig, $1)"
+    " AND ($2::text IS NULL OR h.agent_name = $2::text)"
+    " ORDER BY h.id DESC LIMIT $3::bigint"};
 
 #define AURITE_TOOL_CALLS                                                                        \
   "CASE WHEN jsonb_typeof(content) = 'array' THEN (SELECT COUNT(*) FROM jsonb_array_elements(content) AS b" \
@@ -117,7 +126,10 @@ std::vector<TurnRecord> PgBackend::search(const std::string& query, const std::o
   if (fts5_all_words(query).empty() || limit == 0) return {};
   const std::string max = std::to_string(std::min<std::size_t>(limit, INT64_MAX));
   return with_connection(true, [&](Connection& conn) {
+    Transaction tx(conn);
+    conn.exec(kIndexNewTurns);
     const Result rows = conn.exec(kSearch, {query, optional_param(agent_name), max});
+    tx.commit();
     std::vector<TurnRecord> hits;
     for (int row = 0; row < PQntuples(rows.get()); ++row) hits.push_back(record_at(rows, row));
     return hits;
