@@ -23,6 +23,7 @@ struct GlobalOptions {
   std::optional<std::filesystem::path> config_path;  // --config
   std::string log_level = "warn";
   bool json = false;
+  std::optional<std::string> config_source;  // --config-source file|db|merge
 };
 
 // What a subcommand does once the command line parsed; returns the exit status.
@@ -46,5 +47,7 @@ void add_tools_command(CLI::App& app, Context& context);
 void add_call_tool_command(CLI::App& app, Context& context);
 void add_run_command(CLI::App& app, Context& context);
 void add_chat_command(CLI::App& app, Context& context);
+void add_db_command(CLI::App& app, Context& context);
+void add_history_command(CLI::App& app, Context& context);
 
 }  // namespace aurite::cli

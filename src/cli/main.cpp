@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
                  "trace, debug, info, warn, error, critical or off (logs go to stderr)")
       ->capture_default_str();
   app.add_flag("--json", context.options.json, "Print results as JSON (for scripts)");
+  app.add_option("--config-source", context.options.config_source,
+                 "Where configurations come from: file, db or merge (default: $AURITE_CONFIG_SOURCE, else file)")
+      ->check(CLI::IsMember({"file", "db", "merge"}, CLI::ignore_case));
 
   add_init_command(app, context);
   add_validate_command(app, context);
@@ -30,6 +33,8 @@ int main(int argc, char** argv) {
   add_call_tool_command(app, context);
   add_run_command(app, context);
   add_chat_command(app, context);
+  add_db_command(app, context);
+  add_history_command(app, context);
 
   try {
     app.parse(argc, argv);

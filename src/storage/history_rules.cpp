@@ -1,6 +1,9 @@
 #include "storage/history_rules.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "aurite/common/error.hpp"
@@ -78,6 +81,56 @@ SessionCursor decode_cursor(const std::string& text) {
     throw Error(ErrorCode::kInvalidArgument, "list_sessions: the cursor is not one we issued");
   }
   return {json[0].get<std::string>(), json[1].get<std::string>(), json[2].get<std::string>()};
+}
+
+}  // namespace aurite::storage
+
+namespace aurite::storage {
+
+std::string iso_utc(std::chrono::system_clock::time_point time) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[80];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
+                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms % 1000));
+  return text;
+}
+
+std::string fts5_all_words(const std::string& query) {
+  std::string out;
+  std::string word;
+  const auto flush = [&] {
+    if (word.empty()) return;
+    if (!out.empty()) out += ' ';
+    out += '"' + word + '"';
+    word.clear();
+  };
+  for (unsigned char c : query) {
+    if (std::isalnum(c) != 0 || c >= 0x80) {
+      word += static_cast<char>(c);
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
+
+void check_import(const TurnRecord& turn) {
+  check_append(turn.agent_name, turn.role, turn.content_json);
+  if (turn.seq < 1) {
+    throw Error(ErrorCode::kInvalidArgument, "history: seq " + std::to_string(turn.seq) + " of agent '" +
+                                                 turn.agent_name + "' session '" + turn.session_id +
+                                                 "' is not at least 1");
+  }
+  if (turn.created_at.empty()) {
+    throw Error(ErrorCode::kInvalidArgument, "history: empty created_at for agent '" + turn.agent_name + "'");
+  }
+  if (turn.session_id.empty()) {
+    throw Error(ErrorCode::kInvalidArgument, "history: empty session id for agent '" + turn.agent_name + "'");
+  }
 }
 
 }  // namespace aurite::storage

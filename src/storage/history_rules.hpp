@@ -2,10 +2,12 @@
 // tool-exchange-safe window, and the keyset cursor of list_sessions.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "aurite/storage/history_admin.hpp"
 #include "aurite/storage/history_store.hpp"
 
 namespace aurite::storage {
@@ -38,5 +40,21 @@ struct SessionCursor {
 std::string encode_cursor(const SessionCursor& cursor);
 // Throws Error(kInvalidArgument) for text that encode_cursor did not produce.
 SessionCursor decode_cursor(const std::string& text);
+
+}  // namespace aurite::storage
+
+namespace aurite::storage {
+
+// `time` as UTC ISO-8601 with milliseconds (2026-01-02T03:04:05.678Z), the form both
+// backends return and SQLite stores.
+std::string iso_utc(std::chrono::system_clock::time_point time);
+
+// The words of a search query as an FTS5 query matching all of them: each word (a run of
+// letters, digits or non-ASCII bytes) double-quoted, so no query text is FTS5 syntax.
+// Empty when the query holds no word.
+std::string fts5_all_words(const std::string& query);
+
+// Throws Error(kInvalidArgument) naming the turn when it cannot be imported.
+void check_import(const TurnRecord& turn);
 
 }  // namespace aurite::storage

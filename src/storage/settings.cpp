@@ -63,6 +63,27 @@ std::string StorageSettings::endpoint() const {
   return host + ":" + std::to_string(port);
 }
 
+StorageSettings with_url(StorageSettings s, const std::string& url, const std::string& origin) {
+  const std::string text(trim(url));
+  const auto scheme_end = text.find("://");
+  const std::string scheme = to_lower(text.substr(0, scheme_end == std::string::npos ? 0 : scheme_end));
+  if (scheme == "sqlite") {
+    s.type = DbType::kSqlite;
+    s.sqlite_path = text.substr(scheme_end + 3);  // sqlite:///abs -> /abs, sqlite://rel -> rel
+    if (s.sqlite_path.empty()) {
+      throw Error(ErrorCode::kInvalidArgument, origin + "='" + text + "' names no file");
+    }
+  } else if (scheme == "postgresql" || scheme == "postgres") {
+    s.type = DbType::kPostgres;
+  } else {
+    // The value may hold a password: only the scheme is echoed.
+    throw Error(ErrorCode::kInvalidArgument,
+                origin + " has scheme '" + scheme + "'; use postgresql://... or sqlite:///path");
+  }
+  s.url = text;
+  return s;
+}
+
 StorageSettings load_storage_settings() {
   StorageSettings s;
   s.enabled = env_bool("AURITE_ENABLE_DB", false);
@@ -82,24 +103,7 @@ StorageSettings load_storage_settings() {
   s.pool_size = static_cast<int>(env_int("AURITE_DB_POOL_SIZE", s.pool_size, 1, 256));
 
   if (auto url = get_env("AURITE_DB_URL"); url && !trim(*url).empty()) {
-    const std::string text(trim(*url));
-    const auto scheme_end = text.find("://");
-    const std::string scheme = to_lower(text.substr(0, scheme_end == std::string::npos ? 0 : scheme_end));
-    if (scheme == "sqlite") {
-      s.type = DbType::kSqlite;
-      s.sqlite_path = text.substr(scheme_end + 3);  // sqlite:///abs -> /abs, sqlite://rel -> rel
-      if (s.sqlite_path.empty()) {
-        throw Error(ErrorCode::kInvalidArgument, "AURITE_DB_URL='" + text + "' names no file");
-      }
-    } else if (scheme == "postgresql" || scheme == "postgres") {
-      s.type = DbType::kPostgres;
-    } else {
-      // The value may hold a password: only the scheme is echoed.
-      throw Error(ErrorCode::kInvalidArgument,
-                  "AURITE_DB_URL has scheme '" + scheme +
-                      "'; use postgresql://... or sqlite:///path");
-    }
-    s.url = text;
+    s = with_url(std::move(s), *url, "AURITE_DB_URL");
   }
   return s;
 }

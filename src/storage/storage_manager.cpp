@@ -34,6 +34,15 @@ StorageManager::~StorageManager() = default;
 
 HistoryStore* StorageManager::history() { return settings_.store_history ? backend_.get() : nullptr; }
 
+HistoryAdmin* StorageManager::history_admin() { return settings_.store_history ? backend_.get() : nullptr; }
+
+DbConfigStore* StorageManager::configs() { return settings_.store_configs ? backend_.get() : nullptr; }
+
+std::shared_ptr<DbConfigStore> StorageManager::shared_configs() {
+  if (!settings_.store_configs) return nullptr;
+  return std::shared_ptr<DbConfigStore>(backend_, backend_.get());
+}
+
 void StorageManager::migrate() { backend_->migrate(); }
 
 StorageStatus StorageManager::status() {

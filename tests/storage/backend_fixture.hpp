@@ -31,6 +31,14 @@ class BackendTest : public ::testing::TestWithParam<storage::DbType> {
 
   bool is_postgres() const { return GetParam() == storage::DbType::kPostgres; }
 
+  // Runs SQL straight on this test's database, outside our code (set-up such as a trigger
+  // that makes writes fail). Fails the test when the database refuses it.
+  void exec_sql(const std::string& sql) const;
+
+  // Installs a trigger that makes every insert or update of `name` into `table` fail,
+  // for real, inside the database. `table` is one of our config tables.
+  void fail_writes_of(const std::string& table, const std::string& name) const;
+
   TempDir dir_;
   std::string url_;
   std::string database_;  // PostgreSQL only

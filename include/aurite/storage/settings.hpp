@@ -63,4 +63,9 @@ struct StorageSettings {
 // echoed). Reading does not open anything.
 StorageSettings load_storage_settings();
 
+// `base` pointed at another database by URL (as AURITE_DB_URL would): the type and
+// location come from the URL, everything else from `base`. Throws Error(kInvalidArgument)
+// naming `origin` for a URL that is neither sqlite:// nor postgresql://.
+StorageSettings with_url(StorageSettings base, const std::string& url, const std::string& origin);
+
 }  // namespace aurite::storage

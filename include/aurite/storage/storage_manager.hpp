@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "aurite/storage/config_store.hpp"
+#include "aurite/storage/history_admin.hpp"
 #include "aurite/storage/history_store.hpp"
 #include "aurite/storage/settings.hpp"
 
@@ -45,6 +47,17 @@ class StorageManager {
   // history storage is off (AURITE_DB_STORE_HISTORY=false).
   HistoryStore* history();
 
+  // History maintenance (prune, search, stats, export/import); nullptr when history
+  // storage is off. Valid for the life of this manager, thread-safe.
+  HistoryAdmin* history_admin();
+
+  // The configuration store, valid for the life of this manager and thread-safe; nullptr
+  // when configuration storage is off (AURITE_DB_STORE_CONFIGS=false).
+  DbConfigStore* configs();
+  // The same store as a shared handle that keeps the database open while it lives (for
+  // HostManager::attach_config_store); null when configuration storage is off.
+  std::shared_ptr<DbConfigStore> shared_configs();
+
   // Applies pending migrations; idempotent. open() already calls it.
   void migrate();
 
@@ -54,7 +67,7 @@ class StorageManager {
   StorageManager(StorageSettings settings, std::unique_ptr<Backend> backend);
 
   StorageSettings settings_;
-  std::unique_ptr<Backend> backend_;
+  std::shared_ptr<Backend> backend_;
 };
 
 }  // namespace aurite::storage

@@ -122,23 +122,6 @@ PgBackend::PgBackend(const StorageSettings& settings)
   auto first = pool_.acquire();  // fail at start-up, not on first use
 }
 
-template <typename Work>
-auto PgBackend::with_connection(bool retry_when_lost, Work&& work) {
-  {
-    // A failure to connect is not retried here: the pool already opened a fresh
-    // connection, and trying twice would only double the wait on an unreachable server.
-    auto lease = pool_.acquire();
-    try {
-      return work(*lease);
-    } catch (const PgError& e) {
-      if (!retry_when_lost || !e.connection_lost()) throw;
-      spdlog::warn("retrying on a new connection after: {}", e.what());
-    }
-  }
-  auto lease = pool_.acquire();
-  return work(*lease);
-}
-
 void PgBackend::migrate() {
   with_connection(true, [](Connection& conn) {
     Transaction tx(conn);

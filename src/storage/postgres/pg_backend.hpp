@@ -5,6 +5,8 @@
 
 #include <functional>
 
+#include "aurite/common/log.hpp"
+
 #include "storage/backend.hpp"
 #include "storage/pool.hpp"
 #include "storage/postgres/pg_conn.hpp"
@@ -27,6 +29,26 @@ class PgBackend final : public Backend {
   std::int64_t schema_version() override;
   std::map<std::string, std::int64_t> row_counts() override;
 
+  // ConfigStore (sqlite_config_store.cpp / pg_config_store.cpp)
+  void save_client(const config::ClientConfig& client) override;
+  void save_llm(const config::LlmConfig& llm) override;
+  void save_agent(const config::AgentConfig& agent) override;
+  void save_workflow(const config::WorkflowConfig& workflow) override;
+  void save_custom_workflow(const config::CustomWorkflowConfig& workflow) override;
+  SyncCounts sync_configs(const config::ProjectConfig& project, bool prune) override;
+  config::ProjectConfig load_configs() override;
+  std::vector<StoredConfigInfo> list_configs() override;
+  bool delete_config(config::ComponentKind kind, const std::string& name) override;
+
+  // HistoryAdmin (sqlite_history_admin.cpp / pg_history_admin.cpp)
+  PruneCounts prune_older_than(std::chrono::seconds age) override;
+  PruneCounts prune_keep_newest(std::size_t keep) override;
+  std::vector<TurnRecord> search(const std::string& query, const std::optional<std::string>& agent_name,
+                                 std::size_t limit) override;
+  HistoryStats stats(const std::optional<std::string>& agent_name) override;
+  void for_each_turn(const TurnFilter& filter, const std::function<void(const TurnRecord&)>& visit) override;
+  std::int64_t import_turns(const std::vector<TurnRecord>& turns) override;
+
  private:
   // Runs `work` on a pooled connection. When the connection turns out to be lost and
   // `retry_when_lost` (the work is safe to repeat), runs it once more on a fresh one.
@@ -35,5 +57,22 @@ class PgBackend final : public Backend {
 
   Pool<Connection> pool_;
 };
+
+template <typename Work>
+auto PgBackend::with_connection(bool retry_when_lost, Work&& work) {
+  {
+    // A failure to connect is not retried here: the pool already opened a fresh
+    // connection, and trying twice would only double the wait on an unreachable server.
+    auto lease = pool_.acquire();
+    try {
+      return work(*lease);
+    } catch (const PgError& e) {
+      if (!retry_when_lost || !e.connection_lost()) throw;
+      spdlog::warn("retrying on a new connection after: {}", e.what());
+    }
+  }
+  auto lease = pool_.acquire();
+  return work(*lease);
+}
 
 }  // namespace aurite::storage::postgres

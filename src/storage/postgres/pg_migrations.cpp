@@ -80,6 +80,16 @@ const Migration kMigrations[] = {
          " FOREIGN KEY (agent_name, session_id) REFERENCES sessions (agent_name, session_id)"
          "  ON DELETE CASCADE)",
      }},
+    {2, "full-text index of turns, kept off the append path",
+     {
+         // The text-search vector of each turn (every string value of its content), filled
+         // by search() for the turns it has not seen, so an append does not pay for the
+         // index. A deleted turn leaves with its row.
+         "CREATE TABLE agent_history_search ("
+         " id BIGINT PRIMARY KEY REFERENCES agent_history (id) ON DELETE CASCADE,"
+         " tsv TSVECTOR NOT NULL)",
+         "CREATE INDEX agent_history_search_tsv ON agent_history_search USING GIN (tsv)",
+     }},
 };
 
 }  // namespace

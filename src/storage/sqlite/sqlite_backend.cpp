@@ -31,6 +31,16 @@ constexpr const char* kUpsertSession =
 constexpr const char* kInsertTurn =
     "INSERT INTO agent_history (agent_name, session_id, seq, role, content)"
     " VALUES (?1, ?2, ?3, ?4, ?5)";
+// The searchable text of a turn: every string value of its content, as PostgreSQL's
+// to_tsvector(jsonb) reads it.
+constexpr const char* kInsertFts =
+    "INSERT INTO agent_history_fts (rowid, text)"
+    " SELECT ?1, (SELECT group_concat(value, ' ') FROM json_tree(?2) WHERE type = 'text')";
+// The index is contentless: a row is removed by handing it the same text again.
+constexpr const char* kDeleteSessionFts =
+    "INSERT INTO agent_history_fts (agent_history_fts, rowid, text)"
+    " SELECT 'delete', h.id, (SELECT group_concat(j.value, ' ') FROM json_tree(h.content) AS j WHERE j.type = 'text')"
+    " FROM agent_history AS h WHERE h.agent_name = ?1 AND h.session_id = ?2 ORDER BY h.id";
 constexpr const char* kSelectLastTurns =
     "SELECT seq, role, content, created_at FROM agent_history"
     " WHERE agent_name = ?1 AND session_id = ?2 ORDER BY seq DESC LIMIT ?3";
@@ -140,8 +150,16 @@ std::int64_t SqliteBackend::append_turn(const std::string& agent_name, const std
     insert->bind(5, content_json);
     insert->step();
   }
+  index_turn(sqlite3_last_insert_rowid(db_.handle()), content_json);
   tx.commit();
   return seq;
+}
+
+void SqliteBackend::index_turn(std::int64_t id, const std::string& content_json) {
+  auto insert = db_.cached(kInsertFts);
+  insert->bind(1, id);
+  insert->bind(2, content_json);
+  insert->step();
 }
 
 std::vector<Turn> SqliteBackend::load_history(const std::string& agent_name, const std::string& session_id,
@@ -201,6 +219,12 @@ bool SqliteBackend::delete_session(const std::string& agent_name, const std::str
   const std::string session = session_or_default(session_id);
   std::lock_guard lock(mutex_);
   Transaction tx(db_);
+  {
+    auto fts = db_.cached(kDeleteSessionFts);
+    fts->bind(1, agent_name);
+    fts->bind(2, session);
+    fts->step();
+  }
   {
     auto turns = db_.cached(kDeleteTurns);
     turns->bind(1, agent_name);

@@ -25,7 +25,31 @@ class SqliteBackend final : public Backend {
   std::int64_t schema_version() override;
   std::map<std::string, std::int64_t> row_counts() override;
 
+  // ConfigStore (sqlite_config_store.cpp / pg_config_store.cpp)
+  void save_client(const config::ClientConfig& client) override;
+  void save_llm(const config::LlmConfig& llm) override;
+  void save_agent(const config::AgentConfig& agent) override;
+  void save_workflow(const config::WorkflowConfig& workflow) override;
+  void save_custom_workflow(const config::CustomWorkflowConfig& workflow) override;
+  SyncCounts sync_configs(const config::ProjectConfig& project, bool prune) override;
+  config::ProjectConfig load_configs() override;
+  std::vector<StoredConfigInfo> list_configs() override;
+  bool delete_config(config::ComponentKind kind, const std::string& name) override;
+
+  // HistoryAdmin (sqlite_history_admin.cpp / pg_history_admin.cpp)
+  PruneCounts prune_older_than(std::chrono::seconds age) override;
+  PruneCounts prune_keep_newest(std::size_t keep) override;
+  std::vector<TurnRecord> search(const std::string& query, const std::optional<std::string>& agent_name,
+                                 std::size_t limit) override;
+  HistoryStats stats(const std::optional<std::string>& agent_name) override;
+  void for_each_turn(const TurnFilter& filter, const std::function<void(const TurnRecord&)>& visit) override;
+  std::int64_t import_turns(const std::vector<TurnRecord>& turns) override;
+
  private:
+  // Adds a turn's text (every string value in its content) to the contentless
+  // agent_history_fts under the turn's id. The caller holds the mutex and a transaction.
+  void index_turn(std::int64_t id, const std::string& content_json);
+
   std::mutex mutex_;
   Database db_;
 };

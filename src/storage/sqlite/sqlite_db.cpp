@@ -61,6 +61,14 @@ void Statement::bind(int index, std::string_view text) {
         "sqlite3_bind_text64", *where_);
 }
 
+void Statement::bind(int index, const std::optional<std::string>& text) {
+  if (text) {
+    bind(index, std::string_view(*text));
+  } else {
+    check(db_, sqlite3_bind_null(stmt_, index), "sqlite3_bind_null", *where_);
+  }
+}
+
 void Statement::bind(int index, std::int64_t value) {
   check(db_, sqlite3_bind_int64(stmt_, index, value), "sqlite3_bind_int64", *where_);
 }

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,8 @@ class Statement {
   void bind(int index, std::string_view text);
   void bind(int index, std::int64_t value);
   void bind(int index, const char*) = delete;  // would bind a pointer as an integer
+  void bind(int index, const std::string& text) { bind(index, std::string_view(text)); }
+  void bind(int index, const std::optional<std::string>& text);  // NULL when empty
 
   // Runs to the next row: true when one is available, false when the statement is done.
   bool step();

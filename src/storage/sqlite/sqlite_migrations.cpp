@@ -85,6 +85,17 @@ const Migration kMigrations[] = {
          "CREATE VIRTUAL TABLE agent_history_fts USING fts5("
          " text, agent_name UNINDEXED, session_id UNINDEXED, seq UNINDEXED)",
      }},
+    {2, "contentless full-text index, filled",
+     {
+         // The index keeps no copy of the text (content='') and no per-row sizes (we do not
+         // rank), so an append writes only its terms. Rows leave it through the 'delete'
+         // command, which recomputes the same text from the turn's content.
+         "DROP TABLE agent_history_fts",
+         "CREATE VIRTUAL TABLE agent_history_fts USING fts5(text, content='', columnsize=0)",
+         "INSERT INTO agent_history_fts (rowid, text)"
+         " SELECT h.id, (SELECT group_concat(j.value, ' ') FROM json_tree(h.content) AS j WHERE j.type = 'text')"
+         " FROM agent_history AS h ORDER BY h.id",
+     }},
 };
 
 }  // namespace

@@ -1,0 +1,47 @@
+// host/project_loading — where a process's project comes from at start-up: the JSON file,
+// the database, or both (DESIGN.md §4, "Loading from DB"), and the sync of the file to the
+// database that follows a file load.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "aurite/config/models.hpp"
+#include "aurite/storage/config_store.hpp"
+#include "aurite/storage/storage_manager.hpp"
+
+namespace aurite::host {
+
+enum class ConfigSource {
+  kFile,   // the JSON file, then synced to the database when configs are stored [default]
+  kDb,     // the database alone; no file is read
+  kMerge,  // the file, plus the components only the database holds
+};
+
+std::string_view to_string(ConfigSource source);
+
+// "file", "db" or "merge" (case-insensitive). Throws Error(kInvalidArgument) naming
+// `origin` (the flag or variable it came from) and the value otherwise.
+ConfigSource parse_config_source(std::string_view value, std::string_view origin = "--config-source");
+
+// `flag` (--config-source) when given, else $AURITE_CONFIG_SOURCE when set and not empty,
+// else kFile. Throws as parse_config_source.
+ConfigSource resolve_config_source(const std::optional<std::string>& flag);
+
+// The project a process runs with, validated as a whole:
+// - kFile: load and validate `file`; then, when `storage` stores configs, sync every
+//   component to it in one transaction (no pruning: the database may hold components
+//   registered at run time). A bad file changes nothing.
+// - kDb: what `storage` holds, validated (ConfigError names the database). Needs
+//   `storage` with configs stored; `file` is not read.
+// - kMerge: the file's components, plus those of each kind whose name only the database
+//   holds, validated together; then the file's components are synced as for kFile.
+// Throws ConfigError for an invalid project, Error(kInvalidArgument) when kDb or kMerge
+// has no database to read (naming AURITE_ENABLE_DB / AURITE_DB_STORE_CONFIGS), and what
+// the store throws. What was synced is logged at info level.
+config::ProjectConfig load_project(const std::filesystem::path& file, ConfigSource source,
+                                   storage::StorageManager* storage);
+
+}  // namespace aurite::host

@@ -1,0 +1,40 @@
+#include "cli/storage_access.hpp"
+
+#include "aurite/common/error.hpp"
+
+namespace aurite::cli {
+
+std::unique_ptr<storage::StorageManager> open_storage(const std::string& command) {
+  const storage::StorageSettings settings = storage::load_storage_settings();
+  if (!settings.enabled) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "'aurite " + command +
+                    "' works on the database, which is disabled: set AURITE_ENABLE_DB=true (and AURITE_DB_URL, "
+                    "or AURITE_DB_TYPE with its settings)");
+  }
+  return storage::StorageManager::open(settings);
+}
+
+storage::DbConfigStore& config_store_of(storage::StorageManager& storage) {
+  if (storage.configs() == nullptr) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "configurations are not stored in the database (AURITE_DB_STORE_CONFIGS=false)");
+  }
+  return *storage.configs();
+}
+
+storage::HistoryAdmin& history_admin_of(storage::StorageManager& storage) {
+  if (storage.history_admin() == nullptr) {
+    throw Error(ErrorCode::kInvalidArgument, "history is not stored in the database (AURITE_DB_STORE_HISTORY=false)");
+  }
+  return *storage.history_admin();
+}
+
+storage::HistoryStore& history_of(storage::StorageManager& storage) {
+  if (storage.history() == nullptr) {
+    throw Error(ErrorCode::kInvalidArgument, "history is not stored in the database (AURITE_DB_STORE_HISTORY=false)");
+  }
+  return *storage.history();
+}
+
+}  // namespace aurite::cli

@@ -1,0 +1,163 @@
+// aurite db ... and aurite history ..., driven as a user drives them: a subprocess with
+// AURITE_DB_* in its environment, on a SQLite file or the test PostgreSQL server.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "aurite/storage/storage_manager.hpp"
+#include "cli/cli_test_support.hpp"
+#include "support/postgres_server.hpp"
+#include "support/subprocess.hpp"
+#include "support/temp_dir.hpp"
+
+namespace aurite::cli {
+namespace {
+
+using nlohmann::json;
+using testing::run_aurite;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const std::vector<std::string> kStorageVariables = {
+    "AURITE_ENABLE_DB", "AURITE_DB_STORE_CONFIGS", "AURITE_DB_STORE_HISTORY", "AURITE_DB_TYPE", "AURITE_DB_URL",
+    "AURITE_DB_PATH", "AURITE_DB_HOST", "AURITE_DB_PORT", "AURITE_DB_USER", "AURITE_DB_PASSWORD", "AURITE_DB_NAME",
+    "AURITE_DB_SSLMODE", "AURITE_DB_POOL_SIZE", "AURITE_DB_OPTIONAL", "AURITE_CONFIG_SOURCE", "PROJECT_CONFIG_PATH"};
+
+testing::ProcessOptions with_db(const std::string& url) {
+  testing::ProcessOptions options;
+  options.unset_env = kStorageVariables;
+  options.env = {{"AURITE_ENABLE_DB", "true"}, {"AURITE_DB_URL", url}};
+  return options;
+}
+
+std::unique_ptr<storage::StorageManager> open_url(const std::string& url) {
+  storage::StorageSettings settings;
+  settings.enabled = true;
+  return storage::StorageManager::open(storage::with_url(settings, url, "test"));
+}
+
+class StorageCommands : public ::testing::Test {
+ protected:
+  std::string sqlite_url() const { return "sqlite://" + (dir_ / "aurite.db").string(); }
+  testing::TempDir dir_;
+};
+
+TEST_F(StorageCommands, DbAndHistoryCommandsSayToEnableTheDatabase) {
+  testing::ProcessOptions off;
+  off.unset_env = kStorageVariables;
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"db", "status"}, {"db", "migrate"}, {"history", "sessions"}, {"history", "stats"}}) {
+    const auto result = run_aurite(args, off);
+    EXPECT_EQ(result.exit_code, 2) << args[0] << " " << args[1];
+    EXPECT_THAT(result.err, HasSubstr("set AURITE_ENABLE_DB=true")) << result.err;
+  }
+}
+
+TEST_F(StorageCommands, DbStatusOnPostgresMasksThePassword) {
+  auto& server = testing::PostgresServer::shared();
+  const auto url = server.url(server.create_database());
+  const auto result = run_aurite({"db", "status"}, with_db(url));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("postgresql://postgres:***@127.0.0.1:"));
+  EXPECT_THAT(result.out, HasSubstr("schema version  2"));
+  EXPECT_THAT(result.out + result.err, Not(HasSubstr(server.password())));
+
+  const auto as_json = run_aurite({"db", "status", "--json"}, with_db(url));
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
+  const auto body = json::parse(as_json.out);
+  EXPECT_EQ(body["backend"], "postgresql");
+  EXPECT_EQ(body["row_counts"]["agent_history"], 0);
+  EXPECT_THAT(as_json.out + as_json.err, Not(HasSubstr(server.password())));
+}
+
+TEST_F(StorageCommands, SyncThenExportWritesAProjectThatValidates) {
+  const auto sync = run_aurite({"--config", kExampleProject, "db", "sync", "--json"}, with_db(sqlite_url()));
+  ASSERT_EQ(sync.exit_code, 0) << sync.err;
+  EXPECT_EQ(json::parse(sync.out)["inserted"], 11);
+  const auto again = run_aurite({"--config", kExampleProject, "db", "sync"}, with_db(sqlite_url()));
+  EXPECT_THAT(again.out, HasSubstr("0 inserted, 0 updated, 11 unchanged, 0 deleted"));
+
+  const auto file = (dir_ / "exported.json").string();
+  const auto exported = run_aurite({"db", "export", file}, with_db(sqlite_url()));
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  const auto valid = run_aurite({"validate", "--config", file});
+  EXPECT_EQ(valid.exit_code, 0) << valid.err;
+  EXPECT_THAT(valid.out, HasSubstr("valid (2 clients, 3 llms, 4 agents, 1 workflows, 1 custom workflows)"));
+
+  // And back: importing the export into another database inserts every component.
+  const auto other = "sqlite://" + (dir_ / "other.db").string();
+  const auto imported = run_aurite({"db", "import", file, "--json"}, with_db(other));
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_EQ(json::parse(imported.out)["inserted"], 11);
+}
+
+TEST_F(StorageCommands, HistoryCommandsListShowSearchStatsExportAndDelete) {
+  {
+    auto db = open_url(sqlite_url());
+    db->history()->append_turn("Weather Agent", "s1", "user", json("weather in Lisbon?").dump());
+    db->history()->append_turn("Weather Agent", "s1", "assistant", json("sunny in Lisbon").dump());
+    db->history()->append_turn("Weather Agent", "s2", "user", json("and Porto?").dump());
+  }
+  const auto env = with_db(sqlite_url());
+
+  const auto sessions = run_aurite({"history", "sessions", "--json"}, env);
+  ASSERT_EQ(sessions.exit_code, 0) << sessions.err;
+  EXPECT_EQ(json::parse(sessions.out)["sessions"].size(), 2u);
+  const auto page = run_aurite({"history", "sessions", "--limit", "1"}, env);
+  EXPECT_THAT(page.out, HasSubstr("more: --after "));
+
+  const auto show = run_aurite({"history", "show", "Weather Agent", "--session", "s1"}, env);
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_THAT(show.out, HasSubstr("sunny in Lisbon"));
+
+  const auto search = run_aurite({"history", "search", "lisbon", "--json"}, env);
+  ASSERT_EQ(search.exit_code, 0) << search.err;
+  EXPECT_EQ(json::parse(search.out).size(), 2u);
+
+  const auto stats = run_aurite({"history", "stats", "--json"}, env);
+  EXPECT_EQ(json::parse(stats.out)["per_agent"][0]["turns"], 3);
+
+  const auto exported = run_aurite({"history", "export", "--agent", "Weather Agent", "--session", "s1"}, env);
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_EQ(std::count(exported.out.begin(), exported.out.end(), '\n'), 2);
+  EXPECT_EQ(json::parse(exported.out.substr(0, exported.out.find('\n')))["seq"], 1);
+
+  EXPECT_EQ(run_aurite({"history", "delete", "Weather Agent", "s2"}, env).exit_code, 0);
+  const auto gone = run_aurite({"history", "delete", "Weather Agent", "s2"}, env);
+  EXPECT_EQ(gone.exit_code, 2);
+  EXPECT_THAT(gone.err, HasSubstr("no session 's2'"));
+
+  const auto prune = run_aurite({"history", "prune", "--keep", "0", "--json"}, env);
+  ASSERT_EQ(prune.exit_code, 0) << prune.err;
+  EXPECT_EQ(json::parse(prune.out), json({{"sessions", 1}, {"turns", 2}}));
+  EXPECT_EQ(run_aurite({"history", "prune"}, env).exit_code, 2);
+}
+
+TEST_F(StorageCommands, CopyToPostgresReportsMaskedTargetAndEqualCounts) {
+  {
+    auto db = open_url(sqlite_url());
+    db->history()->append_turn("a", "s", "user", json("hello").dump());
+  }
+  EXPECT_EQ(run_aurite({"--config", kExampleProject, "db", "sync"}, with_db(sqlite_url())).exit_code, 0);
+  auto& server = testing::PostgresServer::shared();
+  const auto target = server.url(server.create_database());
+  const auto copy = run_aurite({"db", "copy", "--to", target}, with_db(sqlite_url()));
+  ASSERT_EQ(copy.exit_code, 0) << copy.err;
+  EXPECT_THAT(copy.out, HasSubstr("11 configurations and 1 turns written"));
+  EXPECT_THAT(copy.out, HasSubstr("postgresql://postgres:***@"));
+  EXPECT_THAT(copy.out + copy.err, Not(HasSubstr(server.password())));
+  const auto status = run_aurite({"db", "status", "--json"}, with_db(target));
+  EXPECT_EQ(json::parse(status.out)["row_counts"]["agent_configs"], 4);
+}
+
+TEST_F(StorageCommands, ABadConfigSourceIsAUsageErrorNamingIt) {
+  const auto result = run_aurite({"--config-source", "database", "validate", "--config", kExampleProject});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("--config-source"));
+  EXPECT_THAT(result.err, HasSubstr("database"));
+}
+
+}  // namespace
+}  // namespace aurite::cli
