@@ -117,8 +117,7 @@ Overhead agent_overhead(const fs::path& project_file, bool history, const fs::pa
   aurite::storage::StorageSettings settings;
   settings.enabled = history;
   settings.sqlite_path = db.string();
-  auto host = aurite::host::HostManager::from_file(project_file);
-  host->open_services(settings);
+  auto host = aurite::host::HostManager::open({project_file, aurite::host::ConfigSource::kFile, settings});
   host->execution().run_agent("bench", "warm up", "warm");  // servers started, statements prepared
   std::vector<double> per_iteration, model, tool;
   int iterations = 0;

@@ -2,7 +2,8 @@
 # The main job: installs dependencies, builds the release preset and runs the example
 # project (examples/demo) end to end: agents on the offline test model calling the
 # example MCP servers, their turns stored in the embedded SQLite database, and a second
-# run on the same session that loads the first one's history. No API key, no server.
+# run on the same session that loads the first one's history; then what the database
+# holds. No API key, no server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -25,5 +26,6 @@ step aurite run "Weather Planning Agent" "What should I wear in Oslo today?" --s
 step aurite run "Weather Planning Agent" "And tomorrow?" --session demo --config "$project"
 step aurite run "Weather Planning Workflow" "Lima" --session demo --config "$project"
 step aurite run "Example Custom Workflow" "Quito" --session demo --config "$project"
-step sqlite3 -header -column "$AURITE_DB_PATH" \
-  "SELECT agent_name, session_id, turn_count FROM sessions ORDER BY agent_name, session_id"
+step aurite db status
+step aurite history sessions
+step aurite history show "Weather Planning Agent" --session demo --limit 4

@@ -35,8 +35,11 @@ struct Context {
 
   // The project file the options point at (--config, PROJECT_CONFIG_PATH, default).
   std::filesystem::path config_path() const;
-  // Loads the project; throws ConfigError when it is invalid.
+  // The project to look at, from --config-source (the file by default, touching no
+  // database); throws ConfigError when it is invalid.
   std::unique_ptr<host::HostManager> load_host() const;
+  // The project ready to run: database (when AURITE_ENABLE_DB), source, MCP, facade.
+  std::unique_ptr<host::HostManager> open_host() const;
 };
 
 void add_validate_command(CLI::App& app, Context& context);

@@ -16,9 +16,8 @@ namespace aurite::cli {
 namespace {
 
 int run_chat(const Context& context, const std::string& name, const std::string& session) {
-  auto host = context.load_host();
+  auto host = context.open_host();
   if (!host->find_agent(name)) throw Error(ErrorCode::kNotFound, "no agent named '" + name + "'");
-  host->open_services(storage::load_storage_settings());
   const bool interactive = ::isatty(STDIN_FILENO) != 0;
   if (interactive) std::cout << "Chatting with '" << name << "'. Type /exit or press Ctrl-D to leave.\n";
   RunProgress progress(std::cerr, nullptr);

@@ -33,8 +33,7 @@ int status_exit(const nlohmann::json& result) {
 }
 
 int run_run(const Context& context, const RunOptions& options) {
-  auto host = context.load_host();
-  host->open_services(storage::load_storage_settings());
+  auto host = context.open_host();
   const bool show_progress = !context.options.json && !options.quiet;
   RunProgress progress(std::cerr, options.stream && !context.options.json ? &std::cout : nullptr);
   const nlohmann::json result =

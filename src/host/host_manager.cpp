@@ -25,9 +25,18 @@ HostManager::HostManager(ProjectConfig project) : project_(std::move(project)) {
 
 HostManager::~HostManager() = default;
 
+std::unique_ptr<HostManager> HostManager::open(const HostOptions& options) {
+  auto storage = storage::StorageManager::open_if_enabled(options.storage);
+  auto host = std::make_unique<HostManager>(load_project(options.config_path, options.config_source, storage.get()));
+  if (storage && storage->configs() != nullptr) host->attach_config_store(storage->shared_configs());
+  host->storage_ = std::move(storage);
+  host->open_services(options.storage);
+  return host;
+}
+
 void HostManager::open_services(const storage::StorageSettings& storage_settings) {
   if (execution_) throw Error(ErrorCode::kInternal, "HostManager::open_services called twice");
-  storage_ = storage::StorageManager::open_if_enabled(storage_settings);
+  if (!storage_) storage_ = storage::StorageManager::open_if_enabled(storage_settings);
   const ProjectConfig project = snapshot();
   mcp_ = std::make_unique<mcp::McpHost>(project.clients, project.base_dir);
   execution_ = std::make_unique<execution::ExecutionFacade>(*this, *mcp_, storage_ ? storage_->history() : nullptr);

@@ -89,6 +89,23 @@ TEST_F(RunCommand, BadDatabaseFlagIsAUsageErrorNamingTheVariable) {
   EXPECT_TRUE(contains(result.err, "AURITE_ENABLE_DB")) << result.err;
 }
 
+TEST_F(RunCommand, ARunSyncsTheProjectSoTheDatabaseAloneCanRunItLater) {
+  run_json({"Weather Agent", "one", "--session", "db"});
+  auto env = demo_env();
+  const auto result = run_aurite({"run", "Weather Agent", "two", "--session", "db", "--json", "--config-source", "db",
+                                  "--config", (dir_ / "no-such-file.json").string()},
+                                 env);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(json::parse(result.out)["history_turns_loaded"], 4);
+}
+
+TEST_F(RunCommand, DatabaseSourceWithTheDatabaseOffIsAUsageError) {
+  const auto result = run_aurite({"run", "Weather Agent", "x", "--config-source", "db", "--config", kExampleProject},
+                                 demo_env(false));
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.err, "AURITE_ENABLE_DB")) << result.err;
+}
+
 TEST_F(RunCommand, ChatKeepsOneSessionAcrossMessages) {
   auto env = demo_env();
   env.stdin_text = "hello\nagain\n/exit\nnot read\n";

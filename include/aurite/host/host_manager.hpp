@@ -13,6 +13,7 @@
 
 #include "aurite/config/models.hpp"
 #include "aurite/execution/execution_facade.hpp"
+#include "aurite/host/project_loading.hpp"
 #include "aurite/mcp/mcp_host.hpp"
 #include "aurite/storage/config_store.hpp"
 #include "aurite/storage/settings.hpp"
@@ -26,6 +27,12 @@ std::filesystem::path resolve_config_path(const std::optional<std::filesystem::p
 
 enum class Registration { kCreated, kUpdated };
 
+struct HostOptions {
+  std::filesystem::path config_path;                // not read with ConfigSource::kDb
+  ConfigSource config_source = ConfigSource::kFile;
+  storage::StorageSettings storage;                 // enabled = false: no database at all
+};
+
 class HostManager : public execution::ConfigLookup {
  public:
   // Takes a project that has been validated (as load_project_file returns it).
@@ -33,8 +40,17 @@ class HostManager : public execution::ConfigLookup {
   ~HostManager() override;
 
   // Loads and validates the project file; throws ConfigError and builds nothing when
-  // anything in it is wrong. Unknown keys are logged once, as one warning.
+  // anything in it is wrong. Unknown keys are logged once, as one warning. Touches no
+  // database.
   static std::unique_ptr<HostManager> from_file(const std::filesystem::path& path);
+
+  // Everything a process needs to run: the database when enabled, the project from the
+  // configured source (the file is synced to the database in one transaction when
+  // configs are stored), registrations written through to the database, the MCP host
+  // (servers start on first use) and the facade. Throws ConfigError for a bad project,
+  // what StorageManager::open throws for a database that is enabled but unreachable, and
+  // Error(kInvalidArgument) for a source that needs a database that is off.
+  static std::unique_ptr<HostManager> open(const HostOptions& options);
 
   // The seam for persistence. With a store attached, every registration is written
   // through it before memory changes. Null detaches.
