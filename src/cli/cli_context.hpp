@@ -46,5 +46,6 @@ void add_tools_command(CLI::App& app, Context& context);
 void add_call_tool_command(CLI::App& app, Context& context);
 void add_run_command(CLI::App& app, Context& context);
 void add_chat_command(CLI::App& app, Context& context);
+void add_serve_command(CLI::App& app, Context& context);
 
 }  // namespace aurite::cli

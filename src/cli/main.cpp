@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   add_call_tool_command(app, context);
   add_run_command(app, context);
   add_chat_command(app, context);
+  add_serve_command(app, context);
 
   try {
     app.parse(argc, argv);
