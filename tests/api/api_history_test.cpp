@@ -11,6 +11,7 @@
 
 #include "api/serve_process.hpp"
 #include "storage/backend_fixture.hpp"
+#include "support/postgres_server.hpp"
 
 namespace aurite::testing {
 namespace {
@@ -173,6 +174,18 @@ TEST_P(ApiHistory, SigtermDuringARunLetsItFinishThenExitsZero) {
 
   auto storage = open();
   EXPECT_EQ(storage->history()->load_history("Weather Agent", "t", 100).size(), 4u);
+}
+
+TEST_P(ApiHistory, ReadinessIs503WhileTheDatabaseIsDown) {
+  if (!is_postgres()) GTEST_SKIP() << "a SQLite file cannot go away like a server";
+  ServeProcess server(env());
+  EXPECT_EQ(server.get("/health/ready")->status, 200);
+  PostgresServer::shared().stop();
+  expect_error(server.get("/health/ready"), 503, "unavailable");
+  expect_error(server.get("/sessions"), 503, "unavailable");
+  EXPECT_EQ(server.get("/health")->status, 200);  // alive all the same
+  PostgresServer::shared().start();
+  EXPECT_EQ(server.get("/health/ready")->status, 200);
 }
 
 AURITE_INSTANTIATE_ON_BOTH_BACKENDS(ApiHistory);

@@ -201,6 +201,24 @@ TEST_F(ApiRoutes, RunStreamsEachStepAsServerSentEventsEndingWithDone) {
   EXPECT_EQ(events.back().data["kind"], "agent");
 }
 
+TEST_F(ApiRoutes, AComponentThatCannotBeUsedIs422AndAStreamEndsWithAnError) {
+  const json broken = {{"name", "Broken Workflow"}, {"module_path", "no_such_plugin.so"}, {"class_name", "Nothing"}};
+  const auto created = server().post("/configs/custom_workflows", broken);
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  const json run = {{"name", "Broken Workflow"}, {"message", "go"}};
+  expect_error(server().post("/runs", run), 422, "invalid_config");
+
+  const auto streamed = server().client()->Post("/runs", {{"Accept", "text/event-stream"}}, run.dump(), "application/json");
+  ASSERT_TRUE(streamed);
+  EXPECT_EQ(streamed->status, 200);
+  const auto events = parse_events(streamed->body);
+  ASSERT_EQ(events.size(), 1u) << streamed->body;
+  EXPECT_EQ(events[0].event, "error");
+  EXPECT_EQ(events[0].data["error"]["code"], "invalid_config");
+  EXPECT_EQ(server().del("/configs/custom_workflows/" + segment("Broken Workflow"))->status, 204);
+}
+
 TEST_F(ApiRoutes, SessionsWithoutADatabaseAre503) {
   expect_error(server().get("/sessions"), 503, "unavailable");
   expect_error(server().get("/sessions/a/b/turns"), 503, "unavailable");
