@@ -48,7 +48,7 @@ Handler guarded(Handler handler);
 // The request body as JSON; Error(kInvalidArgument) naming line and column when it is not.
 Json parse_body(const httplib::Request& request);
 
-// The `name` path parameter (the first regex group) as sent (httplib has decoded it).
+// The index-th `{param}` of the route's path (1-based), percent-decoded by httplib.
 std::string path_param(const httplib::Request& request, std::size_t index = 1);
 
 // An optional query parameter as an integer in [min, max]; Error(kInvalidArgument) naming
