@@ -52,5 +52,6 @@ void add_run_command(CLI::App& app, Context& context);
 void add_chat_command(CLI::App& app, Context& context);
 void add_db_command(CLI::App& app, Context& context);
 void add_history_command(CLI::App& app, Context& context);
+void add_serve_command(CLI::App& app, Context& context);
 
 }  // namespace aurite::cli

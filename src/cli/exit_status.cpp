@@ -15,6 +15,8 @@ int exit_status_for(const std::exception& error) {
     case ErrorCode::kInvalidConfig:
     case ErrorCode::kNotFound:
     case ErrorCode::kAlreadyExists:
+    case ErrorCode::kConflict:
+    case ErrorCode::kUnauthenticated:
       return kExitUsage;
     case ErrorCode::kUnavailable:
     case ErrorCode::kTimeout:

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   add_chat_command(app, context);
   add_db_command(app, context);
   add_history_command(app, context);
+  add_serve_command(app, context);
 
   try {
     app.parse(argc, argv);

@@ -22,6 +22,8 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::kInvalidConfig: return "invalid_config";
     case ErrorCode::kNotFound: return "not_found";
     case ErrorCode::kAlreadyExists: return "already_exists";
+    case ErrorCode::kConflict: return "conflict";
+    case ErrorCode::kUnauthenticated: return "unauthenticated";
     case ErrorCode::kUnavailable: return "unavailable";
     case ErrorCode::kTimeout: return "timeout";
     case ErrorCode::kProtocol: return "protocol";

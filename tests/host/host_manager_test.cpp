@@ -45,6 +45,10 @@ class RecordingStore : public storage::ConfigStore {
   void save_agent(const AgentConfig& c) override { record("agent:" + c.name); }
   void save_workflow(const config::WorkflowConfig& c) override { record("workflow:" + c.name); }
   void save_custom_workflow(const config::CustomWorkflowConfig& c) override { record("custom:" + c.name); }
+  bool delete_config(config::ComponentKind kind, const std::string& name) override {
+    record("delete " + std::string(config::kind_name(kind)) + ":" + name);
+    return true;
+  }
 
  private:
   void record(const std::string& what) {
@@ -175,6 +179,28 @@ TEST(Registration, ConcurrentReadersAlwaysSeeAConsistentRegistry) {
   reader.join();
   EXPECT_EQ(inconsistent, 0);
   EXPECT_EQ(host->snapshot().agents.size(), 201u);
+}
+
+}  // namespace
+}  // namespace aurite::host
+
+namespace aurite::host {
+namespace {
+
+TEST(Removal, GoesThroughTheStoreBeforeMemoryAndNotWhenRefused) {
+  testing::TempDir dir;
+  const auto host = HostManager::from_file(dir.write("aurite_config.json", R"({
+    "clients": [{"client_id": "weather_server", "command": "weather"}],
+    "agents": [{"name": "Weather Agent", "client_ids": ["weather_server"]}, {"name": "Spare"}]})"));
+  auto store = std::make_shared<RecordingStore>();
+  host->attach_config_store(store);
+  host->remove(config::ComponentKind::kAgent, "Spare");
+  EXPECT_EQ(store->saved, (std::vector<std::string>{"delete agent:Spare"}));
+  EXPECT_THROW(host->remove(config::ComponentKind::kClient, "weather_server"), Error);  // still referenced
+  store->fail = true;
+  EXPECT_THROW(host->remove(config::ComponentKind::kAgent, "Weather Agent"), Error);
+  EXPECT_TRUE(host->find_agent("Weather Agent"));
+  EXPECT_EQ(store->saved.size(), 1u);
 }
 
 }  // namespace

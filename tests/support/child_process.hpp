@@ -29,6 +29,8 @@ class ChildProcess {
   void kill(int signal);
   // Waits for the exit; returns the status, or 128 + signal when killed by one.
   int wait();
+  // As wait(), but nullopt when the child is still running after `timeout`.
+  std::optional<int> wait_for(std::chrono::milliseconds timeout);
 
  private:
   pid_t pid_ = -1;

@@ -18,6 +18,8 @@ enum class ErrorCode {
   kInvalidConfig,    // a configuration that fails to parse or validate
   kNotFound,         // a named thing that does not exist
   kAlreadyExists,    // a create that collides with an existing name
+  kConflict,         // a change the current state forbids (deleting what others reference)
+  kUnauthenticated,  // the caller did not prove who it is (a missing or wrong API key)
   kUnavailable,      // a dependency (database, server, process) cannot be reached
   kTimeout,          // a deadline passed
   kProtocol,         // a peer broke its wire protocol

@@ -67,6 +67,14 @@ class HostManager : public execution::ConfigLookup {
   Registration register_workflow(config::WorkflowConfig workflow);
   Registration register_custom_workflow(config::CustomWorkflowConfig workflow);
 
+  // Removes the component of `kind` named `name`: from the attached config store first,
+  // then from memory. Throws Error(kNotFound) when there is none, Error(kConflict) naming
+  // every reference when the project would no longer validate without it (an agent still
+  // using the client or llm, a workflow step naming the agent), and what the store throws.
+  // On a throw the registries are unchanged.
+  // (host_manager_remove.cpp)
+  void remove(config::ComponentKind kind, const std::string& name);
+
   std::optional<config::ClientConfig> find_client(const std::string& client_id) const;
   std::optional<config::LlmConfig> find_llm(const std::string& llm_id) const override;
   std::optional<config::AgentConfig> find_agent(const std::string& name) const override;
@@ -92,6 +100,10 @@ class HostManager : public execution::ConfigLookup {
   template <typename T, typename Save>
   Registration register_component(std::vector<T> config::ProjectConfig::*registry, T component,
                                   Save save);
+
+  template <typename T>
+  void remove_component(std::vector<T> config::ProjectConfig::*registry, config::ComponentKind kind,
+                        const std::string& name);
 
   mutable std::shared_mutex mutex_;
   // Serialises registrations so that validate-write-update is one step.

@@ -46,11 +46,14 @@ class ConfigStore {
   virtual void save_agent(const config::AgentConfig& agent) = 0;
   virtual void save_workflow(const config::WorkflowConfig& workflow) = 0;
   virtual void save_custom_workflow(const config::CustomWorkflowConfig& workflow) = 0;
+
+  // Deletes one component durably; returns whether it existed. Throws as the saves do.
+  virtual bool delete_config(config::ComponentKind kind, const std::string& name) = 0;
 };
 
 // The configuration tables of a database: the write-through seam above, plus whole-project
-// sync, load and delete. Kept apart so a host-side store (a test double, a file) need only
-// implement the saves. Thread-safe.
+// sync, load and listing. Kept apart so a host-side store (a test double, a file) need
+// only implement the writes. Thread-safe.
 class DbConfigStore : public ConfigStore {
  public:
   // Writes every component of `project` by name in ONE transaction: all of it or, when
@@ -69,8 +72,6 @@ class DbConfigStore : public ConfigStore {
   // Every stored component's bookkeeping, in the order of kComponentKinds, then by name.
   virtual std::vector<StoredConfigInfo> list_configs() = 0;
 
-  // Deletes one component; returns whether it existed.
-  virtual bool delete_config(config::ComponentKind kind, const std::string& name) = 0;
 };
 
 }  // namespace aurite::storage

@@ -1,0 +1,74 @@
+// api/server — the HTTP API of `aurite serve` (DESIGN.md §6): configurations, runs (JSON or
+// Server-Sent Events), sessions and history, health. JSON in and out; every failure is
+// `{"error": {"code", "message", "details"}}` with the status from one mapping
+// (src/api/http_error.cpp). docs/openapi.yaml describes every route.
+//
+// Thread-safety: bind() and serve() are called from one thread; stop(), runs_in_flight()
+// and wait_for_runs() from any thread, including while serve() runs.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "aurite/host/host_manager.hpp"
+
+namespace aurite::api {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";  // --host [127.0.0.1]
+  int port = 8000;                 // --port [8000]; 0 picks a free port
+  int workers = 8;                 // --workers [8]: requests handled at once, 1..256
+  // AURITE_API_KEY: when set, every route but GET /health needs it as X-API-Key. Empty
+  // is allowed only on a loopback host.
+  std::string api_key;
+  std::size_t max_body_bytes = 1 << 20;        // larger request bodies get 413
+  std::chrono::seconds read_timeout{30};       // per request, reading it
+  std::chrono::seconds write_timeout{30};      // per response write
+  std::chrono::seconds keep_alive_timeout{2};  // an idle connection closes after this
+};
+
+class ApiServer {
+ public:
+  // `host` must have open_services() done and outlive the server. Throws
+  // Error(kInvalidArgument) for a bad option and for a non-loopback host without a key.
+  ApiServer(host::HostManager& host, ServerOptions options);
+  ~ApiServer();
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  // Binds the listening socket; returns the port (the chosen one for port 0). Throws
+  // Error(kUnavailable) naming host:port when it cannot.
+  int bind();
+
+  // Accepts and answers requests until stop(); returns once the requests in progress
+  // (runs included) are answered.
+  void serve();
+
+  // Stops accepting; serve() returns when the requests in progress are done. Idempotent.
+  void stop();
+
+  // Every route served, as (method, OpenAPI path template), in registration order.
+  std::vector<std::pair<std::string, std::string>> routes() const;
+
+  // Runs (POST /runs) being executed now.
+  std::size_t runs_in_flight() const;
+
+  // Waits until no run is in flight or the timeout passes; returns whether none is.
+  bool wait_for_runs(std::chrono::milliseconds timeout) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Whether `host` names the loopback interface (127.0.0.0/8, ::1, localhost).
+bool is_loopback_host(const std::string& host);
+
+// Compares without leaking through timing where the first difference is.
+bool constant_time_equal(const std::string& a, const std::string& b);
+
+}  // namespace aurite::api

@@ -1,0 +1,64 @@
+// What the route groups share: the host, the count of runs in flight, request helpers.
+// One file per route group registers its routes (routes_*.cpp).
+#pragma once
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <condition_variable>
+#include <cstddef>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "aurite/host/host_manager.hpp"
+
+namespace aurite::api::detail {
+
+using Json = nlohmann::json;
+using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+
+struct ApiContext {
+  explicit ApiContext(host::HostManager& h) : host(h) {}
+
+  host::HostManager& host;
+
+  mutable std::mutex runs_mutex;
+  mutable std::condition_variable runs_changed;
+  std::size_t runs_in_flight = 0;  // guarded by runs_mutex
+
+  void run_started();
+  void run_finished();
+
+  // Every route as documented in docs/openapi.json: method and path template.
+  std::vector<std::pair<std::string, std::string>> routes;
+};
+
+// Registers `handler` (guarded) for `method` on `path`, an OpenAPI path template whose
+// `{param}` segments match one path segment each (request.matches[1], [2], ...).
+void add_route(httplib::Server& server, ApiContext& context, const std::string& method, const std::string& path,
+               Handler handler);
+
+// Wraps a handler so anything it throws becomes the error response.
+Handler guarded(Handler handler);
+
+// The request body as JSON; Error(kInvalidArgument) naming line and column when it is not.
+Json parse_body(const httplib::Request& request);
+
+// The index-th `{param}` of the route's path (1-based), percent-decoded by httplib.
+std::string path_param(const httplib::Request& request, std::size_t index = 1);
+
+// An optional query parameter as an integer in [min, max]; Error(kInvalidArgument) naming
+// it otherwise.
+std::optional<long long> int_param(const httplib::Request& request, const std::string& name, long long min,
+                                   long long max);
+
+void add_health_routes(httplib::Server& server, ApiContext& context);
+void add_config_routes(httplib::Server& server, ApiContext& context);
+void add_run_routes(httplib::Server& server, ApiContext& context);
+void add_session_routes(httplib::Server& server, ApiContext& context);
+
+}  // namespace aurite::api::detail

@@ -1,0 +1,163 @@
+#include "aurite/api/server.hpp"
+
+#include <arpa/inet.h>
+
+#include <atomic>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include <fmt/format.h>
+
+#include "api/api_context.hpp"
+#include "api/http_error.hpp"
+#include "aurite/common/error.hpp"
+
+namespace aurite::api {
+
+using detail::ApiContext;
+using detail::HttpError;
+
+bool is_loopback_host(const std::string& host) {
+  if (host == "localhost") return true;
+  in_addr v4{};
+  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (::inet_pton(AF_INET6, host.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
+  return false;
+}
+
+bool constant_time_equal(const std::string& a, const std::string& b) {
+  // The length is not secret; the bytes are compared without an early exit.
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  const std::string& other = a.size() == b.size() ? b : a;
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ other[i]);
+  return diff == 0;
+}
+
+namespace {
+
+using Json = nlohmann::json;
+
+// A body for a status httplib answered by itself (no route, payload too large, bad request
+// line), so every error has the same shape.
+HttpError status_error(const httplib::Request& request, int status) {
+  switch (status) {
+    case 404: return detail::to_http_error(Error(ErrorCode::kNotFound, fmt::format("no route {} {}", request.method, request.path)));
+    case 413: return {413, "payload_too_large", "the request body is larger than this server accepts", Json::array()};
+    case 400: return detail::to_http_error(Error(ErrorCode::kInvalidArgument, "malformed HTTP request"));
+    default: return {status, "http_error", fmt::format("HTTP status {}", status), Json::array()};
+  }
+}
+
+}  // namespace
+
+struct ApiServer::Impl {
+  Impl(host::HostManager& host, ServerOptions opts) : context(host), options(std::move(opts)) {}
+
+  ApiContext context;
+  ServerOptions options;
+  httplib::Server server;
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> serving_done{false};
+};
+
+ApiServer::ApiServer(host::HostManager& host, ServerOptions options)
+    : impl_(std::make_unique<Impl>(host, std::move(options))) {
+  const ServerOptions& o = impl_->options;
+  if (o.port < 0 || o.port > 65535) throw Error(ErrorCode::kInvalidArgument, fmt::format("--port {} is not 0..65535", o.port));
+  if (o.workers < 1 || o.workers > 256) throw Error(ErrorCode::kInvalidArgument, fmt::format("--workers {} is not 1..256", o.workers));
+  if (o.api_key.empty() && !is_loopback_host(o.host)) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("refusing to serve on {} without AURITE_API_KEY: anyone who can reach it could run agents", o.host));
+  }
+  auto& server = impl_->server;
+  const int workers = o.workers;
+  server.new_task_queue = [workers] { return new httplib::ThreadPool(static_cast<std::size_t>(workers)); };
+  server.set_payload_max_length(o.max_body_bytes);
+  server.set_read_timeout(o.read_timeout);
+  server.set_write_timeout(o.write_timeout);
+  server.set_keep_alive_timeout(o.keep_alive_timeout.count());
+
+  const std::string key = o.api_key;
+  server.set_pre_routing_handler([key](const httplib::Request& request, httplib::Response& response) {
+    // A chunked request body is not bounded by the payload limit: refuse it outright.
+    if (request.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
+      detail::send_error(response, {411, "length_required", "send the request body with Content-Length", Json::array()});
+      response.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (key.empty() || (request.method == "GET" && request.path == "/health")) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    if (!request.has_header("X-API-Key") || !constant_time_equal(request.get_header_value("X-API-Key"), key)) {
+      detail::send_exception(response, Error(ErrorCode::kUnauthenticated, "missing or wrong X-API-Key"));
+      response.set_header("WWW-Authenticate", "ApiKey header=\"X-API-Key\"");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const httplib::Request& request, httplib::Response& response) {
+        if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // ours already
+        detail::send_error(response, status_error(request, response.status));
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& response, std::exception_ptr thrown) {
+    try {
+      std::rethrow_exception(thrown);
+    } catch (const std::exception& error) {
+      detail::send_exception(response, error);
+    } catch (...) {
+      detail::send_exception(response, Error(ErrorCode::kInternal, "unknown exception"));
+    }
+  });
+  server.set_logger([](const httplib::Request& request, const httplib::Response& response) {
+    spdlog::debug("{} {} -> {}", request.method, request.path, response.status);
+  });
+
+  detail::add_health_routes(server, impl_->context);
+  detail::add_config_routes(server, impl_->context);
+  detail::add_run_routes(server, impl_->context);
+  detail::add_session_routes(server, impl_->context);
+}
+
+ApiServer::~ApiServer() = default;
+
+int ApiServer::bind() {
+  auto& server = impl_->server;
+  const ServerOptions& o = impl_->options;
+  const int port = o.port == 0 ? server.bind_to_any_port(o.host) : (server.bind_to_port(o.host, o.port) ? o.port : -1);
+  if (port <= 0) throw Error(ErrorCode::kUnavailable, fmt::format("cannot listen on {}:{}", o.host, o.port));
+  return port;
+}
+
+void ApiServer::serve() {
+  if (!impl_->stopping) impl_->server.listen_after_bind();
+  impl_->serving_done = true;
+}
+
+void ApiServer::stop() {
+  impl_->stopping = true;
+  // httplib ignores stop() until its accept loop runs; a stop that comes just as serve()
+  // begins waits for that (briefly) so it is not lost.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!impl_->server.is_running() && !impl_->serving_done && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  impl_->server.stop();
+}
+
+std::vector<std::pair<std::string, std::string>> ApiServer::routes() const { return impl_->context.routes; }
+
+std::size_t ApiServer::runs_in_flight() const {
+  std::lock_guard lock(impl_->context.runs_mutex);
+  return impl_->context.runs_in_flight;
+}
+
+bool ApiServer::wait_for_runs(std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(impl_->context.runs_mutex);
+  return impl_->context.runs_changed.wait_for(lock, timeout, [this] { return impl_->context.runs_in_flight == 0; });
+}
+
+}  // namespace aurite::api

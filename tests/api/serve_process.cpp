@@ -1,0 +1,100 @@
+#include "api/serve_process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace aurite::testing {
+
+std::string demo_project() {
+  return (std::filesystem::path(AURITE_SOURCE_DIR) / "examples/demo/aurite_config.json").string();
+}
+
+std::map<std::string, std::string> demo_env() {
+  const char* path = std::getenv("PATH");
+  return {{"PATH", std::string(AURITE_BINARY_DIR) + "/bin:" + (path != nullptr ? path : "")},
+          {"AURITE_PLUGIN_PATH", std::string(AURITE_BINARY_DIR) + "/plugins"},
+          {"AURITE_API_KEY", kApiKey},
+          {"AURITE_ENABLE_DB", "false"}};
+}
+
+ServeProcess::ServeProcess(std::map<std::string, std::string> env, std::string config, std::vector<std::string> args) {
+  std::vector<std::string> argv = {AURITE_CLI_PATH, "serve", "--port", "0", "--config", config};
+  argv.insert(argv.end(), args.begin(), args.end());
+  child_ = std::make_unique<ChildProcess>(argv, env);
+  const auto line = child_->read_line(std::chrono::seconds(30));
+  const std::string prefix = "aurite serve listening on http://127.0.0.1:";
+  if (!line || line->rfind(prefix, 0) != 0) {
+    throw std::runtime_error("aurite serve did not print its address; got: " + line.value_or("(nothing)"));
+  }
+  port_ = std::stoi(line->substr(prefix.size()));
+}
+
+std::unique_ptr<httplib::Client> ServeProcess::client(bool with_key) const {
+  auto client = std::make_unique<httplib::Client>("127.0.0.1", port_);
+  client->set_read_timeout(std::chrono::seconds(60));
+  if (with_key) client->set_default_headers({{"X-API-Key", kApiKey}});
+  return client;
+}
+
+httplib::Result ServeProcess::get(const std::string& path) const { return client()->Get(path); }
+
+httplib::Result ServeProcess::post(const std::string& path, const nlohmann::json& body) const {
+  return client()->Post(path, body.dump(), "application/json");
+}
+
+httplib::Result ServeProcess::put(const std::string& path, const nlohmann::json& body) const {
+  return client()->Put(path, body.dump(), "application/json");
+}
+
+httplib::Result ServeProcess::del(const std::string& path) const { return client()->Delete(path); }
+
+nlohmann::json json_of(const httplib::Result& result) {
+  if (!result) {
+    ADD_FAILURE() << "no response: " << httplib::to_string(result.error());
+    return nullptr;
+  }
+  EXPECT_EQ(result->get_header_value("Content-Type"), "application/json") << result->body;
+  try {
+    return nlohmann::json::parse(result->body);
+  } catch (const std::exception& error) {
+    ADD_FAILURE() << "not JSON: " << result->body;
+    return nullptr;
+  }
+}
+
+nlohmann::json expect_error(const httplib::Result& result, int status, const std::string& code) {
+  if (!result) {
+    ADD_FAILURE() << "no response: " << httplib::to_string(result.error());
+    return nullptr;
+  }
+  EXPECT_EQ(result->status, status) << result->body;
+  const nlohmann::json body = json_of(result);
+  if (!body.is_object() || !body.contains("error")) {
+    ADD_FAILURE() << "not the error shape: " << result->body;
+    return nullptr;
+  }
+  const nlohmann::json& error = body["error"];
+  EXPECT_EQ(error.value("code", ""), code) << result->body;
+  EXPECT_TRUE(error.contains("message") && error["message"].is_string()) << result->body;
+  EXPECT_TRUE(error.contains("details") && error["details"].is_array()) << result->body;
+  return error;
+}
+
+std::string segment(const std::string& text) {
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+}  // namespace aurite::testing

@@ -1,0 +1,59 @@
+// `aurite serve` started for a test: the demo project, the test model, --port 0, the
+// address read from its first line of output; requests go over real HTTP on 127.0.0.1.
+#pragma once
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "support/child_process.hpp"
+
+namespace aurite::testing {
+
+inline constexpr const char* kApiKey = "test-key-5f1c";
+
+// The demo project (examples/demo/aurite_config.json).
+std::string demo_project();
+
+// PATH with the example servers, the plugin folder, the API key, no database.
+std::map<std::string, std::string> demo_env();
+
+class ServeProcess {
+ public:
+  // Starts `aurite serve --port 0 --config CONFIG ARGS...` with `env` on top of the
+  // inherited environment; throws when it does not print its address within 30 s.
+  explicit ServeProcess(std::map<std::string, std::string> env, std::string config = demo_project(),
+                        std::vector<std::string> args = {});
+
+  int port() const { return port_; }
+  ChildProcess& process() { return *child_; }
+
+  // A client that sends X-API-Key (unless `with_key` is false).
+  std::unique_ptr<httplib::Client> client(bool with_key = true) const;
+
+  // Convenience calls with the key; the body is JSON text.
+  httplib::Result get(const std::string& path) const;
+  httplib::Result post(const std::string& path, const nlohmann::json& body) const;
+  httplib::Result put(const std::string& path, const nlohmann::json& body) const;
+  httplib::Result del(const std::string& path) const;
+
+ private:
+  std::unique_ptr<ChildProcess> child_;
+  int port_ = 0;
+};
+
+// The body of a response as JSON (fails the test on anything else).
+nlohmann::json json_of(const httplib::Result& result);
+
+// Asserts the error shape and returns the error object.
+nlohmann::json expect_error(const httplib::Result& result, int status, const std::string& code);
+
+// Percent-encodes a path segment ("Weather Agent" -> "Weather%20Agent").
+std::string segment(const std::string& text);
+
+}  // namespace aurite::testing
