@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds the dev preset (Debug + AddressSanitizer/UBSan, warnings
-# as errors) and runs every test with CTest. CI runs exactly this (.ci/run).
+# as errors) and runs every test with CTest; then builds the tsan preset (ThreadSanitizer)
+# and runs the tests labelled `concurrent` under it. CI runs exactly this (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -11,3 +12,44 @@ bash scripts/build.sh dev
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 ctest --preset dev -j "$(nproc)"
+
+# gcc 12's ThreadSanitizer expects the program at fixed addresses and aborts with
+# "FATAL: ThreadSanitizer: unexpected memory mapping" when the kernel randomises mmap
+# with more bits than it knows (vm.mmap_rnd_bits above 28 on recent kernels). Running
+# without address randomisation (setarch -R, inherited by every child process) avoids
+# that; where that is not permitted (some containers), lowering the sysctl does.
+tsan_run=()
+if setarch "$(uname -m)" -R true 2>/dev/null; then
+  tsan_run=(setarch "$(uname -m)" -R)
+elif [ "$(cat /proc/sys/vm/mmap_rnd_bits 2>/dev/null || echo 0)" -gt 28 ]; then
+  sysctl -q -w vm.mmap_rnd_bits=28 || {
+    echo "test.sh: ThreadSanitizer needs vm.mmap_rnd_bits <= 28 or setarch -R; neither is possible here" >&2
+    exit 1
+  }
+fi
+probe_dir=build/tsan-probe
+mkdir -p "$probe_dir"
+echo 'int main() { return 0; }' | g++ -fsanitize=thread -x c++ - -o "$probe_dir/probe"
+"${tsan_run[@]}" "$probe_dir/probe" || {
+  echo "test.sh: a ThreadSanitizer program does not start on this machine (see above)" >&2
+  exit 1
+}
+
+# The build runs each test program once to list its tests, so it needs the same runner.
+"${tsan_run[@]}" bash scripts/build.sh tsan
+# Reports go to files, one per process: a race in a child (`aurite serve`, an MCP server)
+# whose exit status a test does not look at still fails the run. The preset adds
+# halt_on_error=1 (CMakePresets.json).
+reports=build/tsan/tsan-reports
+rm -rf "$reports" && mkdir -p "$reports"
+export TSAN_OPTIONS="log_path=$PWD/$reports/report"
+status=0
+"${tsan_run[@]}" ctest --preset tsan -j "$(nproc)" || status=$?
+if compgen -G "$reports/report*" >/dev/null; then
+  for report in "$reports"/report*; do
+    echo "=== ThreadSanitizer: $report" && cat "$report"
+  done
+  echo "test.sh: ThreadSanitizer reported the problems above" >&2
+  exit 1
+fi
+exit "$status"
