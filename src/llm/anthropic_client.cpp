@@ -79,13 +79,21 @@ class StreamAssembler final : public StreamDecoder {
       response_.usage.input_tokens = data.value("/message/usage/input_tokens"_json_pointer, int64_t{0});
     } else if (type == "content_block_start") {
       Json block = data.at("content_block");
-      if (block.value("type", "") == "tool_use") {
+      // The blocks become the stored message and the next request: each needs its type.
+      if (!block.is_object() || !block.contains("type") || !block["type"].is_string()) {
+        throw Error(ErrorCode::kProtocol, "anthropic: content_block_start without a typed content block");
+      }
+      if (block["type"] == "tool_use") {
         block["input"] = Json::object();
         partial_json_.emplace(data.at("index").get<std::size_t>(), "");
       }
       blocks_[data.at("index").get<std::size_t>()] = block;
     } else if (type == "content_block_delta") {
       const std::size_t index = data.at("index").get<std::size_t>();
+      if (!blocks_.contains(index)) {
+        throw Error(ErrorCode::kProtocol,
+                    "anthropic: content_block_delta for block " + std::to_string(index) + ", which was not started");
+      }
       const Json& delta = data.at("delta");
       const std::string delta_type = delta.value("type", "");
       if (delta_type == "text_delta") {
