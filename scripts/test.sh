@@ -11,3 +11,4 @@ bash scripts/build.sh dev
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 ctest --preset dev -j "$(nproc)"
+bash scripts/fuzz.sh "${AURITE_FUZZ_SECONDS:-60}"
