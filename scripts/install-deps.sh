@@ -9,6 +9,7 @@ packages=(
   libvalijson-dev libpq-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql procps python3
+  clang libclang-rt-14-dev  # the fuzz preset: clang and its libFuzzer runtime
 )
 
 missing=()

@@ -55,4 +55,6 @@ if compgen -G "$reports/report*" >/dev/null; then
   echo "test.sh: ThreadSanitizer reported the problems above" >&2
   exit 1
 fi
-exit "$status"
+[ "$status" -eq 0 ] || exit "$status"
+
+bash scripts/fuzz.sh "${AURITE_FUZZ_SECONDS:-60}"

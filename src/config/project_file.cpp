@@ -84,6 +84,11 @@ LoadedProject parse_project_text(std::string_view text, const std::string& sourc
     // byte is 1-based and points just past the offending character.
     const std::size_t at = error.byte > 0 ? error.byte - 1 : 0;
     fail(source, fmt::format("malformed JSON at {}: {}", position_of(text, at), parse_error_reason(error)));
+  } catch (const nlohmann::json::out_of_range& error) {
+    // A number too large for a double ("1e400") fails this way, without a position.
+    std::string what = error.what();
+    if (const auto end = what.find("] "); end != std::string::npos) what.erase(0, end + 2);
+    fail(source, "malformed JSON: " + what);
   }
 
   ParseReport report;

@@ -44,11 +44,29 @@ ModelResponse response_from(const Json& json) {
 }
 
 // Rebuilds a message from message_start / content_block_* / message_delta events.
-class StreamAssembler {
+class StreamAssembler final : public StreamDecoder {
  public:
   explicit StreamAssembler(const TextDeltaHandler& on_text) : on_text_(on_text) {}
 
-  void on_event(const SseEvent& event) {
+  void on_event(const SseEvent& event) override {
+    try {
+      decode(event);
+    } catch (const Json::exception& error) {
+      // A member missing or of the wrong type: the provider broke its protocol.
+      throw Error(ErrorCode::kProtocol, "anthropic: malformed stream event: " + std::string(error.what()));
+    }
+  }
+
+  ModelResponse finish() override {
+    if (!stopped_) throw Error(ErrorCode::kProtocol, "anthropic: the stream ended before message_stop");
+    response_.message.role = "assistant";
+    response_.message.content = Json::array();
+    for (auto& [index, block] : blocks_) response_.message.content.push_back(std::move(block));
+    return std::move(response_);
+  }
+
+ private:
+  void decode(const SseEvent& event) {
     if (event.event == "ping") return;
     const Json data = Json::parse(event.data, nullptr, false);
     if (data.is_discarded()) throw Error(ErrorCode::kProtocol, "anthropic: stream event is not JSON: " + event.data.substr(0, 200));
@@ -61,13 +79,21 @@ class StreamAssembler {
       response_.usage.input_tokens = data.value("/message/usage/input_tokens"_json_pointer, int64_t{0});
     } else if (type == "content_block_start") {
       Json block = data.at("content_block");
-      if (block.value("type", "") == "tool_use") {
+      // The blocks become the stored message and the next request: each needs its type.
+      if (!block.is_object() || !block.contains("type") || !block["type"].is_string()) {
+        throw Error(ErrorCode::kProtocol, "anthropic: content_block_start without a typed content block");
+      }
+      if (block["type"] == "tool_use") {
         block["input"] = Json::object();
         partial_json_.emplace(data.at("index").get<std::size_t>(), "");
       }
       blocks_[data.at("index").get<std::size_t>()] = block;
     } else if (type == "content_block_delta") {
       const std::size_t index = data.at("index").get<std::size_t>();
+      if (!blocks_.contains(index)) {
+        throw Error(ErrorCode::kProtocol,
+                    "anthropic: content_block_delta for block " + std::to_string(index) + ", which was not started");
+      }
       const Json& delta = data.at("delta");
       const std::string delta_type = delta.value("type", "");
       if (delta_type == "text_delta") {
@@ -92,15 +118,6 @@ class StreamAssembler {
     }
   }
 
-  ModelResponse finish() {
-    if (!stopped_) throw Error(ErrorCode::kProtocol, "anthropic: the stream ended before message_stop");
-    response_.message.role = "assistant";
-    response_.message.content = Json::array();
-    for (auto& [index, block] : blocks_) response_.message.content.push_back(std::move(block));
-    return std::move(response_);
-  }
-
- private:
   const TextDeltaHandler& on_text_;
   std::map<std::size_t, Json> blocks_;
   std::map<std::size_t, std::string> partial_json_;
@@ -128,6 +145,10 @@ class AnthropicClient : public LlmClient {
 };
 
 }  // namespace
+
+std::unique_ptr<StreamDecoder> make_anthropic_stream_decoder(const TextDeltaHandler& on_text) {
+  return std::make_unique<StreamAssembler>(on_text);
+}
 
 std::unique_ptr<LlmClient> make_anthropic_client(const ProviderSettings& settings, const std::string& api_key) {
   return std::make_unique<AnthropicClient>(settings, api_key);

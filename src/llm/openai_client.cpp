@@ -122,11 +122,34 @@ ModelResponse response_from(const Json& json) {
 }
 
 // Rebuilds the answer from chat.completion.chunk events ending with "data: [DONE]".
-class StreamAssembler {
+class StreamAssembler final : public StreamDecoder {
  public:
   explicit StreamAssembler(const TextDeltaHandler& on_text) : on_text_(on_text) {}
 
-  void on_event(const SseEvent& event) {
+  void on_event(const SseEvent& event) override {
+    try {
+      decode(event);
+    } catch (const Json::exception& error) {
+      // A member missing or of the wrong type: the provider broke its protocol.
+      throw Error(ErrorCode::kProtocol, "openai: malformed stream event: " + std::string(error.what()));
+    }
+  }
+
+  ModelResponse finish() override {
+    if (!done_ && finish_reason_.empty()) throw Error(ErrorCode::kProtocol, "openai: the stream ended before [DONE]");
+    ModelResponse response;
+    response.message.role = "assistant";
+    if (!text_.empty()) response.message.content.push_back(text_block(text_));
+    for (const auto& [index, call] : calls_) {
+      response.message.content.push_back(tool_use_block(call.id, call.name, parse_arguments(call.arguments)));
+    }
+    response.stop_reason = stop_reason_of(finish_reason_);
+    response.usage = usage_;
+    return response;
+  }
+
+ private:
+  void decode(const SseEvent& event) {
     if (event.data == "[DONE]") {
       done_ = true;
       return;
@@ -134,7 +157,12 @@ class StreamAssembler {
     const Json chunk = Json::parse(event.data, nullptr, false);
     if (chunk.is_discarded()) throw Error(ErrorCode::kProtocol, "openai: stream chunk is not JSON: " + event.data.substr(0, 200));
     if (chunk.contains("error")) {
-      throw Error(ErrorCode::kUnavailable, "openai: error in stream: " + chunk["error"].value("message", chunk["error"].dump()));
+      // Compatible servers also send the error as plain text.
+      const Json& error = chunk["error"];
+      const bool has_message = error.is_object() && error.contains("message") && error["message"].is_string();
+      throw Error(ErrorCode::kUnavailable, "openai: error in stream: " +
+                                               (has_message ? error["message"].get<std::string>()
+                                                            : error.is_string() ? error.get<std::string>() : error.dump()));
     }
     if (chunk.contains("usage") && chunk["usage"].is_object()) {
       usage_.input_tokens = chunk["usage"].value("prompt_tokens", 0);
@@ -163,20 +191,6 @@ class StreamAssembler {
     }
   }
 
-  ModelResponse finish() {
-    if (!done_ && finish_reason_.empty()) throw Error(ErrorCode::kProtocol, "openai: the stream ended before [DONE]");
-    ModelResponse response;
-    response.message.role = "assistant";
-    if (!text_.empty()) response.message.content.push_back(text_block(text_));
-    for (const auto& [index, call] : calls_) {
-      response.message.content.push_back(tool_use_block(call.id, call.name, parse_arguments(call.arguments)));
-    }
-    response.stop_reason = stop_reason_of(finish_reason_);
-    response.usage = usage_;
-    return response;
-  }
-
- private:
   struct ToolCall {
     std::string id, name, arguments;
   };
@@ -212,6 +226,10 @@ class OpenAiClient : public LlmClient {
 };
 
 }  // namespace
+
+std::unique_ptr<StreamDecoder> make_openai_stream_decoder(const TextDeltaHandler& on_text) {
+  return std::make_unique<StreamAssembler>(on_text);
+}
 
 Json openai_request_body(const ModelRequest& request) { return request_body(request, false); }
 ModelResponse openai_response_from(const Json& json) { return response_from(json); }

@@ -6,12 +6,28 @@
 #include <string>
 
 #include "aurite/llm/llm_client.hpp"
+#include "aurite/llm/sse_parser.hpp"
 
 namespace aurite::llm::detail {
 
 std::unique_ptr<LlmClient> make_anthropic_client(const ProviderSettings& settings, const std::string& api_key);
 std::unique_ptr<LlmClient> make_openai_client(const ProviderSettings& settings, const std::optional<std::string>& api_key);
 std::unique_ptr<LlmClient> make_test_client();
+
+// Rebuilds an answer a provider streams as Server-Sent Events. on_event throws Error:
+// kProtocol for an event that breaks the provider's protocol (malformed JSON, missing or
+// mistyped members; never the JSON library's own exceptions), kUnavailable for an error
+// the provider reports in the stream. finish throws kProtocol for a stream cut short.
+class StreamDecoder {
+ public:
+  virtual ~StreamDecoder() = default;
+  virtual void on_event(const SseEvent& event) = 0;
+  virtual ModelResponse finish() = 0;
+};
+
+// `on_text` must outlive the decoder. Exposed so the event streams can be fuzzed offline.
+std::unique_ptr<StreamDecoder> make_anthropic_stream_decoder(const TextDeltaHandler& on_text);
+std::unique_ptr<StreamDecoder> make_openai_stream_decoder(const TextDeltaHandler& on_text);
 
 // Exposed for the round-trip tests of the content-block mapping.
 Json openai_request_body(const ModelRequest& request);

@@ -14,7 +14,9 @@ void SseParser::feed(std::string_view chunk) {
   }
   buffer_.append(chunk);
   std::size_t start = 0;
-  for (std::size_t i = 0; i < buffer_.size(); ++i) {
+  // Bytes kept from earlier chunks hold no line end: a long line arriving in many small
+  // chunks is scanned once, not once per chunk.
+  for (std::size_t i = scanned_; i < buffer_.size(); ++i) {
     const char c = buffer_[i];
     if (c != '\n' && c != '\r') continue;
     if (c == '\n' && skip_lf_ && i == start) {  // the LF of a CRLF split across chunks
@@ -28,6 +30,7 @@ void SseParser::feed(std::string_view chunk) {
     start = i + 1;
   }
   buffer_.erase(0, start);
+  scanned_ = buffer_.size();
   if (buffer_.size() > max_line_) {
     throw Error(ErrorCode::kProtocol, "event stream line longer than " + std::to_string(max_line_) + " bytes");
   }
@@ -37,6 +40,7 @@ void SseParser::finish() {
   if (!buffer_.empty()) {
     process_line(buffer_);
     buffer_.clear();
+    scanned_ = 0;
   }
   dispatch();
 }

@@ -5,7 +5,9 @@
 namespace aurite::mcp::jsonrpc {
 
 Kind classify(const Json& message) {
-  if (!message.is_object() || message.value("jsonrpc", "") != "2.0") return Kind::kInvalid;
+  // A "jsonrpc" that is not a string is invalid, not a reason to throw (value() would).
+  const auto version = message.is_object() ? message.find("jsonrpc") : message.end();
+  if (version == message.end() || *version != "2.0") return Kind::kInvalid;
   const bool has_id = message.contains("id") && !message["id"].is_null();
   if (message.contains("method")) {
     if (!message["method"].is_string()) return Kind::kInvalid;

@@ -93,6 +93,52 @@ TEST(AnthropicClient, ErrorEventInTheStreamIsReported) {
   }
 }
 
+// A missing or mistyped member used to throw the JSON library's exception out of
+// complete(), which callers report as an internal error (fuzz/provider_stream_fuzz.cpp
+// checks for it).
+TEST(AnthropicClient, AMalformedStreamEventIsAProtocolError) {
+  for (const std::string data : {R"({"type":"content_block_delta","delta":{"type":"text_delta","text":"x"}})",
+                                 R"({"type":"content_block_start","index":"0","content_block":{"type":"text"}})",
+                                 R"({"type":["message_start"]})"}) {
+    ScriptedHttpServer server;
+    ScriptedReply reply;
+    reply.chunks = {sse("message_start", R"({"type":"message_start","message":{"usage":{"input_tokens":1}}})"),
+                    sse("content_block_delta", data), sse("message_stop", R"({"type":"message_stop"})")};
+    server.push(reply);
+    try {
+      make_llm_client(settings_for("anthropic", server))->complete(request_with_tool(), [](const std::string&) {});
+      ADD_FAILURE() << "accepted: " << data;
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), ErrorCode::kProtocol) << error.what();
+      EXPECT_NE(std::string(error.what()).find("anthropic: malformed stream event"), std::string::npos) << error.what();
+    }
+  }
+}
+
+// Found by fuzz/provider_stream_fuzz.cpp: a block started without a type, or a delta for
+// a block never started, put a content block without a type into the answer, which is
+// stored in the history and sent back with the next request.
+TEST(AnthropicClient, ContentBlocksWithoutATypeAreAProtocolError) {
+  const std::vector<std::vector<std::string>> streams = {
+      {sse("content_block_start", R"({"type":"content_block_start","index":0,"content_block":{"text":"hi"}})")},
+      {sse("content_block_delta",
+           R"({"type":"content_block_delta","index":3,"delta":{"type":"text_delta","text":"x"}})")}};
+  for (const auto& events : streams) {
+    ScriptedHttpServer server;
+    ScriptedReply reply;
+    reply.chunks = events;
+    reply.chunks.push_back(sse("message_stop", R"({"type":"message_stop"})"));
+    server.push(reply);
+    try {
+      make_llm_client(settings_for("anthropic", server))->complete(request_with_tool(), [](const std::string&) {});
+      ADD_FAILURE() << "accepted: " << events[0];
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), ErrorCode::kProtocol) << error.what();
+      EXPECT_NE(std::string(error.what()).find("content_block"), std::string::npos) << error.what();
+    }
+  }
+}
+
 TEST(AnthropicClient, MissingApiKeyNamesTheVariable) {
   ProviderSettings settings;
   settings.provider = "anthropic";

@@ -68,6 +68,39 @@ TEST(OpenAiClient, StreamsTextAndToolCallChunks) {
   EXPECT_EQ(body["stream_options"]["include_usage"], true);
 }
 
+// These used to throw the JSON library's exceptions out of complete(), which callers
+// report as an internal error (fuzz/provider_stream_fuzz.cpp checks for it).
+TEST(OpenAiClient, AMalformedStreamChunkIsAProtocolError) {
+  for (const std::string data : {R"({"choices":[{"index":0,"delta":{"tool_calls":[7]}}]})",
+                                 R"({"choices":[],"usage":{"prompt_tokens":"11"}})"}) {
+    ScriptedHttpServer server;
+    ScriptedReply reply;
+    reply.chunks = {sse("", data), sse("", "[DONE]")};
+    server.push(reply);
+    try {
+      make_llm_client(settings_for("openai", server))->complete(simple_request(), [](const std::string&) {});
+      ADD_FAILURE() << "accepted: " << data;
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), ErrorCode::kProtocol) << error.what();
+      EXPECT_NE(std::string(error.what()).find("openai: malformed stream event"), std::string::npos) << error.what();
+    }
+  }
+}
+
+TEST(OpenAiClient, AnErrorReportedAsPlainTextInTheStreamIsUnavailable) {
+  ScriptedHttpServer server;
+  ScriptedReply reply;
+  reply.chunks = {sse("", R"({"error":"model is overloaded"})")};
+  server.push(reply);
+  try {
+    make_llm_client(settings_for("openai", server))->complete(simple_request(), [](const std::string&) {});
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kUnavailable);
+    EXPECT_NE(std::string(error.what()).find("model is overloaded"), std::string::npos) << error.what();
+  }
+}
+
 TEST(OpenAiClient, InvalidToolArgumentsAreAProtocolError) {
   ScriptedHttpServer server;
   server.push_json(R"({"choices": [{"message": {"tool_calls": [{"id": "c", "type": "function",

@@ -36,6 +36,19 @@ TEST(SseParser, SameEventsWhateverTheChunking) {
   }
 }
 
+// The parser remembers how far a pending line was scanned; a line much longer than the
+// chunks, with its CRLF cut between two chunks, is still one event.
+TEST(SseParser, ALongLineInSmallChunksIsOneEvent) {
+  const std::string payload(64 * 1024 - 1, 'x');
+  const std::string stream = "data: " + payload + "\r\n\r\ndata: next\n\n";
+  for (const std::size_t chunk : {std::size_t{7}, std::size_t{1024}, payload.size() + 7}) {
+    const auto events = parse_in_chunks(stream, chunk);
+    ASSERT_EQ(events.size(), 2u) << "chunks of " << chunk;
+    EXPECT_EQ(events[0].data, payload);
+    EXPECT_EQ(events[1].data, "next");
+  }
+}
+
 TEST(SseParser, EventWithoutDataIsNotDispatched) {
   EXPECT_TRUE(parse_in_chunks("event: nothing\n\n", 4).empty());
 }

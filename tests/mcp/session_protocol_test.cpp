@@ -145,6 +145,25 @@ TEST(mcp_session_protocol, AMessageThatIsNotJsonRpcKillsTheSessionNamingTheClien
   EXPECT_THROW(session->request("ping"), Error);
 }
 
+// Found by fuzz/jsonrpc_lines_fuzz.cpp: a "jsonrpc" member that is not a string threw
+// from the JSON library and ended the session as an internal error.
+TEST(mcp_session_protocol, AJsonrpcMemberThatIsNotAStringIsAProtocolError) {
+  for (const char* version : {"true", "2", "null", "[\"2.0\"]"}) {
+    ScriptedPeer peer;
+    auto session = open(peer);
+    auto answer = std::async(std::launch::async, [&] { return session->request("tools/list"); });
+    const Json request = peer.next();
+    peer.send(std::string(R"({"jsonrpc":)") + version + R"(,"id":)" + request["id"].dump() + R"(,"result":{}})");
+    try {
+      answer.get();
+      ADD_FAILURE() << "a broken peer was accepted: jsonrpc " << version;
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), ErrorCode::kProtocol) << version << ": " << error.what();
+      EXPECT_THAT(error.what(), HasSubstr("not JSON-RPC 2.0"));
+    }
+  }
+}
+
 TEST(mcp_session_protocol, APeerThatHangsUpFailsEveryWaitingRequest) {
   ScriptedPeer peer;
   auto session = open(peer);

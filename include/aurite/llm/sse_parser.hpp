@@ -35,6 +35,7 @@ class SseParser {
   Handler handler_;
   std::size_t max_line_;
   std::string buffer_;
+  std::size_t scanned_ = 0;  // leading bytes of buffer_ known to hold no line end
   bool skip_lf_ = false;  // a '\r' ended the last line; a following '\n' belongs to it
   bool bom_checked_ = false;
   SseEvent pending_;
