@@ -60,6 +60,18 @@ Json tool_result_content(const Json& mcp_content, const std::optional<Json>& str
   return content;
 }
 
+llm::Message unanswered_tool_results(const std::vector<Json>& tool_uses) {
+  llm::Message results{"user", Json::array()};
+  for (const auto& use : tool_uses) {
+    results.content.push_back(llm::tool_result_block(
+        use.value("id", ""),
+        Json::array({llm::text_block("no result: the run that called '" + use.value("name", "") +
+                                     "' stopped before its result was stored")}),
+        /*is_error=*/true));
+  }
+  return results;
+}
+
 std::vector<ToolCallOutcome> run_tool_calls(mcp::McpHost& host, const config::AgentConfig& agent,
                                             const std::vector<Json>& tool_uses, RunObserver* observer) {
   std::mutex observer_mutex;

@@ -20,6 +20,10 @@ struct ToolCallOutcome {
 std::vector<ToolCallOutcome> run_tool_calls(mcp::McpHost& host, const config::AgentConfig& agent,
                                             const std::vector<nlohmann::json>& tool_uses, RunObserver* observer);
 
+// The turn that answers `tool_uses` a stored history left without results (the run that
+// made them stopped before their results were stored): one error tool_result for each.
+llm::Message unanswered_tool_results(const std::vector<nlohmann::json>& tool_uses);
+
 // MCP tool result content -> the content of an Anthropic-style tool_result block.
 nlohmann::json tool_result_content(const nlohmann::json& mcp_content, const std::optional<nlohmann::json>& structured);
 
