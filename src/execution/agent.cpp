@@ -54,26 +54,20 @@ AgentResult Agent::run(const std::string& message, const std::string& session_id
     request.tools.push_back({tool.name, tool.description, tool.input_schema});
   }
 
+  if (history) {
+    const auto limit = static_cast<std::size_t>(config_.history_limit.value_or(config::kDefaultHistoryLimit));
+    request.messages = load_history(*history, config_.name, result.session_id, limit);
+    result.history_turns_loaded = request.messages.size();
+    if (observer) observer->on_history_loaded(config_.name, result.history_turns_loaded);
+    detail::answer_unanswered_tool_calls(request.messages);
+  }
+
   // Every turn goes to the conversation, the result and (durably) the store at once.
   const auto add_turn = [&](llm::Message turn) {
     if (history) history->append_turn(config_.name, result.session_id, turn.role, turn.content.dump());
     result.new_turns.push_back(turn);
     request.messages.push_back(std::move(turn));
   };
-
-  if (history) {
-    const auto limit = static_cast<std::size_t>(config_.history_limit.value_or(config::kDefaultHistoryLimit));
-    request.messages = load_history(*history, config_.name, result.session_id, limit);
-    result.history_turns_loaded = request.messages.size();
-    if (observer) observer->on_history_loaded(config_.name, result.history_turns_loaded);
-    // A run stopped while its tools ran (killed, or its database lost) leaves the session
-    // ending in tool calls without results, which model providers reject: answer them
-    // as errors, durably, so the exchange is whole before the new message.
-    if (!request.messages.empty() && request.messages.back().role == "assistant") {
-      const auto unanswered = llm::tool_uses_of(request.messages.back());
-      if (!unanswered.empty()) add_turn(detail::unanswered_tool_results(unanswered));
-    }
-  }
   add_turn(llm::user_text(message));
 
   const int max_iterations = static_cast<int>(config_.max_iterations.value_or(config::kDefaultMaxIterations));

@@ -73,7 +73,7 @@ class AgentModelFaults : public testing::BackendTest {
     EXPECT_EQ(turns[1].role, "assistant");
     EXPECT_EQ(turns[2].role, "user");
     EXPECT_THAT(turns[2].content_json, HasSubstr("tool_result"));
-    EXPECT_THAT(testing::tool_exchange_problems(turns, /*allow_open_tail=*/false), ::testing::IsEmpty());
+    EXPECT_THAT(testing::tool_exchange_problems(turns, /*allow_unanswered=*/false), ::testing::IsEmpty());
 
     model_.push_json(testing::anthropic_reply({llm::text_block("back to normal")}));
     const auto next = facade.run_agent("Talker", "again", "s");

@@ -102,7 +102,7 @@ std::vector<std::string> history_table_problems(const std::string& url) {
 }
 
 std::vector<std::string> tool_exchange_problems(const std::vector<storage::Turn>& turns,
-                                                bool allow_open_tail) {
+                                                bool allow_unanswered) {
   std::vector<std::string> problems;
   std::set<std::string> asked;  // tool_use ids of the turn before
   for (std::size_t k = 0; k < turns.size(); ++k) {
@@ -115,7 +115,7 @@ std::vector<std::string> tool_exchange_problems(const std::vector<storage::Turn>
       answered.insert(id);
     }
     for (const auto& id : asked) {
-      if (!answered.contains(id))
+      if (!answered.contains(id) && !allow_unanswered)
         problems.push_back("seq " + seq + ": tool_use " + id + " has no tool_result");
     }
     asked.clear();
@@ -123,7 +123,7 @@ std::vector<std::string> tool_exchange_problems(const std::vector<storage::Turn>
       for (const auto& id : ids_of(content, "tool_use", "id")) asked.insert(id);
     }
   }
-  if (!asked.empty() && !allow_open_tail) {
+  if (!asked.empty() && !allow_unanswered) {
     problems.push_back("the last turn asks for " + std::to_string(asked.size()) +
                        " tool results that never came");
   }

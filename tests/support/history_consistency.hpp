@@ -18,10 +18,11 @@ std::vector<std::string> history_table_problems(const std::string& url);
 
 // Tool exchanges in one session's turns (oldest first) that do not hold together: an
 // assistant tool_use not answered by a tool_result with its id in the turn right after
-// it, or a tool_result no tool_use of the turn before asked for. With `allow_open_tail`
-// the last turn may be a tool_use still unanswered (a run stopped while its tools ran).
-// Meant for sessions written by one run at a time. Empty when every exchange is whole.
+// it, or a tool_result no tool_use of the turn before asked for. With `allow_unanswered`
+// a tool_use may stay without a result (its run was stopped while its tools ran), but a
+// result must still answer a call. Meant for sessions written by one run at a time.
+// Empty when every exchange is whole.
 std::vector<std::string> tool_exchange_problems(const std::vector<storage::Turn>& turns,
-                                                bool allow_open_tail);
+                                                bool allow_unanswered);
 
 }  // namespace aurite::testing

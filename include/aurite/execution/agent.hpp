@@ -5,8 +5,8 @@
 // the MCP host, several at once; append their results and call the model again, until it answers without
 // tools or max_iterations model calls were made. Every new turn is appended to the history store as soon as
 // it exists, so a crash loses at most the turn in flight; a reply's tool calls run and their results are
-// stored before the loop stops. A session left ending in tool calls without results (its run was killed or
-// lost the database while they ran) gets an error result for each, stored before the next run's message.
+// stored before the loop stops. Loaded tool calls no stored result answers (a run killed or cut off while its
+// tools ran, or one still running) are sent to the model with error results; nothing is stored for them.
 // With a schema the final answer is parsed and validated, and the model is asked to
 // correct it a bounded number of times.
 #pragma once
