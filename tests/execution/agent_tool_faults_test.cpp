@@ -171,8 +171,16 @@ TEST_P(AgentToolFaults, RunKilledWhileItsToolRunsHasTheCallAnsweredAsAnErrorInTh
   EXPECT_EQ(sent[2]["content"][0]["tool_use_id"], "t1");
   EXPECT_EQ(sent[2]["content"][0]["is_error"], true);
   EXPECT_EQ(llm::text_of(sent[3]["content"]), "continue");
+  // Once the call is inside the history, not at its end, it is still answered.
+  model_.push_json(testing::anthropic_reply({llm::text_block("still fine")}));
+  EXPECT_EQ(run.facade->run_agent("Toolish", "and again", "s").final_text, "still fine");
+  const auto later = Json::parse(model_.requests().back().body)["messages"];
+  ASSERT_EQ(later.size(), 6u) << later;
+  EXPECT_EQ(later[2]["content"][0]["tool_use_id"], "t1");
+  EXPECT_EQ(later[2]["content"][0]["is_error"], true);
+
   const auto after = stored();
-  EXPECT_EQ(after.size(), 4u);  // the answer was sent, not stored: the store keeps what happened
+  EXPECT_EQ(after.size(), 6u);  // the answers were sent, not stored: the store keeps what happened
   EXPECT_THAT(testing::tool_exchange_problems(after, /*allow_unanswered=*/true), ::testing::IsEmpty());
   EXPECT_THAT(testing::history_table_problems(url_), ::testing::IsEmpty());
 }
