@@ -59,6 +59,7 @@ AgentResult Agent::run(const std::string& message, const std::string& session_id
     request.messages = load_history(*history, config_.name, result.session_id, limit);
     result.history_turns_loaded = request.messages.size();
     if (observer) observer->on_history_loaded(config_.name, result.history_turns_loaded);
+    detail::answer_unanswered_tool_calls(request.messages);
   }
 
   // Every turn goes to the conversation, the result and (durably) the store at once.

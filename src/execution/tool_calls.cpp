@@ -1,5 +1,6 @@
 #include "execution/tool_calls.hpp"
 
+#include <algorithm>
 #include <future>
 #include <mutex>
 
@@ -58,6 +59,30 @@ Json tool_result_content(const Json& mcp_content, const std::optional<Json>& str
   }
   if (content.empty() && structured) content.push_back(llm::text_block(structured->dump()));
   return content;
+}
+
+void answer_unanswered_tool_calls(std::vector<llm::Message>& messages) {
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    if (messages[i].role != "assistant") continue;
+    const auto uses = llm::tool_uses_of(messages[i]);
+    if (uses.empty()) continue;
+    if (i + 1 == messages.size() || !llm::is_tool_result_message(messages[i + 1])) {
+      messages.insert(messages.begin() + static_cast<std::ptrdiff_t>(i + 1), llm::Message{"user", Json::array()});
+    }
+    Json& results = messages[i + 1].content;
+    for (const auto& use : uses) {
+      const std::string id = use.value("id", "");
+      const bool answered = std::any_of(results.begin(), results.end(), [&](const Json& block) {
+        return block.value("type", "") == "tool_result" && block.value("tool_use_id", "") == id;
+      });
+      if (answered) continue;
+      results.push_back(llm::tool_result_block(
+          id,
+          Json::array({llm::text_block("no result: the run that called '" + use.value("name", "") +
+                                       "' stopped, or is still running, before its result was stored")}),
+          /*is_error=*/true));
+    }
+  }
 }
 
 std::vector<ToolCallOutcome> run_tool_calls(mcp::McpHost& host, const config::AgentConfig& agent,

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 #include <netinet/in.h>
-#include <pwd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,12 +14,12 @@
 #include <thread>
 
 #include "support/subprocess.hpp"
+#include "support/unprivileged_user.hpp"
 
 namespace aurite::testing {
 namespace {
 
 constexpr const char* kBinDir = "/usr/lib/postgresql/15/bin";
-constexpr const char* kServerUser = "aurite-test";
 
 std::string bin(const char* name) { return std::string(kBinDir) + "/" + name; }
 
@@ -51,39 +50,6 @@ std::string random_password() {
   std::string out = "pw";
   for (int i = 0; i < 20; ++i) out += kAlphabet[pick(gen)];
   return out;
-}
-
-bool running_as_root() { return ::geteuid() == 0; }
-
-// System tools live in /usr/sbin, which a non-login PATH may lack.
-std::string system_tool(const std::string& name) {
-  const std::string path = "/usr/sbin/" + name;
-  return std::filesystem::exists(path) ? path : name;
-}
-
-void give_to_server_user(const std::filesystem::path& path) {
-  const passwd* user = ::getpwnam(kServerUser);
-  if (user == nullptr || ::chown(path.c_str(), user->pw_uid, user->pw_gid) != 0) {
-    throw std::runtime_error("cannot give " + path.string() + " to " + kServerUser);
-  }
-}
-
-void ensure_server_user() {
-  // Test programs run in parallel may all get here on a fresh machine: one useradd wins,
-  // the others fail (user exists, or /etc/passwd is locked) and wait to see the user.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  std::string last_error;
-  while (::getpwnam(kServerUser) == nullptr) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      throw std::runtime_error("useradd " + std::string(kServerUser) + " failed: " + last_error);
-    }
-    const auto result = run_process({system_tool("useradd"), "--system", "--no-create-home", "--shell",
-                                     "/usr/sbin/nologin", kServerUser});
-    if (result.exit_code != 0) {
-      last_error = result.err;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // another useradd holds the lock
-    }
-  }
 }
 
 struct ConnDeleter {
@@ -131,12 +97,12 @@ class SharedServerEnvironment : public ::testing::Environment {
 
 PostgresServer::PostgresServer() : password_(random_password()) {
   if (running_as_root()) {
-    ensure_server_user();
+    ensure_unprivileged_user();
     std::filesystem::permissions(dir_.path(), std::filesystem::perms::owner_all);
-    give_to_server_user(dir_.path());
+    give_to_unprivileged_user(dir_.path());
   }
   const auto pwfile = dir_.write("pwfile", password_ + "\n");
-  if (running_as_root()) give_to_server_user(pwfile);
+  if (running_as_root()) give_to_unprivileged_user(pwfile);
   run_as_server_user({bin("initdb"), "-D", (dir_ / "data").string(), "-U", kUser, "--pwfile=" + pwfile.string(),
                       "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync", "-E", "UTF8",
                       "--locale=C.UTF-8", "--no-instructions"});
@@ -169,9 +135,7 @@ PostgresServer& PostgresServer::shared() {
 }
 
 std::string PostgresServer::run_as_server_user(const std::vector<std::string>& argv) {
-  std::vector<std::string> full;
-  if (running_as_root()) full = {system_tool("runuser"), "-u", kServerUser, "--"};
-  full.insert(full.end(), argv.begin(), argv.end());
+  const std::vector<std::string> full = as_unprivileged_user(argv);
   ProcessOptions options;
   options.timeout = std::chrono::seconds(60);
   options.working_dir = dir_.path().string();  // the server user may not read root's cwd

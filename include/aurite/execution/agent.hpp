@@ -1,12 +1,12 @@
 // execution/agent — the tool-use loop of one agent (the seed's Agent.execute_agent).
 //
-// A run: load the session's history (when the agent includes history and a history store
-// is given), add the user message, then call the model with the agent's tools; run the
-// tool calls of a reply through the MCP host, several at once; append their results and
-// call the model again, until it answers without tools or max_iterations model calls were
-// made. Every new turn is appended to the history store as soon as it exists, so a crash
-// loses at most the turn in flight, and stored history never ends inside a tool exchange
-// by our doing (a reply's tool calls are run and their results stored before stopping).
+// A run: load the session's history (when the agent includes history and a history store is given),
+// add the user message, then call the model with the agent's tools; run the tool calls of a reply through
+// the MCP host, several at once; append their results and call the model again, until it answers without
+// tools or max_iterations model calls were made. Every new turn is appended to the history store as soon as
+// it exists, so a crash loses at most the turn in flight; a reply's tool calls run and their results are
+// stored before the loop stops. Loaded tool calls no stored result answers (a run killed or cut off while its
+// tools ran, or one still running) are sent to the model with error results; nothing is stored for them.
 // With a schema the final answer is parsed and validated, and the model is asked to
 // correct it a bounded number of times.
 #pragma once

@@ -30,7 +30,7 @@ class StorageManager {
   // Opens the database and applies pending migrations (safe when several processes
   // start at once). Throws Error: kInvalidArgument when settings.enabled is false,
   // kUnavailable naming the masked location (and host:port for PostgreSQL) when it
-  // cannot be reached, kIo when the SQLite file or its folder cannot be created.
+  // cannot be reached, kIo naming the SQLite file when it cannot be created or written.
   static std::unique_ptr<StorageManager> open(const StorageSettings& settings);
 
   // nullptr when settings.enabled is false (nothing is opened), or when it cannot be

@@ -116,6 +116,15 @@ Database::Database(const std::filesystem::path& path, std::chrono::milliseconds 
     throw Error(ErrorCode::kIo, "sqlite3_open_v2 failed on " + where_ + ": " + message +
                                     " (sqlite code " + std::to_string(rc) + ")");
   }
+  // SQLite opens a file it may not write read-only without a word; every later write
+  // would then fail with a message that does not say why.
+  if (sqlite3_db_readonly(db_, "main") == 1) {
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw Error(ErrorCode::kIo, "cannot write " + where_ +
+                                    ": the file is read-only to this process (check the permissions of the file"
+                                    " and its folder)");
+  }
   try {
     sqlite3_extended_result_codes(db_, 1);
     check(db_, sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout.count())), "sqlite3_busy_timeout",
@@ -169,7 +178,8 @@ Transaction::Transaction(Database& db) : db_(db) {
 }
 
 Transaction::~Transaction() {
-  if (!open_) return;
+  // SQLite has already rolled back by itself after some errors (a full disk, for one).
+  if (!open_ || sqlite3_get_autocommit(db_.handle()) != 0) return;
   const int rc = sqlite3_exec(db_.handle(), kRollback, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) {
     spdlog::warn("rollback failed on {}: {}", db_.where(), sqlite3_errmsg(db_.handle()));

@@ -69,8 +69,8 @@ class StatementUse {
 // the owner serialises calls.
 class Database {
  public:
-  // Creates the parent folder and the file when missing, then sets WAL journaling, full
-  // sync (a commit survives a crash), foreign keys and the busy timeout.
+  // Creates the parent folder and the file when missing, then sets WAL journaling, full sync (a commit
+  // survives a crash), foreign keys and the busy timeout. Error(kIo) when it cannot be written.
   Database(const std::filesystem::path& path, std::chrono::milliseconds busy_timeout,
            std::string where);
   ~Database();
