@@ -217,6 +217,28 @@ TEST_F(ApiSecurity, OversizedRequestsAreRefusedAndTheServerLives) {
   expect_health_answers();
 }
 
+TEST_F(ApiSecurity, AWorkflowPostedWithALibraryOutsideTheProjectIsNeverLoaded) {
+  // A real, loadable workflow library, but outside the project folder (examples/demo).
+  const std::string outside = std::string(AURITE_BINARY_DIR) + "/plugins/libaurite_example_workflow.so";
+  for (const std::string& module_path : {outside, std::string("../../../../tmp/evil.so")}) {
+    const nlohmann::json workflow = {
+        {"name", "Posted Workflow"}, {"module_path", module_path}, {"class_name", "ExampleCustomWorkflow"}};
+    const auto created = server().post("/configs/custom_workflows", workflow);
+    ASSERT_TRUE(created);
+    ASSERT_EQ(created->status, 201) << created->body;
+    const auto run = server().post("/runs", {{"name", "Posted Workflow"}, {"message", "Quito"}});
+    const auto error = expect_error(run, 422, "invalid_config");
+    EXPECT_NE(error.value("message", "").find("module_path '" + module_path + "' leaves the project folder"),
+              std::string::npos)
+        << error;
+    EXPECT_EQ(server().del("/configs/custom_workflows/" + segment("Posted Workflow"))->status, 204);
+  }
+  // The demo's own workflow, inside the project and found through AURITE_PLUGIN_PATH, runs.
+  const auto allowed = server().post("/runs", {{"name", "Example Custom Workflow"}, {"message", "Quito"}});
+  ASSERT_TRUE(allowed);
+  EXPECT_EQ(allowed->status, 200) << allowed->body;
+}
+
 // A client that sends its request a byte at a time, each just inside the read timeout.
 class SlowSender {
  public:
