@@ -9,6 +9,7 @@
 #include "api/api_context.hpp"
 #include "api/http_error.hpp"
 #include "aurite/common/error.hpp"
+#include "aurite/config/names.hpp"
 #include "aurite/execution/run_result.hpp"
 
 namespace aurite::api::detail {
@@ -36,6 +37,9 @@ RunRequest parse_run_request(const httplib::Request& request) {
     return body[key].get<std::string>();
   };
   RunRequest run{string_field("name", true), string_field("message", true), string_field("session_id", false)};
+  for (const auto& [key, value] : {std::pair{"name", &run.name}, std::pair{"session_id", &run.session_id}}) {
+    if (const std::string problem = config::name_problem(*value); !problem.empty()) problems.push_back({key, problem});
+  }
   if (!problems.empty()) throw ConfigError("request body", std::move(problems));
   return run;
 }

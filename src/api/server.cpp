@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "api/api_context.hpp"
+#include "api/deadline_server.hpp"
 #include "api/http_error.hpp"
 #include "aurite/common/error.hpp"
 
@@ -57,7 +58,7 @@ struct ApiServer::Impl {
 
   ApiContext context;
   ServerOptions options;
-  httplib::Server server;
+  detail::DeadlineServer server;  // the read timeout bounds each whole request
   std::atomic<bool> stopping{false};
   std::atomic<bool> serving_done{false};
 };
@@ -67,6 +68,9 @@ ApiServer::ApiServer(host::HostManager& host, ServerOptions options)
   const ServerOptions& o = impl_->options;
   if (o.port < 0 || o.port > 65535) throw Error(ErrorCode::kInvalidArgument, fmt::format("--port {} is not 0..65535", o.port));
   if (o.workers < 1 || o.workers > 256) throw Error(ErrorCode::kInvalidArgument, fmt::format("--workers {} is not 1..256", o.workers));
+  if (o.read_timeout.count() < 1) {
+    throw Error(ErrorCode::kInvalidArgument, fmt::format("--read-timeout {} is not at least 1 second", o.read_timeout.count()));
+  }
   if (o.api_key.empty() && !is_loopback_host(o.host)) {
     throw Error(ErrorCode::kInvalidArgument,
                 fmt::format("refusing to serve on {} without AURITE_API_KEY: anyone who can reach it could run agents", o.host));

@@ -1,4 +1,5 @@
-// aurite serve [--host H] [--port P] [--workers N] [--shutdown-timeout S]: the HTTP API.
+// aurite serve [--host H] [--port P] [--workers N] [--read-timeout S] [--shutdown-timeout S]:
+// the HTTP API.
 // Prints the address it listens on to stdout once it accepts requests. SIGTERM or SIGINT
 // stops accepting, lets the runs in flight finish (for at most --shutdown-timeout
 // seconds), then closes the MCP servers and the database and exits 0.
@@ -24,6 +25,7 @@ namespace {
 struct ServeOptions {
   api::ServerOptions server;
   int shutdown_timeout_s = 30;
+  int read_timeout_s = 30;
 };
 
 sigset_t stop_signals() {
@@ -41,6 +43,7 @@ int run_serve(const Context& context, ServeOptions options) {
   ::pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto host = context.open_host();
+  options.server.read_timeout = std::chrono::seconds(options.read_timeout_s);
   options.server.api_key = get_env("AURITE_API_KEY").value_or("");
   api::ApiServer server(*host, options.server);
   const int port = server.bind();
@@ -76,6 +79,9 @@ void add_serve_command(CLI::App& app, Context& context) {
   command->add_option("--host", options->server.host, "Address to listen on")->capture_default_str();
   command->add_option("--port", options->server.port, "Port (0: a free one, printed at start)")->capture_default_str();
   command->add_option("--workers", options->server.workers, "Requests handled at once")->capture_default_str();
+  command->add_option("--read-timeout", options->read_timeout_s,
+                      "Seconds a request (line, headers, body) may take to arrive; slower clients are cut off")
+      ->capture_default_str();
   command->add_option("--shutdown-timeout", options->shutdown_timeout_s,
                       "Seconds runs in flight may take to finish after SIGTERM")
       ->capture_default_str();

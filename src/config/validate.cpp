@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "aurite/common/text.hpp"
+#include "aurite/config/names.hpp"
 #include "config/field_reader.hpp"
 
 namespace aurite::config {
@@ -47,6 +48,10 @@ class Validator {
       error(key_path(path, field), "must not be empty");
       return;
     }
+    if (const std::string problem = name_problem(name); !problem.empty()) {
+      error(key_path(path, field), problem);
+      return;
+    }
     const auto [it, inserted] = seen.emplace(name, path);
     if (!inserted) {
       error(key_path(path, field), fmt::format("duplicate name '{}' (already used by {})", name, it->second));
@@ -56,9 +61,11 @@ class Validator {
   void check_reference(const std::string& path, const std::string& name, const char* what,
                        const std::unordered_set<std::string>& known) {
     if (known.count(name) != 0) return;
-    std::string message = fmt::format("unknown {} '{}'", what, name);
+    std::string message = fmt::format("unknown {} '{}'", what, excerpt(name));
     const std::vector<std::string> candidates(known.begin(), known.end());
-    if (auto suggestion = closest_match(name, candidates); !suggestion.empty()) {
+    if (name.size() > kMaxNameBytes) {
+      // No name is that long: no suggestion, and no edit distance over a huge string.
+    } else if (auto suggestion = closest_match(name, candidates); !suggestion.empty()) {
       message += fmt::format(" (did you mean '{}'?)", suggestion);
     }
     error(path, std::move(message));

@@ -12,16 +12,54 @@
 
 namespace aurite::execution {
 
-std::filesystem::path resolve_module_path(const std::filesystem::path& base_dir, const std::string& module_path) {
-  const auto direct = config::resolve_path(base_dir, module_path);
+namespace {
+
+// Whether `path` lies inside `folder`; both absolute and normal.
+bool within(const std::filesystem::path& folder, const std::filesystem::path& path) {
+  auto f = folder.begin();
+  auto p = path.begin();
+  for (; f != folder.end() && !f->empty(); ++f, ++p) {
+    if (p == path.end() || *f != *p) return false;
+  }
+  return true;
+}
+
+std::filesystem::path absolute_normal(const std::filesystem::path& path) {
   std::error_code ec;
-  if (std::filesystem::exists(direct, ec)) return direct;
+  auto absolute = std::filesystem::absolute(path, ec);
+  return (ec ? path : absolute).lexically_normal();
+}
+
+[[noreturn]] void refuse(const std::string& module_path, const std::filesystem::path& project, const std::string& why) {
+  throw Error(ErrorCode::kInvalidConfig,
+              fmt::format("module_path '{}' {} the project folder {}: a workflow library must lie inside it or be "
+                          "found by file name in a folder of AURITE_PLUGIN_PATH (set "
+                          "AURITE_ALLOW_EXTERNAL_MODULES=true to load libraries from anywhere)",
+                          module_path, why, project.string()));
+}
+
+}  // namespace
+
+std::filesystem::path resolve_module_path(const std::filesystem::path& base_dir, const std::string& module_path) {
+  const auto project = absolute_normal(base_dir.empty() ? std::filesystem::path(".") : base_dir);
+  const auto direct = absolute_normal(config::resolve_path(project, module_path));
+  const bool allow_external = env_bool("AURITE_ALLOW_EXTERNAL_MODULES", false);
+  if (!allow_external && !within(project, direct)) refuse(module_path, project, "leaves");
+  std::error_code ec;
+  if (std::filesystem::exists(direct, ec)) {
+    // A symbolic link inside the project may still lead out of it.
+    const auto real = std::filesystem::canonical(direct, ec);
+    if (!allow_external && !ec && !within(std::filesystem::canonical(project, ec), real)) {
+      refuse(module_path, project, "links out of");
+    }
+    return direct;
+  }
   if (const auto search = get_env("AURITE_PLUGIN_PATH")) {
     std::istringstream folders(*search);
     for (std::string folder; std::getline(folders, folder, ':');) {
       if (folder.empty()) continue;
-      const auto candidate = std::filesystem::path(folder) / std::filesystem::path(module_path).filename();
-      if (std::filesystem::exists(candidate, ec)) return candidate;
+      const auto candidate = std::filesystem::path(folder) / direct.filename();
+      if (std::filesystem::is_regular_file(candidate, ec)) return candidate;
     }
   }
   return direct;

@@ -12,9 +12,15 @@
 
 namespace aurite::execution {
 
-// The path a module_path names: against `base_dir` when that file exists, else the file
-// name in each folder of $AURITE_PLUGIN_PATH (colon-separated); the first found, or the
-// base_dir path when none exists (so the error names where it was looked for).
+// The library a custom workflow's module_path names. module_path must stay inside the
+// project folder `base_dir` (the current folder when empty): an absolute path elsewhere, a
+// "../" that climbs out, or a symbolic link inside that leads out throws
+// Error(kInvalidConfig) naming module_path and the folder, because a configuration (one
+// posted to the API included) must not make the process load any library on the machine.
+// The operator lifts this with AURITE_ALLOW_EXTERNAL_MODULES=true. The file is taken where
+// module_path points when it exists, else by file name from the first folder of
+// $AURITE_PLUGIN_PATH (colon-separated, chosen by the operator) that holds it; when none
+// does, the path where it was looked for (so the load error names it).
 std::filesystem::path resolve_module_path(const std::filesystem::path& base_dir, const std::string& module_path);
 
 class LoadedPlugins {

@@ -8,6 +8,7 @@
 
 #include "aurite/common/env.hpp"
 #include "aurite/common/error.hpp"
+#include "aurite/config/names.hpp"
 #include "aurite/config/project_file.hpp"
 #include "aurite/config/validate.hpp"
 
@@ -93,7 +94,7 @@ Registration HostManager::register_component(std::vector<T> ProjectConfig::*regi
     *existing = component;
   }
   if (auto problems = config::validate_project(candidate); !problems.empty()) {
-    throw ConfigError(fmt::format("registering '{}'", name), std::move(problems));
+    throw ConfigError(fmt::format("registering '{}'", config::excerpt(name)), std::move(problems));
   }
   if (store_) save(*store_, component);  // throws: memory stays as it was
   std::unique_lock lock(mutex_);

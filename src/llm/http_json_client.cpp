@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <random>
 #include <regex>
 #include <thread>
@@ -30,6 +31,23 @@ std::string error_message_of(const std::string& body) {
     if (error.is_string()) return error.get<std::string>();
   }
   return body.size() > 300 ? body.substr(0, 300) + "..." : body;
+}
+
+// `text` with the credentials among `headers` (an API key, a bearer token) replaced by
+// "***": a provider may quote the key it refused, and its message goes into our errors.
+std::string without_credentials(std::string text, const std::map<std::string, std::string>& headers) {
+  for (const auto& [name, value] : headers) {
+    std::string lower = name;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower != "authorization" && lower != "x-api-key" && lower != "api-key") continue;
+    std::string secret = value;
+    if (secret.rfind("Bearer ", 0) == 0) secret.erase(0, 7);
+    if (secret.empty()) continue;
+    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3)) {
+      text.replace(at, secret.size(), "***");
+    }
+  }
+  return text;
 }
 
 // Seconds from a retry-after header (the HTTP-date form is not used by model providers).
@@ -113,7 +131,8 @@ void HttpJsonClient::with_retries(const std::string& path, Send send) const {
       }
       failure = fmt::format("{}: cannot reach {}: {}", provider_, where, httplib::to_string(attempt.error));
     } else {
-      failure = fmt::format("{}: HTTP {} from {}: {}", provider_, attempt.status, where, error_message_of(attempt.body));
+      failure = fmt::format("{}: HTTP {} from {}: {}", provider_, attempt.status, where,
+                            without_credentials(error_message_of(attempt.body), headers_));
       if (!is_retryable_status(attempt.status)) throw Error(ErrorCode::kInvalidArgument, failure);
       wait = retry_after_of(attempt.headers);
     }

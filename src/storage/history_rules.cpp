@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "aurite/common/error.hpp"
+#include "aurite/config/names.hpp"
 
 namespace aurite::storage {
 namespace {
@@ -27,11 +28,17 @@ bool holds_nul(const nlohmann::json& value) {
 }  // namespace
 
 std::string session_or_default(const std::string& session_id) {
+  if (const std::string problem = config::name_problem(session_id); !problem.empty()) {
+    throw Error(ErrorCode::kInvalidArgument, "history: session id " + problem);
+  }
   return session_id.empty() ? std::string(kDefaultSession) : session_id;
 }
 
 void check_agent_name(const std::string& agent_name) {
   if (agent_name.empty()) throw Error(ErrorCode::kInvalidArgument, "history: agent name is empty");
+  if (const std::string problem = config::name_problem(agent_name); !problem.empty()) {
+    throw Error(ErrorCode::kInvalidArgument, "history: agent name " + problem);
+  }
 }
 
 void check_append(const std::string& agent_name, const std::string& role,

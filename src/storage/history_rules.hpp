@@ -12,7 +12,9 @@
 
 namespace aurite::storage {
 
-// The session id to store: `session_id`, or kDefaultSession when empty.
+// The session id to store: `session_id`, or kDefaultSession when empty. Throws
+// Error(kInvalidArgument) for one config::name_problem refuses (too long, a control
+// character such as NUL, which PostgreSQL would cut the text at), on every backend alike.
 std::string session_or_default(const std::string& session_id);
 
 // Throws Error(kInvalidArgument) when the agent name or role is empty or the content is
@@ -20,7 +22,8 @@ std::string session_or_default(const std::string& session_id);
 void check_append(const std::string& agent_name, const std::string& role,
                   const std::string& content_json);
 
-// Throws Error(kInvalidArgument) when the agent name is empty.
+// Throws Error(kInvalidArgument) when the agent name is empty or config::name_problem
+// refuses it.
 void check_agent_name(const std::string& agent_name);
 
 // Whether a conversation may start at this turn: a `user` turn that is not a tool result.

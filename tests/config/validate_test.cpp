@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+
 namespace aurite::config {
 namespace {
 
@@ -40,6 +43,28 @@ TEST(ValidateProject, CustomWorkflowNameClashesWithAgent) {
   const auto problems = validate_project(project);
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].path, "custom_workflows[0].name");
+}
+
+TEST(ValidateProject, NamesAreBoundedWithoutControlCharactersOrSlashes) {
+  auto project = small_project();
+  project.agents[0].name = "'; DROP TABLE agent_history; -- Ünïcödé \"quoted\" ..";
+  project.agents[0].client_ids = {"weather_server"};
+  EXPECT_TRUE(validate_project(project).empty());
+
+  const std::string huge(10 * 1024 * 1024, 'n');
+  project.clients[0].client_id = std::string("tab\there");
+  project.llms[0].llm_id = "../../etc/passwd";
+  project.agents[0].name = huge;
+  project.agents[0].client_ids = {huge};
+  const auto problems = validate_project(project);
+  std::map<std::string, std::string> by_path;
+  for (const auto& problem : problems) by_path[problem.path] = problem.message;
+  EXPECT_EQ(by_path["clients[0].client_id"], "holds the control character U+0009 at byte 3");
+  EXPECT_EQ(by_path["llms[0].llm_id"], "holds '/' at byte 2; a name is one segment of an API path");
+  EXPECT_EQ(by_path["agents[0].name"], "is 10485760 bytes long; names are at most 256 bytes");
+  // The unknown reference is quoted shortened, not 10 MB long.
+  EXPECT_LT(by_path["agents[0].client_ids[0]"].size(), 200u);
+  EXPECT_NE(by_path["agents[0].client_ids[0]"].find("(10485760 bytes)"), std::string::npos) << by_path["agents[0].client_ids[0]"];
 }
 
 TEST(ValidateProject, ClientsAndLlmsHaveTheirOwnNamespaces) {

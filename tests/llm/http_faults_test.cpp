@@ -77,6 +77,20 @@ TEST(HttpFaults, ApiKeyNeverAppearsInErrors) {
   EXPECT_EQ(std::string(error.what()).find("sk-test-secret-1234"), std::string::npos) << error.what();
 }
 
+TEST(HttpFaults, AKeyTheProviderQuotesBackIsMaskedInErrors) {
+  for (const char* provider : {"anthropic", "openai"}) {
+    ScriptedHttpServer server;
+    server.push_json(R"({"error": {"message": "invalid key sk-test-secret-1234, check it"}})", 401);
+    server.push_json("not json, but sk-test-secret-1234 all the same", 403);
+    const auto client = make_llm_client(settings_for(provider, server));
+    for (int i = 0; i < 2; ++i) {
+      const Error error = expect_error(*client);
+      EXPECT_EQ(std::string(error.what()).find("sk-test-secret-1234"), std::string::npos) << error.what();
+      EXPECT_NE(std::string(error.what()).find("***"), std::string::npos) << error.what();
+    }
+  }
+}
+
 TEST(HttpFaults, MalformedJsonIsAProtocolError) {
   ScriptedHttpServer server;
   server.push_json("{\"content\": [oops");

@@ -26,7 +26,9 @@ struct ServerOptions {
   // is allowed only on a loopback host.
   std::string api_key;
   std::size_t max_body_bytes = 1 << 20;        // larger request bodies get 413
-  std::chrono::seconds read_timeout{30};       // per request, reading it
+  // --read-timeout [30]: a request (line, headers, body) must arrive within this from its
+  // first byte, or the connection closes; slow clients cannot hold workers longer.
+  std::chrono::seconds read_timeout{30};
   std::chrono::seconds write_timeout{30};      // per response write
   std::chrono::seconds keep_alive_timeout{2};  // an idle connection closes after this
 };

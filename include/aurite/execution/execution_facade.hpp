@@ -59,9 +59,11 @@ class ExecutionFacade : public WorkflowContext {
 
   // Loads the workflow's library (once), creates class_name and executes it. module_path
   // resolves against the project folder, then each folder of $AURITE_PLUGIN_PATH (by
-  // file name). Throws Error(kNotFound) for an unknown workflow, kInvalidConfig naming
-  // the path for a library that cannot be loaded, lacks the entry points, has another
-  // ABI version or does not know class_name.
+  // file name); it may not lead outside the project folder unless
+  // AURITE_ALLOW_EXTERNAL_MODULES=true. Throws Error(kNotFound) for an unknown workflow,
+  // kInvalidConfig naming the path for a module_path outside the project folder, a library
+  // that cannot be loaded, lacks the entry points, has another ABI version or does not know
+  // class_name.
   Json run_custom_workflow(const std::string& name, const Json& input, const std::string& session_id);
 
   // Runs an agent, simple workflow or custom workflow, whichever `name` is, and returns
