@@ -86,4 +86,32 @@ std::optional<long long> int_param(const httplib::Request& request, const std::s
   return value;
 }
 
+std::optional<std::string> text_param(const httplib::Request& request, const std::string& name) {
+  if (!request.has_param(name.c_str())) return std::nullopt;
+  std::string value = request.get_param_value(name.c_str());
+  if (value.empty()) throw Error(ErrorCode::kInvalidArgument, fmt::format("query parameter '{}' must not be empty", name));
+  return value;
+}
+
+namespace {
+
+constexpr const char* kHistoryOff =
+    "history is not stored by this server (set AURITE_ENABLE_DB=true and AURITE_DB_STORE_HISTORY=true)";
+
+}  // namespace
+
+storage::HistoryStore& history_store_of(host::HostManager& host) {
+  auto* storage = host.storage();
+  auto* history = storage != nullptr ? storage->history() : nullptr;
+  if (history == nullptr) throw Error(ErrorCode::kUnavailable, kHistoryOff);
+  return *history;
+}
+
+storage::HistoryAdmin& history_admin_of(host::HostManager& host) {
+  auto* storage = host.storage();
+  auto* admin = storage != nullptr ? storage->history_admin() : nullptr;
+  if (admin == nullptr) throw Error(ErrorCode::kUnavailable, kHistoryOff);
+  return *admin;
+}
+
 }  // namespace aurite::api::detail

@@ -56,9 +56,18 @@ std::string path_param(const httplib::Request& request, std::size_t index = 1);
 std::optional<long long> int_param(const httplib::Request& request, const std::string& name, long long min,
                                    long long max);
 
+// A query parameter that must not be empty when given; Error(kInvalidArgument) naming it.
+std::optional<std::string> text_param(const httplib::Request& request, const std::string& name);
+
+// The server's history store and its analysis side; Error(kUnavailable) when history is not
+// stored (the database or its history storage is switched off).
+storage::HistoryStore& history_store_of(host::HostManager& host);
+storage::HistoryAdmin& history_admin_of(host::HostManager& host);
+
 void add_health_routes(httplib::Server& server, ApiContext& context);
 void add_config_routes(httplib::Server& server, ApiContext& context);
 void add_run_routes(httplib::Server& server, ApiContext& context);
 void add_session_routes(httplib::Server& server, ApiContext& context);
+void add_history_routes(httplib::Server& server, ApiContext& context);
 
 }  // namespace aurite::api::detail

@@ -1,5 +1,5 @@
 // Sessions and their history: GET /sessions (agent filter, limit, keyset cursor),
-// GET /sessions/{agent}/{session_id}/turns (paged by seq), DELETE /sessions/{agent}/{session_id}.
+// GET /sessions/{agent}/{session_id}/turns (keyset paged by seq), DELETE /sessions/{agent}/{session_id}.
 #include <fmt/format.h>
 
 #include <limits>
@@ -13,16 +13,6 @@ namespace {
 
 constexpr long long kMaxPage = 1000;
 constexpr long long kDefaultPage = 50;
-
-storage::HistoryStore& history_of(host::HostManager& host) {
-  auto* storage = host.storage();
-  auto* history = storage != nullptr ? storage->history() : nullptr;
-  if (history == nullptr) {
-    throw Error(ErrorCode::kUnavailable,
-                "history is not stored by this server (set AURITE_ENABLE_DB=true and AURITE_DB_STORE_HISTORY=true)");
-  }
-  return *history;
-}
 
 Json session_json(const storage::SessionInfo& s) {
   return {{"agent", s.agent_name},
@@ -40,6 +30,10 @@ Json content_of(const storage::Turn& turn) {
   }
 }
 
+Error no_session(const std::string& agent, const std::string& session) {
+  return Error(ErrorCode::kNotFound, fmt::format("no session '{}' of agent '{}'", session, agent));
+}
+
 }  // namespace
 
 void add_session_routes(httplib::Server& server, ApiContext& context) {
@@ -47,10 +41,10 @@ void add_session_routes(httplib::Server& server, ApiContext& context) {
 
   add_route(server, context, "GET", "/sessions", ([&host](const httplib::Request& request, httplib::Response& response) {
                storage::SessionQuery query;
-               if (request.has_param("agent")) query.agent_name = request.get_param_value("agent");
+               query.agent_name = text_param(request, "agent");
                query.limit = static_cast<std::size_t>(int_param(request, "limit", 1, kMaxPage).value_or(kDefaultPage));
                query.after = request.get_param_value("cursor");
-               const auto page = history_of(host).list_sessions(query);
+               const auto page = history_store_of(host).list_sessions(query);
                Json sessions = Json::array();
                for (const auto& s : page.sessions) sessions.push_back(session_json(s));
                send_json(response, 200,
@@ -58,24 +52,27 @@ void add_session_routes(httplib::Server& server, ApiContext& context) {
                           {"next_cursor", page.next_cursor.empty() ? Json(nullptr) : Json(page.next_cursor)}});
              }));
 
-  // The store reads a session's turns as one window (HistoryStore::load_history); pages are
-  // cut from it by seq until the store offers a keyset read of its own.
+  // One keyset read per page: seq > after_seq, one turn more than asked to tell whether
+  // another page follows.
   add_route(server, context, "GET", "/sessions/{agent}/{session_id}/turns",
             ([&host](const httplib::Request& request, httplib::Response& response) {
                const std::string agent = path_param(request, 1);
                const std::string session = path_param(request, 2);
                const long long after_seq = int_param(request, "after_seq", 0, std::numeric_limits<long long>::max()).value_or(0);
                const auto limit = static_cast<std::size_t>(int_param(request, "limit", 1, kMaxPage).value_or(kDefaultPage));
-               const auto turns = history_of(host).load_history(agent, session, std::numeric_limits<std::size_t>::max());
-               if (turns.empty()) throw Error(ErrorCode::kNotFound, fmt::format("no session '{}' of agent '{}'", session, agent));
-               Json page = Json::array();
+               auto& history = history_store_of(host);
+               auto turns = history.load_turns(agent, session, after_seq, limit + 1);
+               // An empty page past the end of a known session is still a page.
+               if (turns.empty() && (after_seq == 0 || history.load_turns(agent, session, 0, 1).empty())) {
+                 throw no_session(agent, session);
+               }
                Json next_after_seq = nullptr;
+               if (turns.size() > limit) {
+                 turns.pop_back();
+                 next_after_seq = turns.back().seq;
+               }
+               Json page = Json::array();
                for (const auto& turn : turns) {
-                 if (turn.seq <= after_seq) continue;
-                 if (page.size() == limit) {
-                   next_after_seq = page.back()["seq"];
-                   break;
-                 }
                  page.push_back({{"seq", turn.seq}, {"role", turn.role}, {"content", content_of(turn)}, {"created_at", turn.created_at}});
                }
                send_json(response, 200, {{"agent", agent}, {"session_id", session}, {"turns", page}, {"next_after_seq", next_after_seq}});
@@ -84,9 +81,7 @@ void add_session_routes(httplib::Server& server, ApiContext& context) {
   add_route(server, context, "DELETE", "/sessions/{agent}/{session_id}", ([&host](const httplib::Request& request, httplib::Response& response) {
                   const std::string agent = path_param(request, 1);
                   const std::string session = path_param(request, 2);
-                  if (!history_of(host).delete_session(agent, session)) {
-                    throw Error(ErrorCode::kNotFound, fmt::format("no session '{}' of agent '{}'", session, agent));
-                  }
+                  if (!history_store_of(host).delete_session(agent, session)) throw no_session(agent, session);
                   response.status = 204;
                 }));
 }

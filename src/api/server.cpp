@@ -124,6 +124,7 @@ ApiServer::ApiServer(host::HostManager& host, ServerOptions options)
   detail::add_config_routes(server, impl_->context);
   detail::add_run_routes(server, impl_->context);
   detail::add_session_routes(server, impl_->context);
+  detail::add_history_routes(server, impl_->context);
 }
 
 ApiServer::~ApiServer() = default;

@@ -93,11 +93,19 @@ int run_sessions(const Context& context, const HistoryOptions& o) {
 int run_show(const Context& context, const HistoryOptions& o) {
   const auto db = open_storage("history show");
   const std::string session = o.session.value_or(storage::kDefaultSession);
+  auto& history = history_of(*db);
+  // Forward through the session by seq, a page at a time, keeping the last `limit` turns.
+  constexpr std::size_t kPage = 1000;
   std::deque<storage::TurnRecord> last;
-  history_admin_of(*db).for_each_turn({o.agent_arg, session}, [&](const storage::TurnRecord& t) {
-    last.push_back(t);
-    if (last.size() > o.limit) last.pop_front();
-  });
+  for (std::int64_t after = 0;;) {
+    const auto page = history.load_turns(o.agent_arg, session, after, kPage);
+    for (const auto& t : page) {
+      last.push_back({o.agent_arg, session, t.seq, t.role, t.content_json, t.created_at});
+      if (last.size() > o.limit) last.pop_front();
+    }
+    if (page.size() < kPage) break;
+    after = page.back().seq;
+  }
   if (last.empty()) {
     throw Error(ErrorCode::kNotFound, "no turns for agent '" + o.agent_arg + "' in session '" + session + "'");
   }

@@ -79,12 +79,59 @@ TEST_P(HistoryStoreTest, LoadHistoryReturnsTheLastTurnsOldestFirst) {
   EXPECT_TRUE(history.load_history("agent", "unknown", 5).empty());
 }
 
+TEST_P(HistoryStoreTest, LoadTurnsPagesBySeqWithoutGapOrDuplicate) {
+  auto db = open();
+  auto& history = *db->history();
+  for (int i = 1; i <= 11; ++i) history.append_turn("agent", "s", i % 2 ? "user" : "assistant", text(std::to_string(i)));
+  history.append_turn("agent", "other", "user", text("elsewhere"));
+  history.append_turn("other agent", "s", "user", text("elsewhere"));
+
+  std::vector<Turn> read;
+  std::int64_t after = 0;
+  int pages = 0;
+  for (;;) {
+    const auto page = history.load_turns("agent", "s", after, 4);
+    if (page.empty()) break;
+    ++pages;
+    read.insert(read.end(), page.begin(), page.end());
+    after = page.back().seq;
+    // A turn appended between pages is read by the next one, not lost.
+    if (pages == 1) history.append_turn("agent", "s", "user", text("12"));
+  }
+  EXPECT_EQ(pages, 3);
+  ASSERT_THAT(seqs(read), ElementsAre(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12));
+  for (const Turn& turn : read) EXPECT_EQ(json::parse(turn.content_json), json(std::to_string(turn.seq)));
+  EXPECT_EQ(read[1].role, "assistant");
+  // Every turn as stored: a window starting at a tool result is not trimmed.
+  EXPECT_EQ(read, history.load_turns("agent", "s", 0, 100));
+  EXPECT_THAT(seqs(history.load_turns("agent", "s", 10, 100)), ElementsAre(11, 12));
+  EXPECT_TRUE(history.load_turns("agent", "s", 12, 100).empty());
+  EXPECT_TRUE(history.load_turns("agent", "s", 0, 0).empty());
+  EXPECT_TRUE(history.load_turns("agent", "unknown", 0, 10).empty());
+  EXPECT_THAT(seqs(history.load_turns("agent", "", 0, 10)), ElementsAre());
+  EXPECT_THROW(history.load_turns("", "s", 0, 10), Error);
+}
+
+TEST_P(HistoryStoreTest, LoadTurnsKeepsToolExchangesWhole) {
+  auto db = open();
+  auto& history = *db->history();
+  history.append_turn("agent", "s", "user", text("what is x?"));
+  history.append_turn("agent", "s", "assistant", tool_use("t1"));
+  history.append_turn("agent", "s", "user", tool_result("t1"));
+  history.append_turn("agent", "s", "assistant", text("x is 42"));
+  // load_history would drop a window that starts at the tool result; a page does not.
+  const auto page = history.load_turns("agent", "s", 2, 10);
+  ASSERT_THAT(seqs(page), ElementsAre(3, 4));
+  EXPECT_EQ(json::parse(page[0].content_json), json::parse(tool_result("t1")));
+}
+
 TEST_P(HistoryStoreTest, EmptySessionIdIsTheDefaultSession) {
   auto db = open();
   auto& history = *db->history();
   EXPECT_EQ(history.append_turn("agent", "", "user", text("a")), 1);
   EXPECT_EQ(history.append_turn("agent", storage::kDefaultSession, "user", text("b")), 2);
   EXPECT_THAT(seqs(history.load_history("agent", "", 10)), ElementsAre(1, 2));
+  EXPECT_THAT(seqs(history.load_turns("agent", "", 1, 10)), ElementsAre(2));
 }
 
 TEST_P(HistoryStoreTest, SessionsAndAgentsKeepSeparateSequences) {

@@ -73,6 +73,13 @@ class HistoryStore {
   virtual std::vector<Turn> load_history(const std::string& agent_name,
                                          const std::string& session_id, std::size_t limit) = 0;
 
+  // The session's turns with seq > `after_seq`, oldest first, at most `limit`: every turn
+  // as stored, with no tool-safe window. Pages follow by passing the last seq read, and
+  // stay gap- and duplicate-free while appends happen (seqs only grow). An unknown session
+  // gives an empty vector, as does `limit` 0.
+  virtual std::vector<Turn> load_turns(const std::string& agent_name, const std::string& session_id,
+                                       std::int64_t after_seq, std::size_t limit) = 0;
+
   // One page of sessions, newest first, by keyset (stable while appends happen).
   virtual SessionPage list_sessions(const SessionQuery& query) = 0;
 

@@ -45,6 +45,12 @@ constexpr Query kLastTurns{
     " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
     " FROM agent_history"
     " WHERE agent_name = $1 AND session_id = $2 ORDER BY seq DESC LIMIT $3::bigint"};
+constexpr Query kTurnsAfter{
+    "turns_after",
+    "SELECT seq, role, content::text,"
+    " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+    " FROM agent_history"
+    " WHERE agent_name = $1 AND session_id = $2 AND seq > $3::bigint ORDER BY seq LIMIT $4::bigint"};
 
 // Columns: agent, session, created, updated, turns, then the exact sort key for the cursor.
 constexpr Query kSessionsFirst{
@@ -186,6 +192,21 @@ std::vector<Turn> PgBackend::load_history(const std::string& agent_name, const s
     return turns;
   });
   return safe_window(std::move(newest_first));
+}
+
+std::vector<Turn> PgBackend::load_turns(const std::string& agent_name, const std::string& session_id,
+                                        std::int64_t after_seq, std::size_t limit) {
+  check_agent_name(agent_name);
+  if (limit == 0) return {};
+  const std::string session = session_or_default(session_id);
+  return with_connection(true, [&](Connection& conn) {
+    const Result rows = conn.exec(kTurnsAfter, {agent_name, session, std::to_string(after_seq), limit_text(limit)});
+    std::vector<Turn> turns;
+    for (int row = 0; row < PQntuples(rows.get()); ++row) {
+      turns.push_back({int64_at(rows, row, 0), text_at(rows, row, 1), text_at(rows, row, 2), text_at(rows, row, 3)});
+    }
+    return turns;
+  });
 }
 
 SessionPage PgBackend::list_sessions(const SessionQuery& query) {

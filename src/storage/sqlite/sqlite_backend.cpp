@@ -44,6 +44,9 @@ constexpr const char* kDeleteSessionFts =
 constexpr const char* kSelectLastTurns =
     "SELECT seq, role, content, created_at FROM agent_history"
     " WHERE agent_name = ?1 AND session_id = ?2 ORDER BY seq DESC LIMIT ?3";
+constexpr const char* kSelectTurnsAfter =
+    "SELECT seq, role, content, created_at FROM agent_history"
+    " WHERE agent_name = ?1 AND session_id = ?2 AND seq > ?3 ORDER BY seq LIMIT ?4";
 
 constexpr const char* kSelectSessionsFirst =
     "SELECT agent_name, session_id, created_at, last_updated, turn_count FROM sessions"
@@ -179,6 +182,23 @@ std::vector<Turn> SqliteBackend::load_history(const std::string& agent_name, con
     }
   }
   return safe_window(std::move(newest_first));
+}
+
+std::vector<Turn> SqliteBackend::load_turns(const std::string& agent_name, const std::string& session_id,
+                                            std::int64_t after_seq, std::size_t limit) {
+  check_agent_name(agent_name);
+  if (limit == 0) return {};
+  std::vector<Turn> turns;
+  std::lock_guard lock(mutex_);
+  auto select = db_.cached(kSelectTurnsAfter);
+  select->bind(1, agent_name);
+  select->bind(2, session_or_default(session_id));
+  select->bind(3, after_seq);
+  select->bind(4, as_limit(limit));
+  while (select->step()) {
+    turns.push_back({select->column_int64(0), select->column_text(1), select->column_text(2), select->column_text(3)});
+  }
+  return turns;
 }
 
 SessionPage SqliteBackend::list_sessions(const SessionQuery& query) {

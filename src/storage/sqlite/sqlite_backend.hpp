@@ -18,6 +18,8 @@ class SqliteBackend final : public Backend {
                            const std::string& role, const std::string& content_json) override;
   std::vector<Turn> load_history(const std::string& agent_name, const std::string& session_id,
                                  std::size_t limit) override;
+  std::vector<Turn> load_turns(const std::string& agent_name, const std::string& session_id, std::int64_t after_seq,
+                               std::size_t limit) override;
   SessionPage list_sessions(const SessionQuery& query) override;
   bool delete_session(const std::string& agent_name, const std::string& session_id) override;
 
