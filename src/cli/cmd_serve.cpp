@@ -1,12 +1,16 @@
-// aurite serve [--host H] [--port P] [--workers N] [--read-timeout S] [--shutdown-timeout S]:
-// the HTTP API.
+// aurite serve [--host H] [--port P] [--workers N] [--read-timeout S] [--shutdown-timeout S]
+//              [--reload-interval S]: the HTTP API.
 // Prints the address it listens on to stdout once it accepts requests. SIGTERM or SIGINT
 // stops accepting, lets the runs in flight finish (for at most --shutdown-timeout
 // seconds), then closes the MCP servers and the database and exits 0.
+// When the database stores configs, what other processes change there is picked up every
+// --reload-interval seconds (HostManager::start_config_reload), so several servers on one
+// database serve the same configs.
 #include <pthread.h>
 #include <signal.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <thread>
@@ -26,6 +30,7 @@ struct ServeOptions {
   api::ServerOptions server;
   int shutdown_timeout_s = 30;
   int read_timeout_s = 30;
+  double reload_interval_s = 1.0;
 };
 
 sigset_t stop_signals() {
@@ -44,6 +49,7 @@ int run_serve(const Context& context, ServeOptions options) {
 
   auto host = context.open_host();
   options.server.read_timeout = std::chrono::seconds(options.read_timeout_s);
+  host->start_config_reload(std::chrono::milliseconds(static_cast<long long>(options.reload_interval_s * 1000)));
   options.server.api_key = get_env("AURITE_API_KEY").value_or("");
   api::ApiServer server(*host, options.server);
   const int port = server.bind();
@@ -84,6 +90,11 @@ void add_serve_command(CLI::App& app, Context& context) {
       ->capture_default_str();
   command->add_option("--shutdown-timeout", options->shutdown_timeout_s,
                       "Seconds runs in flight may take to finish after SIGTERM")
+      ->capture_default_str();
+  command
+      ->add_option("--reload-interval", options->reload_interval_s,
+                   "Seconds between checks for configs changed in the database by other processes (0: never)")
+      ->check(CLI::Range(0.0, 3600.0))
       ->capture_default_str();
   command->callback([&context, options] {
     context.action = [&context, options] { return run_serve(context, *options); };

@@ -28,8 +28,15 @@ HostManager::~HostManager() = default;
 
 std::unique_ptr<HostManager> HostManager::open(const HostOptions& options) {
   auto storage = storage::StorageManager::open_if_enabled(options.storage);
+  const bool stores_configs = storage && storage->configs() != nullptr;
+  // Listed before loading: a change another process makes meanwhile is applied by the
+  // first reload instead of being taken as already loaded.
+  const auto baseline = stores_configs ? storage->configs()->list_configs() : std::vector<storage::StoredConfigInfo>{};
   auto host = std::make_unique<HostManager>(load_project(options.config_path, options.config_source, storage.get()));
-  if (storage && storage->configs() != nullptr) host->attach_config_store(storage->shared_configs());
+  if (stores_configs) {
+    host->attach_config_store(storage->shared_configs());
+    host->follow_config_store(storage->shared_configs(), baseline);
+  }
   host->storage_ = std::move(storage);
   host->open_services(options.storage);
   return host;
@@ -97,9 +104,17 @@ Registration HostManager::register_component(std::vector<T> ProjectConfig::*regi
     throw ConfigError(fmt::format("registering '{}'", config::excerpt(name)), std::move(problems));
   }
   if (store_) save(*store_, component);  // throws: memory stays as it was
-  std::unique_lock lock(mutex_);
-  project_ = std::move(candidate);
+  publish(std::move(candidate));
   return result;
+}
+
+void HostManager::publish(ProjectConfig candidate) {
+  std::vector<config::ClientConfig> clients = candidate.clients;
+  {
+    std::unique_lock lock(mutex_);
+    project_ = std::move(candidate);
+  }
+  if (mcp_) mcp_->update_clients(std::move(clients));
 }
 
 Registration HostManager::register_client(config::ClientConfig client) {

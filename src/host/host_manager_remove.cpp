@@ -56,8 +56,7 @@ void HostManager::remove_component(std::vector<T> ProjectConfig::*registry, Comp
                                                   config::kind_name(kind), name, fmt::join(where, "; ")));
   }
   if (store_) store_->delete_config(kind, name);  // throws: memory stays as it was
-  std::unique_lock lock(mutex_);
-  project_ = std::move(candidate);
+  publish(std::move(candidate));
 }
 
 void HostManager::remove(ComponentKind kind, const std::string& name) {

@@ -55,7 +55,7 @@ McpHost::McpHost(std::vector<config::ClientConfig> clients, std::filesystem::pat
                  std::string offered_version)
     : base_dir_(std::move(base_dir)), offered_version_(std::move(offered_version)) {
   for (auto& client : clients) {
-    auto slot = std::make_unique<Slot>();
+    auto slot = std::make_shared<Slot>();
     slot->config = std::move(client);
     slots_.push_back(std::move(slot));
   }
@@ -65,12 +65,13 @@ McpHost::~McpHost() { shutdown(); }
 
 void McpHost::start() {
   // Servers take a while to start (Node: ~0.5 s); start them side by side.
-  std::vector<std::exception_ptr> failures(slots_.size());
+  const auto all = slots();
+  std::vector<std::exception_ptr> failures(all.size());
   std::vector<std::thread> starters;
-  for (std::size_t i = 0; i < slots_.size(); ++i) {
-    starters.emplace_back([this, i, &failures] {
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    starters.emplace_back([this, &all, i, &failures] {
       try {
-        session(*slots_[i]);
+        session(*all[i]);
       } catch (...) {
         failures[i] = std::current_exception();
       }
@@ -87,7 +88,7 @@ void McpHost::shutdown() {
   // A busy server takes the whole stop sequence (EOF, SIGTERM grace); stop them side by
   // side so shutdown costs the slowest, not the sum.
   std::vector<std::thread> stoppers;
-  for (auto& slot : slots_) {
+  for (auto& slot : slots()) {
     std::shared_ptr<ClientSession> session;
     {
       std::lock_guard lock(slot->mutex);
@@ -99,15 +100,55 @@ void McpHost::shutdown() {
   for (auto& stopper : stoppers) stopper.join();
 }
 
+void McpHost::update_clients(std::vector<config::ClientConfig> clients) {
+  std::vector<std::shared_ptr<Slot>> retired;
+  {
+    std::lock_guard lock(slots_mutex_);
+    std::vector<std::shared_ptr<Slot>> next;
+    for (auto& client : clients) {
+      const auto kept = std::find_if(slots_.begin(), slots_.end(), [&](const auto& s) { return s->config == client; });
+      if (kept != slots_.end()) {
+        next.push_back(*kept);
+        continue;
+      }
+      auto fresh = std::make_shared<Slot>();
+      fresh->config = std::move(client);
+      next.push_back(std::move(fresh));
+    }
+    for (auto& old : slots_) {
+      if (std::find(next.begin(), next.end(), old) == next.end()) retired.push_back(std::move(old));
+    }
+    slots_ = std::move(next);
+  }
+  for (const auto& old : retired) {
+    const bool running = live_session(*old) != nullptr;
+    spdlog::debug("MCP client '{}' {}{}", old->config.client_id,
+                  slot_exists(old->config.client_id) ? "changed" : "removed",
+                  running ? ": stopping its server once no call uses it" : "");
+  }
+  // Dropping the last reference to a retired session closes it (here, or when the last
+  // call using it returns), so a call in flight is not cut short.
+}
+
+bool McpHost::slot_exists(const std::string& client_id) const {
+  std::lock_guard lock(slots_mutex_);
+  return std::any_of(slots_.begin(), slots_.end(), [&](const auto& s) { return s->config.client_id == client_id; });
+}
+
+std::vector<std::shared_ptr<McpHost::Slot>> McpHost::slots() const {
+  std::lock_guard lock(slots_mutex_);
+  return slots_;
+}
+
 std::vector<std::string> McpHost::client_ids() const {
   std::vector<std::string> ids;
-  for (const auto& slot : slots_) ids.push_back(slot->config.client_id);
+  for (const auto& slot : slots()) ids.push_back(slot->config.client_id);
   return ids;
 }
 
-McpHost::Slot& McpHost::slot(const std::string& client_id) {
-  for (auto& slot : slots_) {
-    if (slot->config.client_id == client_id) return *slot;
+std::shared_ptr<McpHost::Slot> McpHost::slot(const std::string& client_id) const {
+  for (auto& slot : slots()) {
+    if (slot->config.client_id == client_id) return slot;
   }
   throw Error(ErrorCode::kNotFound, "no MCP client '" + client_id + "'");
 }
@@ -135,7 +176,8 @@ bool McpHost::visible(const Slot& slot, const std::string& name, const config::A
 
 void McpHost::refresh_tools(bool strict, const config::AgentConfig* agent) {
   std::lock_guard registry_lock(registry_mutex_);
-  for (auto& slot : slots_) {
+  const auto all = slots();
+  for (auto& slot : all) {
     // An agent's listing starts only the servers it uses.
     if (agent != nullptr && !contains(agent->client_ids, slot->config.client_id)) continue;
     try {
@@ -170,7 +212,7 @@ void McpHost::refresh_tools(bool strict, const config::AgentConfig* agent) {
     }
   }
   std::map<std::string, std::string> owner;
-  for (auto& slot : slots_) {
+  for (auto& slot : all) {
     std::lock_guard lock(slot->mutex);
     for (const auto& tool : slot->tools) {
       if (!visible(*slot, tool.name, nullptr)) continue;
@@ -187,7 +229,7 @@ void McpHost::refresh_tools(bool strict, const config::AgentConfig* agent) {
 std::vector<ToolInfo> McpHost::tools() {
   refresh_tools(/*strict=*/false);
   std::vector<ToolInfo> out;
-  for (auto& slot : slots_) {
+  for (auto& slot : slots()) {
     std::lock_guard lock(slot->mutex);
     for (const auto& tool : slot->tools) {
       if (visible(*slot, tool.name, nullptr)) out.push_back(tool);
@@ -199,7 +241,7 @@ std::vector<ToolInfo> McpHost::tools() {
 std::vector<ToolInfo> McpHost::tools_for(const config::AgentConfig& agent) {
   refresh_tools(/*strict=*/false, &agent);
   std::vector<ToolInfo> out;
-  for (auto& slot : slots_) {
+  for (auto& slot : slots()) {
     std::lock_guard lock(slot->mutex);
     for (const auto& tool : slot->tools) {
       if (visible(*slot, tool.name, nullptr) && visible(*slot, tool.name, &agent)) out.push_back(tool);
@@ -212,7 +254,7 @@ std::optional<ToolInfo> McpHost::find_tool(const std::string& name) { return fin
 
 std::optional<ToolInfo> McpHost::find_tool(const std::string& name, const config::AgentConfig* agent) {
   refresh_tools(/*strict=*/false, agent);
-  for (auto& slot : slots_) {
+  for (auto& slot : slots()) {
     std::lock_guard lock(slot->mutex);
     for (const auto& tool : slot->tools) {
       if (tool.name == name && visible(*slot, name, nullptr)) return tool;
@@ -223,12 +265,19 @@ std::optional<ToolInfo> McpHost::find_tool(const std::string& name, const config
 
 ToolResult McpHost::call_tool(const std::string& name, const Json& arguments, const config::AgentConfig* agent) {
   const std::optional<ToolInfo> tool = find_tool(name, agent);
-  if (!tool || !visible(slot(tool->client_id), name, agent)) {
+  // The client may have been removed since the listing.
+  std::shared_ptr<Slot> owner;
+  if (tool) {
+    for (auto& candidate : slots()) {
+      if (candidate->config.client_id == tool->client_id) owner = candidate;
+    }
+  }
+  if (!owner || !visible(*owner, name, agent)) {
     throw Error(ErrorCode::kNotFound, "no MCP tool named '" + name + "'" +
                                           (agent != nullptr ? " for agent '" + agent->name + "'" : std::string()));
   }
   try {
-    auto current = session(slot(tool->client_id));
+    auto current = session(*owner);
     const Json params = {{"name", name}, {"arguments", arguments.is_null() ? Json::object() : arguments}};
     return parse_tool_result(tool->client_id, current->request("tools/call", params));
   } catch (const Error& error) {
@@ -238,7 +287,7 @@ ToolResult McpHost::call_tool(const std::string& name, const Json& arguments, co
 
 std::vector<PromptInfo> McpHost::prompts(const config::AgentConfig* agent) {
   std::vector<PromptInfo> out;
-  for (auto& slot : slots_) {
+  for (auto& slot : slots()) {
     if (agent != nullptr && !contains(agent->client_ids, slot->config.client_id)) continue;
     auto current = session(*slot);
     if (!current->server_capabilities().contains("prompts")) continue;
@@ -253,7 +302,7 @@ std::vector<PromptInfo> McpHost::prompts(const config::AgentConfig* agent) {
 
 std::vector<ResourceInfo> McpHost::resources(const config::AgentConfig* agent) {
   std::vector<ResourceInfo> out;
-  for (auto& slot : slots_) {
+  for (auto& slot : slots()) {
     if (agent != nullptr && !contains(agent->client_ids, slot->config.client_id)) continue;
     auto current = session(*slot);
     if (!current->server_capabilities().contains("resources")) continue;
@@ -271,14 +320,14 @@ Json McpHost::get_prompt(const std::string& name, const Json& arguments) {
     if (prompt.name != name) continue;
     Json params = {{"name", name}};
     if (!arguments.is_null() && !arguments.empty()) params["arguments"] = arguments;
-    return session(slot(prompt.client_id))->request("prompts/get", params);
+    return session(*slot(prompt.client_id))->request("prompts/get", params);
   }
   throw Error(ErrorCode::kNotFound, "no MCP prompt named '" + name + "'");
 }
 
 Json McpHost::read_resource(const std::string& uri) {
   for (const auto& resource : resources()) {
-    if (resource.uri == uri) return session(slot(resource.client_id))->request("resources/read", {{"uri", uri}});
+    if (resource.uri == uri) return session(*slot(resource.client_id))->request("resources/read", {{"uri", uri}});
   }
   throw Error(ErrorCode::kNotFound, "no MCP resource with uri '" + uri + "'");
 }

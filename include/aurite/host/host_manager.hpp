@@ -3,13 +3,26 @@
 //
 // Thread-safety: every member function may be called from several threads; lookups
 // return copies so a concurrent registration never invalidates what a caller holds.
+//
+// Several processes on one database (config_reload.cpp): when configs are stored in the
+// database, what another process registers or removes there reaches this one through
+// reload_configs(), which start_config_reload() calls on an interval (polling: SQLite has
+// no change notification, and one cheap listing per interval costs next to nothing). A
+// change made elsewhere is served here within one interval plus one database read. The
+// reloaded project is validated as a whole, like a file, and applied all at once or not
+// at all; a run keeps the agent, llm and workflow it looked up when it started.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "aurite/config/models.hpp"
 #include "aurite/execution/execution_facade.hpp"
@@ -26,6 +39,15 @@ namespace aurite::host {
 std::filesystem::path resolve_config_path(const std::optional<std::filesystem::path>& flag);
 
 enum class Registration { kCreated, kUpdated };
+
+// What a reload changed in memory, each entry naming kind and name ("agent 'Weather Agent'").
+struct ConfigChanges {
+  std::vector<std::string> added;
+  std::vector<std::string> updated;
+  std::vector<std::string> removed;
+
+  bool empty() const { return added.empty() && updated.empty() && removed.empty(); }
+};
 
 struct HostOptions {
   std::filesystem::path config_path;                // not read with ConfigSource::kDb
@@ -55,6 +77,31 @@ class HostManager : public execution::ConfigLookup {
   // The seam for persistence. With a store attached, every registration is written
   // through it before memory changes. Null detaches.
   void attach_config_store(std::shared_ptr<storage::ConfigStore> store);
+
+  // Makes reload_configs() follow `store`: `baseline` is what it held (list_configs())
+  // when the registries were loaded, taken before loading so nothing written in between
+  // is missed. open() does this whenever the database stores configs.
+  void follow_config_store(std::shared_ptr<storage::DbConfigStore> store,
+                           const std::vector<storage::StoredConfigInfo>& baseline);
+
+  // Applies what changed in the followed store since the baseline or the last reload:
+  // components added or changed there are registered here, components deleted there are
+  // removed here; the rest of the project (e.g. file components the store never held)
+  // stays. First one cheap listing of names and hashes; the configs are read only when
+  // it differs. The result is validated like a project file and applied in one step,
+  // MCP clients included (see McpHost::update_clients). Returns what changed in memory
+  // (empty when nothing did, or no store is followed). Throws ConfigError when the
+  // stored changes do not validate with the rest, and whatever the store throws; either
+  // way nothing changes, and the next call tries again.
+  // Registrations wait while the changed configs are read; lookups never do.
+  ConfigChanges reload_configs();
+
+  // Calls reload_configs() every `interval` on a background thread until the host is
+  // destroyed. A failure (database down, stored configs that do not validate) is logged
+  // once as a warning while the last good configs keep being served; the recovery is
+  // logged at info. Does nothing when no store is followed or `interval` is zero.
+  // Throws Error(kInvalidArgument) when called twice.
+  void start_config_reload(std::chrono::milliseconds interval);
 
   // Each register_* validates the component in the context of the current project
   // (references, value ranges, names), writes it to the attached store, then updates
@@ -101,6 +148,12 @@ class HostManager : public execution::ConfigLookup {
   Registration register_component(std::vector<T> config::ProjectConfig::*registry, T component,
                                   Save save);
 
+  // Makes `candidate` the project and the MCP host's clients follow it. Called with
+  // registration_mutex_ held.
+  void publish(config::ProjectConfig candidate);
+
+  void reload_loop(const std::stop_token& stop, std::chrono::milliseconds interval);
+
   template <typename T>
   void remove_component(std::vector<T> config::ProjectConfig::*registry, config::ComponentKind kind,
                         const std::string& name);
@@ -114,6 +167,14 @@ class HostManager : public execution::ConfigLookup {
   std::unique_ptr<storage::StorageManager> storage_;
   std::unique_ptr<mcp::McpHost> mcp_;
   std::unique_ptr<execution::ExecutionFacade> execution_;
+
+  // Serialises reloads; guards the two members below.
+  std::mutex reload_mutex_;
+  std::shared_ptr<storage::DbConfigStore> followed_store_;
+  // (kind, name) -> config_hash as of the baseline or the last applied reload.
+  std::map<std::pair<config::ComponentKind, std::string>, std::string> seen_hashes_;
+  // Declared last so it stops first, while everything it touches is still there.
+  std::jthread reloader_;
 };
 
 }  // namespace aurite::host

@@ -13,6 +13,10 @@
 // next time it is used; call_tool() reports such failures, and timeouts, as a
 // ToolResult with is_error and `failure` set, so an agent can show them to the model.
 //
+// Clients change at run time through update_clients(): a new client is usable at once, a
+// changed one gets a fresh server on its next use, a removed one is gone. The server of
+// a changed or removed client stops as soon as no call in flight uses it any more.
+//
 // Thread-safety: every member function may be called from any number of threads;
 // calls to different clients, and to the same client, run concurrently.
 #pragma once
@@ -50,6 +54,12 @@ class McpHost {
   // Stops every server; the host may be started again with start(). Idempotent.
   void shutdown();
 
+  // Makes `clients` the host's clients, in that order. A client whose configuration is
+  // unchanged keeps its running server; a new or changed one starts on its next use; the
+  // server of a changed or removed one is stopped once the calls using it have returned
+  // (here, when none does). Clients are not validated here (HostManager did that).
+  void update_clients(std::vector<config::ClientConfig> clients);
+
   std::vector<std::string> client_ids() const;
 
   // Tools of every client (minus each client's exclude), in client then server order.
@@ -77,7 +87,11 @@ class McpHost {
  private:
   struct Slot;
 
-  Slot& slot(const std::string& client_id);
+  // A copy of the slot list, so a concurrent update_clients() never invalidates a loop.
+  std::vector<std::shared_ptr<Slot>> slots() const;
+  // Throws Error(kNotFound) for a client the host does not have (any more).
+  std::shared_ptr<Slot> slot(const std::string& client_id) const;
+  bool slot_exists(const std::string& client_id) const;
   // The slot's session, (re)started when there is none or it died.
   std::shared_ptr<ClientSession> session(Slot& slot);
   // The slot's session if it is alive, else null; never starts one.
@@ -95,7 +109,8 @@ class McpHost {
 
   const std::filesystem::path base_dir_;
   const std::string offered_version_;
-  std::vector<std::unique_ptr<Slot>> slots_;
+  mutable std::mutex slots_mutex_;  // guards slots_ (the list, not the slots)
+  std::vector<std::shared_ptr<Slot>> slots_;
   std::mutex registry_mutex_;  // serialises refresh_tools()
 };
 
