@@ -385,6 +385,20 @@ const char* value_of(int argc, char** argv, const char* name) {
   return nullptr;
 }
 
+template <typename T>
+T number_of(const char* flag_name, const char* text, T (*convert)(const std::string&, std::size_t*)) {
+  try {
+    std::size_t used = 0;
+    const T value = convert(text, &used);
+    if (used == std::strlen(text)) return value;
+  } catch (const std::exception&) {
+  }
+  throw std::invalid_argument(std::string(flag_name) + ": '" + text + "' is not a number");
+}
+
+int to_int(const std::string& text, std::size_t* used) { return std::stoi(text, used); }
+double to_double(const std::string& text, std::size_t* used) { return std::stod(text, used); }
+
 Options parse_options(int argc, char** argv) {
   Options options;
   const char* quick_env = std::getenv("AURITE_BENCH_QUICK");
@@ -392,9 +406,9 @@ Options parse_options(int argc, char** argv) {
     options.blocks = 2;
     options.seconds = 0.3;
   }
-  if (const char* v = value_of(argc, argv, "--workers")) options.workers = std::stoi(v);
-  if (const char* v = value_of(argc, argv, "--blocks")) options.blocks = std::stoi(v);
-  if (const char* v = value_of(argc, argv, "--seconds")) options.seconds = std::stod(v);
+  if (const char* v = value_of(argc, argv, "--workers")) options.workers = number_of("--workers", v, to_int);
+  if (const char* v = value_of(argc, argv, "--blocks")) options.blocks = number_of("--blocks", v, to_int);
+  if (const char* v = value_of(argc, argv, "--seconds")) options.seconds = number_of("--seconds", v, to_double);
   if (const char* v = value_of(argc, argv, "--backend")) {
     if (std::strcmp(v, "sqlite") != 0 && std::strcmp(v, "postgresql") != 0) {
       throw std::invalid_argument(std::string("--backend: expected sqlite or postgresql, got '") + v + "'");
