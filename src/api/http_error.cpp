@@ -50,9 +50,13 @@ Json error_body(const HttpError& error) {
   return {{"error", {{"code", error.code}, {"message", error.message}, {"details", error.details}}}};
 }
 
+std::string dump_for_client(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 void send_json(httplib::Response& response, int status, const Json& body) {
   response.status = status;
-  response.set_content(body.dump(), "application/json");
+  response.set_content(dump_for_client(body), "application/json");
 }
 
 void send_error(httplib::Response& response, const HttpError& error) {

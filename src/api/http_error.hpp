@@ -24,6 +24,10 @@ HttpError to_http_error(const std::exception& error);
 // {"error": {"code", "message", "details"}}
 Json error_body(const HttpError& error);
 
+// JSON text for a response. Messages may quote bytes a client sent (a parse error does),
+// so invalid UTF-8 becomes U+FFFD instead of failing the response.
+std::string dump_for_client(const Json& value);
+
 void send_json(httplib::Response& response, int status, const Json& body);
 void send_error(httplib::Response& response, const HttpError& error);
 void send_exception(httplib::Response& response, const std::exception& error);

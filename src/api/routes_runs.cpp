@@ -66,7 +66,7 @@ class SseObserver : public execution::RunObserver {
   void send(const std::string& event, const Json& data) {
     std::lock_guard lock(mutex_);
     if (!open_) return;
-    const std::string frame = fmt::format("event: {}\ndata: {}\n\n", event, data.dump());
+    const std::string frame = fmt::format("event: {}\ndata: {}\n\n", event, dump_for_client(data));
     open_ = sink_.write(frame.data(), frame.size());
   }
 

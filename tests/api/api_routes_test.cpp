@@ -61,6 +61,18 @@ TEST_F(ApiRoutes, MalformedJsonIs400) {
   expect_error(server().client()->Post("/runs", "[1, 2]", "application/json"), 400, "invalid_config");
 }
 
+// nlohmann's parse error quotes the bytes it read: invalid UTF-8 there must still make a
+// JSON error body (replaced by U+FFFD), not an internal error about the error.
+TEST_F(ApiRoutes, InvalidUtf8IsA400WhoseBodyIsValidJson) {
+  const std::string bad_bytes = "\xff\xfe";
+  for (const std::string& body : {R"({"name": "a)" + bad_bytes + R"("})", R"({"name": "a)" + bad_bytes}) {
+    const auto result = server().client()->Post("/configs/agents", body, "application/json");
+    const json error = expect_error(result, 400, "invalid_argument");
+    EXPECT_NE(error["message"].get<std::string>().find("not valid JSON"), std::string::npos) << error;
+    EXPECT_EQ(result->body.find(bad_bytes), std::string::npos);
+  }
+}
+
 TEST_F(ApiRoutes, BodyOverTheLimitIs413) {
   const std::string big = json{{"name", "Weather Agent"}, {"message", std::string(1100 * 1024, 'a')}}.dump();
   expect_error(server().client()->Post("/runs", big, "application/json"), 413, "payload_too_large");
