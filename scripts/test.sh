@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds the dev preset (Debug + AddressSanitizer/UBSan, warnings
 # as errors) and runs every test with CTest; then builds the tsan preset (ThreadSanitizer)
-# and runs the tests labelled `concurrent` under it. CI runs exactly this (.ci/run).
+# and runs the tests labelled `concurrent` under it; last, fuzzes each parser of outside
+# bytes for AURITE_FUZZ_SECONDS (60) with scripts/fuzz.sh. CI runs exactly this (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
