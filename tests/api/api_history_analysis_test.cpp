@@ -7,9 +7,8 @@
 #include <set>
 #include <sstream>
 
-#include "api/serve_process.hpp"
+#include "api/serve_backend_test.hpp"
 #include "aurite/storage/history_transfer.hpp"
-#include "storage/backend_fixture.hpp"
 
 namespace aurite::testing {
 namespace {
@@ -19,13 +18,8 @@ using ::testing::HasSubstr;
 
 const std::string kAgent = "Weather Agent";
 
-class ApiHistoryAnalysis : public BackendTest {
+class ApiHistoryAnalysis : public ServeBackendTest {
  protected:
-  std::map<std::string, std::string> env() const {
-    auto all = demo_env();
-    for (const auto& [name, value] : db_env()) all[name] = value;
-    return all;
-  }
 
   static void run(const ServeProcess& server, const std::string& message, const std::string& session) {
     const auto result =

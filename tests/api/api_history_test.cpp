@@ -9,8 +9,7 @@
 #include <set>
 #include <thread>
 
-#include "api/serve_process.hpp"
-#include "storage/backend_fixture.hpp"
+#include "api/serve_backend_test.hpp"
 #include "support/postgres_server.hpp"
 
 namespace aurite::testing {
@@ -30,13 +29,8 @@ std::string text_of(const json& content) {
   return text;
 }
 
-class ApiHistory : public BackendTest {
+class ApiHistory : public ServeBackendTest {
  protected:
-  std::map<std::string, std::string> env() const {
-    auto all = demo_env();
-    for (const auto& [name, value] : db_env()) all[name] = value;
-    return all;
-  }
 
   static json run(const ServeProcess& server, const std::string& message, const std::string& session) {
     const auto result = server.post("/runs", {{"name", "Weather Agent"}, {"message", message}, {"session_id", session}});

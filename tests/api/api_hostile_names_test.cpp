@@ -4,22 +4,14 @@
 // are 400 naming the field, and a huge name is never echoed back in full.
 #include <gtest/gtest.h>
 
-#include "api/serve_process.hpp"
-#include "storage/backend_fixture.hpp"
+#include "api/serve_backend_test.hpp"
 
 namespace aurite::testing {
 namespace {
 
 using nlohmann::json;
 
-class ApiHostileNames : public BackendTest {
- protected:
-  std::map<std::string, std::string> env() const {
-    auto all = demo_env();
-    for (const auto& [name, value] : db_env()) all[name] = value;
-    return all;
-  }
-};
+class ApiHostileNames : public ServeBackendTest {};
 AURITE_INSTANTIATE_ON_BOTH_BACKENDS(ApiHostileNames);
 
 // The paths of an error's details.

@@ -10,8 +10,7 @@
 #include <functional>
 #include <thread>
 
-#include "api/serve_process.hpp"
-#include "storage/backend_fixture.hpp"
+#include "api/serve_backend_test.hpp"
 #include "support/postgres_server.hpp"
 
 namespace aurite::testing {
@@ -54,13 +53,8 @@ json probe_client(const std::string& prefix) {
           {"exclude", exclude}};
 }
 
-class ApiSharedConfigs : public BackendTest {
+class ApiSharedConfigs : public ServeBackendTest {
  protected:
-  std::map<std::string, std::string> env() const {
-    auto all = demo_env();
-    for (const auto& [name, value] : db_env()) all[name] = value;
-    return all;
-  }
 
   static json run(const ServeProcess& server, const std::string& agent_name) {
     const auto result = server.post("/runs", {{"name", agent_name}, {"message", "hello"}});

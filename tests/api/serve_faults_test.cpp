@@ -11,10 +11,8 @@
 #include <mutex>
 #include <thread>
 
-#include "api/serve_process.hpp"
-#include "storage/backend_fixture.hpp"
+#include "api/serve_backend_test.hpp"
 #include "support/history_consistency.hpp"
-#include "support/small_disk.hpp"
 
 namespace aurite::testing {
 namespace {
@@ -26,13 +24,8 @@ using namespace std::chrono_literals;
 constexpr int kClients = 4;
 const std::string kAgent = "Weather Agent";
 
-class ServeFaults : public BackendTest {
+class ServeFaults : public ServeBackendTest {
  protected:
-  std::map<std::string, std::string> env() const {
-    auto all = demo_env();
-    for (const auto& [name, value] : db_env()) all[name] = value;
-    return all;
-  }
 
   std::vector<storage::Turn> turns_of(storage::StorageManager& storage, int client) {
     return storage.history()->load_history(kAgent, session(client), 100'000);
