@@ -46,16 +46,7 @@ ModelResponse response_from(const Json& json) {
 // Rebuilds a message from message_start / content_block_* / message_delta events.
 class StreamAssembler final : public StreamDecoder {
  public:
-  explicit StreamAssembler(const TextDeltaHandler& on_text) : on_text_(on_text) {}
-
-  void on_event(const SseEvent& event) override {
-    try {
-      decode(event);
-    } catch (const Json::exception& error) {
-      // A member missing or of the wrong type: the provider broke its protocol.
-      throw Error(ErrorCode::kProtocol, "anthropic: malformed stream event: " + std::string(error.what()));
-    }
-  }
+  explicit StreamAssembler(const TextDeltaHandler& on_text) : StreamDecoder("anthropic"), on_text_(on_text) {}
 
   ModelResponse finish() override {
     if (!stopped_) throw Error(ErrorCode::kProtocol, "anthropic: the stream ended before message_stop");
@@ -66,7 +57,7 @@ class StreamAssembler final : public StreamDecoder {
   }
 
  private:
-  void decode(const SseEvent& event) {
+  void decode(const SseEvent& event) override {
     if (event.event == "ping") return;
     const Json data = Json::parse(event.data, nullptr, false);
     if (data.is_discarded()) throw Error(ErrorCode::kProtocol, "anthropic: stream event is not JSON: " + event.data.substr(0, 200));

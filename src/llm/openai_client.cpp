@@ -124,16 +124,7 @@ ModelResponse response_from(const Json& json) {
 // Rebuilds the answer from chat.completion.chunk events ending with "data: [DONE]".
 class StreamAssembler final : public StreamDecoder {
  public:
-  explicit StreamAssembler(const TextDeltaHandler& on_text) : on_text_(on_text) {}
-
-  void on_event(const SseEvent& event) override {
-    try {
-      decode(event);
-    } catch (const Json::exception& error) {
-      // A member missing or of the wrong type: the provider broke its protocol.
-      throw Error(ErrorCode::kProtocol, "openai: malformed stream event: " + std::string(error.what()));
-    }
-  }
+  explicit StreamAssembler(const TextDeltaHandler& on_text) : StreamDecoder("openai"), on_text_(on_text) {}
 
   ModelResponse finish() override {
     if (!done_ && finish_reason_.empty()) throw Error(ErrorCode::kProtocol, "openai: the stream ended before [DONE]");
@@ -149,7 +140,7 @@ class StreamAssembler final : public StreamDecoder {
   }
 
  private:
-  void decode(const SseEvent& event) {
+  void decode(const SseEvent& event) override {
     if (event.data == "[DONE]") {
       done_ = true;
       return;

@@ -4,7 +4,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
+#include "aurite/common/error.hpp"
 #include "aurite/llm/llm_client.hpp"
 #include "aurite/llm/sse_parser.hpp"
 
@@ -20,9 +22,25 @@ std::unique_ptr<LlmClient> make_test_client();
 // the provider reports in the stream. finish throws kProtocol for a stream cut short.
 class StreamDecoder {
  public:
+  explicit StreamDecoder(std::string provider) : provider_(std::move(provider)) {}
   virtual ~StreamDecoder() = default;
-  virtual void on_event(const SseEvent& event) = 0;
+
+  void on_event(const SseEvent& event) {
+    try {
+      decode(event);
+    } catch (const Json::exception& error) {
+      // A member missing or of the wrong type: the provider broke its protocol.
+      throw Error(ErrorCode::kProtocol, provider_ + ": malformed stream event: " + error.what());
+    }
+  }
   virtual ModelResponse finish() = 0;
+
+ protected:
+  // May let the JSON library's exceptions out; on_event turns them into kProtocol.
+  virtual void decode(const SseEvent& event) = 0;
+
+ private:
+  std::string provider_;
 };
 
 // `on_text` must outlive the decoder. Exposed so the event streams can be fuzzed offline.
