@@ -1,5 +1,7 @@
-// `aurite run` killed with SIGKILL in the middle of a run: the turns acknowledged so far
-// are in the database, and the next run continues the session from them.
+// `aurite run` killed with SIGKILL in the middle of a run: the database is sound (PRAGMA
+// integrity_check on SQLite, the history tables agree on both backends), the turns
+// acknowledged so far are in it, and the next run continues the session from them.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -11,6 +13,7 @@
 #include "mcp/mcp_test_support.hpp"
 #include "storage/backend_fixture.hpp"
 #include "support/child_process.hpp"
+#include "support/history_consistency.hpp"
 #include "support/scripted_http_server.hpp"
 
 namespace aurite::execution {
@@ -46,6 +49,10 @@ TEST_P(AgentCrash, KilledRunLeavesItsTurnsAndTheNextRunContinues) {
   ASSERT_TRUE(three_turns) << "the run never stored its first three turns";
   run.kill(SIGKILL);
   EXPECT_EQ(run.wait(), 128 + SIGKILL);
+  if (!is_postgres()) {
+    EXPECT_EQ(testing::sqlite_integrity_check(dir_ / "data/aurite.db"), "ok");
+  }
+  EXPECT_THAT(testing::history_table_problems(url_), ::testing::IsEmpty());
 
   const auto turns = storage->history()->load_history("Crashy", "s", 100);
   ASSERT_EQ(turns.size(), 3u);

@@ -13,6 +13,7 @@
 #include "aurite/storage/storage_manager.hpp"
 #include "storage/backend_fixture.hpp"
 #include "storage/scoped_env.hpp"
+#include "support/history_consistency.hpp"
 #include "support/small_disk.hpp"
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"

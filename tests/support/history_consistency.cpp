@@ -130,4 +130,27 @@ std::vector<std::string> tool_exchange_problems(const std::vector<storage::Turn>
   return problems;
 }
 
+std::string sqlite_integrity_check(const std::filesystem::path& path) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+  const std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
+  if (rc != SQLITE_OK) return std::string("cannot open: ") + sqlite3_errstr(rc);
+  std::string report;
+  char* error = nullptr;
+  const int exec_rc = sqlite3_exec(
+      raw, "PRAGMA integrity_check",
+      [](void* out, int, char** values, char**) {
+        auto& text = *static_cast<std::string*>(out);
+        if (!text.empty()) text += "; ";
+        text += values[0] != nullptr ? values[0] : "NULL";
+        return 0;
+      },
+      &report, &error);
+  if (exec_rc != SQLITE_OK) {
+    report = std::string("integrity_check failed: ") + (error != nullptr ? error : sqlite3_errstr(exec_rc));
+  }
+  sqlite3_free(error);
+  return report;
+}
+
 }  // namespace aurite::testing

@@ -2,6 +2,7 @@
 // code: SQL straight on the database, and a reading of the turns' content blocks.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,10 @@ namespace aurite::testing {
 // session row. Empty when the tables agree. Throws std::runtime_error when the
 // database cannot be queried.
 std::vector<std::string> history_table_problems(const std::string& url);
+
+// `PRAGMA integrity_check` on the SQLite file at `path`, opened outside our storage
+// code: "ok" for a sound file, else SQLite's list of problems (or the open's error).
+std::string sqlite_integrity_check(const std::filesystem::path& path);
 
 // Tool exchanges in one session's turns (oldest first) that do not hold together: an
 // assistant tool_use not answered by a tool_result with its id in the turn right after

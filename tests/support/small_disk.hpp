@@ -36,8 +36,4 @@ class TmpfsMount {
 // when more than `limit` bytes fit (not the small disk the caller thought).
 std::size_t fill_until_full(const std::filesystem::path& path, std::size_t limit = 64u << 20);
 
-// `PRAGMA integrity_check` on the SQLite file at `path`, opened outside our storage
-// code: "ok" for a sound file, else SQLite's list of problems (or the open's error).
-std::string sqlite_integrity_check(const std::filesystem::path& path);
-
 }  // namespace aurite::testing
