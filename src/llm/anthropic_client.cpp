@@ -37,8 +37,8 @@ ModelResponse response_from(const Json& json) {
   response.message = {"assistant", json["content"]};
   response.stop_reason = json.value("stop_reason", "end_turn");
   if (json.contains("usage") && json["usage"].is_object()) {
-    response.usage.input_tokens = json["usage"].value("input_tokens", 0);
-    response.usage.output_tokens = json["usage"].value("output_tokens", 0);
+    response.usage.input_tokens = provider_integer(json, "/usage/input_tokens"_json_pointer, "anthropic", 0);
+    response.usage.output_tokens = provider_integer(json, "/usage/output_tokens"_json_pointer, "anthropic", 0);
   }
   return response;
 }
@@ -67,7 +67,7 @@ class StreamAssembler final : public StreamDecoder {
                   "anthropic: error in stream: " + data.value("/error/message"_json_pointer, std::string("unknown")));
     }
     if (type == "message_start") {
-      response_.usage.input_tokens = data.value("/message/usage/input_tokens"_json_pointer, int64_t{0});
+      response_.usage.input_tokens = provider_integer(data, "/message/usage/input_tokens"_json_pointer, "anthropic", 0);
     } else if (type == "content_block_start") {
       Json block = data.at("content_block");
       // The blocks become the stored message and the next request: each needs its type.
@@ -76,11 +76,11 @@ class StreamAssembler final : public StreamDecoder {
       }
       if (block["type"] == "tool_use") {
         block["input"] = Json::object();
-        partial_json_.emplace(data.at("index").get<std::size_t>(), "");
+        partial_json_.emplace(index_of(data), "");
       }
-      blocks_[data.at("index").get<std::size_t>()] = block;
+      blocks_[index_of(data)] = block;
     } else if (type == "content_block_delta") {
-      const std::size_t index = data.at("index").get<std::size_t>();
+      const std::size_t index = index_of(data);
       if (!blocks_.contains(index)) {
         throw Error(ErrorCode::kProtocol,
                     "anthropic: content_block_delta for block " + std::to_string(index) + ", which was not started");
@@ -95,7 +95,7 @@ class StreamAssembler final : public StreamDecoder {
         partial_json_[index] += delta.value("partial_json", "");
       }
     } else if (type == "content_block_stop") {
-      const std::size_t index = data.at("index").get<std::size_t>();
+      const std::size_t index = index_of(data);
       if (auto it = partial_json_.find(index); it != partial_json_.end() && !it->second.empty()) {
         const Json input = Json::parse(it->second, nullptr, false);
         if (input.is_discarded()) throw Error(ErrorCode::kProtocol, "anthropic: tool input in stream is not JSON");
@@ -103,10 +103,14 @@ class StreamAssembler final : public StreamDecoder {
       }
     } else if (type == "message_delta") {
       response_.stop_reason = data.value("/delta/stop_reason"_json_pointer, std::string("end_turn"));
-      response_.usage.output_tokens = data.value("/usage/output_tokens"_json_pointer, int64_t{0});
+      response_.usage.output_tokens = provider_integer(data, "/usage/output_tokens"_json_pointer, "anthropic", 0);
     } else if (type == "message_stop") {
       stopped_ = true;
     }
+  }
+
+  static std::size_t index_of(const Json& event) {
+    return static_cast<std::size_t>(provider_integer(event, "/index"_json_pointer, "anthropic"));
   }
 
   const TextDeltaHandler& on_text_;

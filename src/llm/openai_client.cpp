@@ -115,8 +115,8 @@ ModelResponse response_from(const Json& json) {
   }
   response.stop_reason = stop_reason_of(json["choices"][0].value("finish_reason", "stop"));
   if (json.contains("usage") && json["usage"].is_object()) {
-    response.usage.input_tokens = json["usage"].value("prompt_tokens", 0);
-    response.usage.output_tokens = json["usage"].value("completion_tokens", 0);
+    response.usage.input_tokens = provider_integer(json, "/usage/prompt_tokens"_json_pointer, "openai", 0);
+    response.usage.output_tokens = provider_integer(json, "/usage/completion_tokens"_json_pointer, "openai", 0);
   }
   return response;
 }
@@ -156,8 +156,8 @@ class StreamAssembler final : public StreamDecoder {
                                                             : error.is_string() ? error.get<std::string>() : error.dump()));
     }
     if (chunk.contains("usage") && chunk["usage"].is_object()) {
-      usage_.input_tokens = chunk["usage"].value("prompt_tokens", 0);
-      usage_.output_tokens = chunk["usage"].value("completion_tokens", 0);
+      usage_.input_tokens = provider_integer(chunk, "/usage/prompt_tokens"_json_pointer, "openai", 0);
+      usage_.output_tokens = provider_integer(chunk, "/usage/completion_tokens"_json_pointer, "openai", 0);
     }
     if (!chunk.contains("choices") || !chunk["choices"].is_array() || chunk["choices"].empty()) return;
     const Json& choice = chunk["choices"][0];
@@ -171,7 +171,7 @@ class StreamAssembler final : public StreamDecoder {
     }
     if (delta.contains("tool_calls") && delta["tool_calls"].is_array()) {
       for (const auto& call : delta["tool_calls"]) {
-        auto& slot = calls_[call.value("index", std::size_t{0})];
+        auto& slot = calls_[static_cast<std::size_t>(provider_integer(call, "/index"_json_pointer, "openai", 0))];
         if (call.contains("id") && call["id"].is_string()) slot.id = call["id"];
         if (call.contains("function")) {
           const Json& function = call["function"];

@@ -1,6 +1,7 @@
 // The provider implementations behind make_llm_client; only llm_factory.cpp creates them.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +43,15 @@ class StreamDecoder {
  private:
   std::string provider_;
 };
+
+// A token count or a block index from a provider's answer at `where` in `object`: `fallback`
+// when absent, else a non-negative integer that fits int64_t. Anything else is kProtocol
+// naming the provider and the member, never a conversion: the JSON library casts a
+// fraction or an out-of-range number, which is undefined behaviour. A member missing
+// without a fallback, or `object` not an object, throws the JSON library's exception, which
+// StreamDecoder::on_event reports as a malformed event.
+std::int64_t provider_integer(const Json& object, const Json::json_pointer& where, const std::string& provider,
+                              std::optional<std::int64_t> fallback = std::nullopt);
 
 // `on_text` must outlive the decoder. Exposed so the event streams can be fuzzed offline.
 std::unique_ptr<StreamDecoder> make_anthropic_stream_decoder(const TextDeltaHandler& on_text);

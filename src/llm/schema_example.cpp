@@ -1,11 +1,25 @@
 #include "aurite/llm/schema_example.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 
 namespace aurite::llm {
 namespace {
 
 constexpr int kMaxDepth = 16;  // schemas may be recursive through $ref-free nesting
+// The schema comes from an MCP server: a minLength or minItems of billions must not make
+// the example that large. A tool demanding more gets a shorter example and says so.
+constexpr std::size_t kMaxExampleSize = 4096;
+
+// `key` of `schema` if it is a non-negative integer (anything else is ignored, as the JSON
+// library's conversion of a fraction or a huge number would be undefined), at most
+// kMaxExampleSize.
+std::optional<std::size_t> schema_size(const Json& schema, const char* key) {
+  const auto it = schema.find(key);
+  if (it == schema.end() || !it->is_number_unsigned()) return std::nullopt;
+  return static_cast<std::size_t>(std::min<std::uint64_t>(it->get<std::uint64_t>(), kMaxExampleSize));
+}
 
 std::string example_string(const Json& schema, const std::string& name, const std::string& text) {
   const std::string format = schema.value("format", "");
@@ -16,11 +30,9 @@ std::string example_string(const Json& schema, const std::string& name, const st
   if (format == "uri" || format == "url") return "https://example.com";
   if (format == "uuid") return "00000000-0000-4000-8000-000000000000";
   std::string value = !text.empty() ? text : (name.empty() ? "example" : "example " + name);
-  const auto min_length = schema.value("minLength", std::size_t{0});
+  const auto min_length = schema_size(schema, "minLength").value_or(0);
   if (value.size() < min_length) value.append(min_length - value.size(), 'x');
-  if (schema.contains("maxLength") && schema["maxLength"].is_number_unsigned()) {
-    value.resize(std::min(value.size(), schema["maxLength"].get<std::size_t>()));
-  }
+  if (const auto max_length = schema_size(schema, "maxLength")) value.resize(std::min(value.size(), *max_length));
   return value;
 }
 
@@ -85,13 +97,17 @@ Json example(const Json& schema, const std::string& name, const std::string& tex
     return out;
   }
   if (type == "array") {
-    const auto count = std::max<std::size_t>(1, schema.value("minItems", std::size_t{1}));
+    const auto count = std::max<std::size_t>(1, schema_size(schema, "minItems").value_or(1));
     Json out = Json::array();
     for (std::size_t i = 0; i < count; ++i) out.push_back(example(schema.value("items", Json::object()), name, text, depth + 1));
     return out;
   }
   if (type == "string") return example_string(schema, name, text);
-  if (type == "integer") return static_cast<int64_t>(example_number(schema, true));
+  if (type == "integer") {
+    // Converting a double outside int64_t's range is undefined; a bound that far out is clamped.
+    const double value = std::clamp(example_number(schema, true), -9.2e18, 9.2e18);
+    return static_cast<int64_t>(value);
+  }
   if (type == "number") return example_number(schema, false);
   if (type == "boolean") return true;
   return nullptr;

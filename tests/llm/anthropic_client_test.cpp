@@ -98,7 +98,6 @@ TEST(AnthropicClient, ErrorEventInTheStreamIsReported) {
 // checks for it).
 TEST(AnthropicClient, AMalformedStreamEventIsAProtocolError) {
   for (const std::string data : {R"({"type":"content_block_delta","delta":{"type":"text_delta","text":"x"}})",
-                                 R"({"type":"content_block_start","index":"0","content_block":{"type":"text"}})",
                                  R"({"type":["message_start"]})"}) {
     ScriptedHttpServer server;
     ScriptedReply reply;
@@ -112,6 +111,42 @@ TEST(AnthropicClient, AMalformedStreamEventIsAProtocolError) {
       EXPECT_EQ(error.code(), ErrorCode::kProtocol) << error.what();
       EXPECT_NE(std::string(error.what()).find("anthropic: malformed stream event"), std::string::npos) << error.what();
     }
+  }
+}
+
+// Found by fuzz/provider_stream_fuzz.cpp: a token count of 60 digits (parsed as a double)
+// was converted to an integer by a cast whose result is undefined. An index or a count
+// must be a non-negative integer, streamed or not.
+TEST(AnthropicClient, IndicesAndCountsThatAreNotNonNegativeIntegersAreAProtocolError) {
+  const std::string huge(60, '9');
+  const std::vector<std::string> events = {
+      sse("content_block_start", R"({"type":"content_block_start","index":"0","content_block":{"type":"text"}})"),
+      sse("content_block_start", R"({"type":"content_block_start","index":1.5,"content_block":{"type":"text"}})"),
+      sse("content_block_start", R"({"type":"content_block_start","index":-1,"content_block":{"type":"text"}})"),
+      sse("message_delta", R"({"type":"message_delta","delta":{},"usage":{"output_tokens":)" + huge + "}}"),
+      sse("message_start", R"({"type":"message_start","message":{"usage":{"input_tokens":1e300}}})")};
+  for (const auto& event : events) {
+    ScriptedHttpServer server;
+    ScriptedReply reply;
+    reply.chunks = {event, sse("message_stop", R"({"type":"message_stop"})")};
+    server.push(reply);
+    try {
+      make_llm_client(settings_for("anthropic", server))->complete(request_with_tool(), [](const std::string&) {});
+      ADD_FAILURE() << "accepted: " << event;
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), ErrorCode::kProtocol) << error.what();
+      EXPECT_NE(std::string(error.what()).find("must be a non-negative integer"), std::string::npos) << error.what();
+    }
+  }
+
+  ScriptedHttpServer server;
+  server.push_json(R"({"content": [], "stop_reason": "end_turn", "usage": {"input_tokens": 2.5}})");
+  try {
+    make_llm_client(settings_for("anthropic", server))->complete(request_with_tool());
+    ADD_FAILURE() << "accepted a fractional input_tokens";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kProtocol) << error.what();
+    EXPECT_NE(std::string(error.what()).find("/usage/input_tokens"), std::string::npos) << error.what();
   }
 }
 

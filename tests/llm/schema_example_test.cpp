@@ -41,5 +41,27 @@ TEST(SchemaExample, SameSchemaSameValue) {
   EXPECT_EQ(example_for_schema(Json::object()), nullptr);
 }
 
+// The schema comes from an MCP server. Sizes of billions, fractions and bounds beyond
+// int64_t used to be converted by casts whose results are undefined (or allocated
+// gigabytes); they give a bounded example instead.
+TEST(SchemaExample, HugeOrFractionalBoundsGiveABoundedExample) {
+  const Json schema = Json::parse(R"({
+    "type": "object",
+    "properties": {
+      "long": {"type": "string", "minLength": 10000000000},
+      "fraction": {"type": "string", "minLength": 1e300, "maxLength": 2.5},
+      "many": {"type": "array", "items": {"type": "integer"}, "minItems": 4000000000},
+      "far": {"type": "integer", "minimum": 1e300},
+      "below": {"type": "integer", "maximum": -1e300}
+    }
+  })");
+  const Json value = example_for_schema(schema);
+  EXPECT_EQ(value["long"].get<std::string>().size(), 4096u);
+  EXPECT_EQ(value["fraction"], "example fraction");
+  EXPECT_EQ(value["many"].size(), 4096u);
+  EXPECT_GT(value["far"].get<std::int64_t>(), 9'000'000'000'000'000'000);
+  EXPECT_LT(value["below"].get<std::int64_t>(), -9'000'000'000'000'000'000);
+}
+
 }  // namespace
 }  // namespace aurite::llm
