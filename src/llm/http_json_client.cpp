@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cctype>
+#include <cmath>
 #include <random>
 #include <regex>
 #include <thread>
@@ -56,7 +57,8 @@ std::optional<std::chrono::milliseconds> retry_after_of(const httplib::Headers& 
   if (it == headers.end()) return std::nullopt;
   char* end = nullptr;
   const double seconds = std::strtod(it->second.c_str(), &end);
-  if (end == it->second.c_str() || seconds < 0) return std::nullopt;
+  // "nan" or "inf" parse too; converting them to an integer would be undefined.
+  if (end == it->second.c_str() || !std::isfinite(seconds) || seconds < 0) return std::nullopt;
   return std::chrono::milliseconds(static_cast<int64_t>(std::min(seconds, 300.0) * 1000));
 }
 

@@ -46,6 +46,26 @@ TEST(HttpFaults, RateLimitIsRetriedAfterTheRetryAfterDelay) {
   EXPECT_GE(waited, std::chrono::milliseconds(950));  // honoured retry-after: 1 (backoff alone is <= 50 ms)
 }
 
+// strtod reads "nan" and "inf"; the delay they gave was converted to milliseconds by a
+// cast with undefined behaviour. A retry-after that is not a finite number is ignored.
+TEST(HttpFaults, ARetryAfterThatIsNotAFiniteNumberFallsBackToTheBackoff) {
+  for (const std::string value : {"nan", "inf", "-inf", "soon"}) {
+    ScriptedHttpServer server;
+    ScriptedReply limited;
+    limited.status = 429;
+    limited.headers = {{"retry-after", value}};
+    limited.body = R"({"type": "error", "error": {"type": "rate_limit_error", "message": "slow down"}})";
+    server.push(limited);
+    server.push_json(kOkAnswer);
+    const auto started = std::chrono::steady_clock::now();
+    const auto response = make_llm_client(settings_for("anthropic", server))->complete(hello());
+    const auto waited = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(text_of(response.message.content), "fine") << value;
+    EXPECT_EQ(server.requests().size(), 2u) << value;
+    EXPECT_LT(waited, std::chrono::seconds(10)) << value;  // not the 300 s cap: the backoff (<= 50 ms)
+  }
+}
+
 TEST(HttpFaults, ServerErrorsAreRetriedThenReportedWithStatusAndMessage) {
   ScriptedHttpServer server;
   for (int i = 0; i < 4; ++i) server.push_json(R"({"error": {"message": "internal trouble"}})", 500);
