@@ -14,8 +14,11 @@ if(aurite_sanitize STREQUAL "THREAD")
   set(AURITE_SANITIZE_FLAGS -fsanitize=thread)
   set(aurite_sanitize_flags ${AURITE_SANITIZE_FLAGS} -fno-omit-frame-pointer)
 elseif(aurite_sanitize MATCHES "^(ON|YES|TRUE|Y|1|ADDRESS)$")
-  set(AURITE_SANITIZE_FLAGS -fsanitize=address,undefined)
-  set(aurite_sanitize_flags ${AURITE_SANITIZE_FLAGS} -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  # GCC leaves float-cast-overflow out of "undefined"; a number from outside (JSON, a
+  # header) converted to an integer out of range is exactly the bug to catch.
+  set(AURITE_SANITIZE_FLAGS -fsanitize=address,undefined,float-cast-overflow)
+  set(aurite_sanitize_flags ${AURITE_SANITIZE_FLAGS} -fno-omit-frame-pointer
+      -fno-sanitize-recover=undefined,float-cast-overflow)
 elseif(AURITE_SANITIZE)
   message(FATAL_ERROR "AURITE_SANITIZE is '${AURITE_SANITIZE}': use OFF, ON, address or thread")
 endif()
