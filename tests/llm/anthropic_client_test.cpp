@@ -99,18 +99,10 @@ TEST(AnthropicClient, ErrorEventInTheStreamIsReported) {
 TEST(AnthropicClient, AMalformedStreamEventIsAProtocolError) {
   for (const std::string data : {R"({"type":"content_block_delta","delta":{"type":"text_delta","text":"x"}})",
                                  R"({"type":["message_start"]})"}) {
-    ScriptedHttpServer server;
-    ScriptedReply reply;
-    reply.chunks = {sse("message_start", R"({"type":"message_start","message":{"usage":{"input_tokens":1}}})"),
-                    sse("content_block_delta", data), sse("message_stop", R"({"type":"message_stop"})")};
-    server.push(reply);
-    try {
-      make_llm_client(settings_for("anthropic", server))->complete(request_with_tool(), [](const std::string&) {});
-      ADD_FAILURE() << "accepted: " << data;
-    } catch (const Error& error) {
-      EXPECT_EQ(error.code(), ErrorCode::kProtocol) << error.what();
-      EXPECT_NE(std::string(error.what()).find("anthropic: malformed stream event"), std::string::npos) << error.what();
-    }
+    expect_stream_protocol_error("anthropic", request_with_tool(),
+                                 {sse("message_start", R"({"type":"message_start","message":{"usage":{"input_tokens":1}}})"),
+                                  sse("content_block_delta", data), sse("message_stop", R"({"type":"message_stop"})")},
+                                 "anthropic: malformed stream event");
   }
 }
 
@@ -126,17 +118,8 @@ TEST(AnthropicClient, IndicesAndCountsThatAreNotNonNegativeIntegersAreAProtocolE
       sse("message_delta", R"({"type":"message_delta","delta":{},"usage":{"output_tokens":)" + huge + "}}"),
       sse("message_start", R"({"type":"message_start","message":{"usage":{"input_tokens":1e300}}})")};
   for (const auto& event : events) {
-    ScriptedHttpServer server;
-    ScriptedReply reply;
-    reply.chunks = {event, sse("message_stop", R"({"type":"message_stop"})")};
-    server.push(reply);
-    try {
-      make_llm_client(settings_for("anthropic", server))->complete(request_with_tool(), [](const std::string&) {});
-      ADD_FAILURE() << "accepted: " << event;
-    } catch (const Error& error) {
-      EXPECT_EQ(error.code(), ErrorCode::kProtocol) << error.what();
-      EXPECT_NE(std::string(error.what()).find("must be a non-negative integer"), std::string::npos) << error.what();
-    }
+    expect_stream_protocol_error("anthropic", request_with_tool(), {event, sse("message_stop", R"({"type":"message_stop"})")},
+                                 "must be a non-negative integer");
   }
 
   ScriptedHttpServer server;
@@ -158,19 +141,9 @@ TEST(AnthropicClient, ContentBlocksWithoutATypeAreAProtocolError) {
       {sse("content_block_start", R"({"type":"content_block_start","index":0,"content_block":{"text":"hi"}})")},
       {sse("content_block_delta",
            R"({"type":"content_block_delta","index":3,"delta":{"type":"text_delta","text":"x"}})")}};
-  for (const auto& events : streams) {
-    ScriptedHttpServer server;
-    ScriptedReply reply;
-    reply.chunks = events;
-    reply.chunks.push_back(sse("message_stop", R"({"type":"message_stop"})"));
-    server.push(reply);
-    try {
-      make_llm_client(settings_for("anthropic", server))->complete(request_with_tool(), [](const std::string&) {});
-      ADD_FAILURE() << "accepted: " << events[0];
-    } catch (const Error& error) {
-      EXPECT_EQ(error.code(), ErrorCode::kProtocol) << error.what();
-      EXPECT_NE(std::string(error.what()).find("content_block"), std::string::npos) << error.what();
-    }
+  for (auto events : streams) {
+    events.push_back(sse("message_stop", R"({"type":"message_stop"})"));
+    expect_stream_protocol_error("anthropic", request_with_tool(), events, "content_block");
   }
 }
 

@@ -72,17 +72,7 @@ TEST(OpenAiClient, StreamsTextAndToolCallChunks) {
 // report as an internal error (fuzz/provider_stream_fuzz.cpp checks for it).
 TEST(OpenAiClient, AMalformedStreamChunkIsAProtocolError) {
   for (const std::string data : {R"({"choices":[{"index":0,"delta":{"tool_calls":[7]}}]})"}) {
-    ScriptedHttpServer server;
-    ScriptedReply reply;
-    reply.chunks = {sse("", data), sse("", "[DONE]")};
-    server.push(reply);
-    try {
-      make_llm_client(settings_for("openai", server))->complete(simple_request(), [](const std::string&) {});
-      ADD_FAILURE() << "accepted: " << data;
-    } catch (const Error& error) {
-      EXPECT_EQ(error.code(), ErrorCode::kProtocol) << error.what();
-      EXPECT_NE(std::string(error.what()).find("openai: malformed stream event"), std::string::npos) << error.what();
-    }
+    expect_stream_protocol_error("openai", simple_request(), {sse("", data), sse("", "[DONE]")}, "openai: malformed stream event");
   }
 }
 
@@ -93,17 +83,7 @@ TEST(OpenAiClient, IndicesAndCountsThatAreNotNonNegativeIntegersAreAProtocolErro
                                  R"({"choices":[],"usage":{"completion_tokens":-4}})",
                                  R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":1e300,"id":"c"}]}}]})",
                                  R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0.5,"id":"c"}]}}]})"}) {
-    ScriptedHttpServer server;
-    ScriptedReply reply;
-    reply.chunks = {sse("", data), sse("", "[DONE]")};
-    server.push(reply);
-    try {
-      make_llm_client(settings_for("openai", server))->complete(simple_request(), [](const std::string&) {});
-      ADD_FAILURE() << "accepted: " << data;
-    } catch (const Error& error) {
-      EXPECT_EQ(error.code(), ErrorCode::kProtocol) << error.what();
-      EXPECT_NE(std::string(error.what()).find("must be a non-negative integer"), std::string::npos) << error.what();
-    }
+    expect_stream_protocol_error("openai", simple_request(), {sse("", data), sse("", "[DONE]")}, "must be a non-negative integer");
   }
 }
 

@@ -1,6 +1,10 @@
 #pragma once
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
+
+#include <string>
+#include <vector>
 
 #include "aurite/common/error.hpp"
 #include "aurite/llm/llm_client.hpp"
@@ -25,6 +29,23 @@ inline ProviderSettings settings_for(const std::string& provider, const testing:
 
 inline std::string sse(const std::string& event, const std::string& data) {
   return (event.empty() ? "" : "event: " + event + "\n") + "data: " + data + "\n\n";
+}
+
+// A `provider` client sent `chunks` as its streamed answer must fail with kProtocol and a
+// message containing `expected`.
+inline void expect_stream_protocol_error(const std::string& provider, const ModelRequest& request,
+                                         const std::vector<std::string>& chunks, const std::string& expected) {
+  testing::ScriptedHttpServer server;
+  testing::ScriptedReply reply;
+  reply.chunks = chunks;
+  server.push(reply);
+  try {
+    make_llm_client(settings_for(provider, server))->complete(request, [](const std::string&) {});
+    ADD_FAILURE() << "accepted: " << ::testing::PrintToString(chunks);
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kProtocol) << error.what();
+    EXPECT_NE(std::string(error.what()).find(expected), std::string::npos) << error.what();
+  }
 }
 
 }  // namespace aurite::llm
