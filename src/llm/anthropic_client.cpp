@@ -74,11 +74,12 @@ class StreamAssembler final : public StreamDecoder {
       if (!block.is_object() || !block.contains("type") || !block["type"].is_string()) {
         throw Error(ErrorCode::kProtocol, "anthropic: content_block_start without a typed content block");
       }
+      const std::size_t index = index_of(data);
       if (block["type"] == "tool_use") {
         block["input"] = Json::object();
-        partial_json_.emplace(index_of(data), "");
+        partial_json_.emplace(index, "");
       }
-      blocks_[index_of(data)] = block;
+      blocks_[index] = block;
     } else if (type == "content_block_delta") {
       const std::size_t index = index_of(data);
       if (!blocks_.contains(index)) {

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "llm/json_integer.hpp"
+
 namespace aurite::llm {
 namespace {
 
@@ -12,13 +14,14 @@ constexpr int kMaxDepth = 16;  // schemas may be recursive through $ref-free nes
 // the example that large. A tool demanding more gets a shorter example and says so.
 constexpr std::size_t kMaxExampleSize = 4096;
 
-// `key` of `schema` if it is a non-negative integer (anything else is ignored, as the JSON
-// library's conversion of a fraction or a huge number would be undefined), at most
+// `key` of `schema` if it is a non-negative integer (anything else is ignored), at most
 // kMaxExampleSize.
 std::optional<std::size_t> schema_size(const Json& schema, const char* key) {
   const auto it = schema.find(key);
-  if (it == schema.end() || !it->is_number_unsigned()) return std::nullopt;
-  return static_cast<std::size_t>(std::min<std::uint64_t>(it->get<std::uint64_t>(), kMaxExampleSize));
+  if (it == schema.end()) return std::nullopt;
+  const auto size = detail::non_negative_integer(*it);
+  if (!size) return std::nullopt;
+  return static_cast<std::size_t>(std::min<std::uint64_t>(*size, kMaxExampleSize));
 }
 
 std::string example_string(const Json& schema, const std::string& name, const std::string& text) {

@@ -20,7 +20,6 @@ const std::string kAgent = "Weather Agent";
 
 class ApiHistoryAnalysis : public ServeBackendTest {
  protected:
-
   static void run(const ServeProcess& server, const std::string& message, const std::string& session) {
     const auto result =
         server.post("/runs", {{"name", kAgent}, {"message", message}, {"session_id", session}});

@@ -31,7 +31,6 @@ std::string text_of(const json& content) {
 
 class ApiHistory : public ServeBackendTest {
  protected:
-
   static json run(const ServeProcess& server, const std::string& message, const std::string& session) {
     const auto result = server.post("/runs", {{"name", "Weather Agent"}, {"message", message}, {"session_id", session}});
     EXPECT_TRUE(result && result->status == 200) << (result ? result->body : httplib::to_string(result.error()));

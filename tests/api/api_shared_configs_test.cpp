@@ -55,7 +55,6 @@ json probe_client(const std::string& prefix) {
 
 class ApiSharedConfigs : public ServeBackendTest {
  protected:
-
   static json run(const ServeProcess& server, const std::string& agent_name) {
     const auto result = server.post("/runs", {{"name", agent_name}, {"message", "hello"}});
     EXPECT_EQ(status_of(result), 200) << (result ? result->body : httplib::to_string(result.error()));

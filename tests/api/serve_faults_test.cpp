@@ -26,7 +26,6 @@ const std::string kAgent = "Weather Agent";
 
 class ServeFaults : public ServeBackendTest {
  protected:
-
   std::vector<storage::Turn> turns_of(storage::StorageManager& storage, int client) {
     return storage.history()->load_history(kAgent, session(client), 100'000);
   }
