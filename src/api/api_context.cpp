@@ -2,13 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "api/http_error.hpp"
 #include "aurite/common/error.hpp"
 
 namespace aurite::api::detail {
 
 void ApiContext::run_started() {
-  std::lock_guard lock(runs_mutex);
+  std::unique_lock lock(runs_mutex);
+  runs_changed.wait(lock, [this] { return runs_in_flight < max_runs; });
   ++runs_in_flight;
 }
 
@@ -20,6 +23,31 @@ void ApiContext::run_finished() {
   runs_changed.notify_all();
 }
 
+std::vector<std::string> ApiContext::allowed_methods(const std::string& path) const {
+  std::vector<std::string> allowed;
+  for (std::size_t i = 0; i < routes.size(); ++i) {
+    const std::string& method = routes[i].first;
+    if (!std::regex_match(path, route_patterns[i])) continue;
+    if (std::find(allowed.begin(), allowed.end(), method) == allowed.end()) allowed.push_back(method);
+  }
+  return allowed;
+}
+
+void ApiContext::stream_opened(OpenStream* stream) {
+  std::lock_guard lock(streams_mutex);
+  streams.insert(stream);
+}
+
+void ApiContext::stream_closed(OpenStream* stream) {
+  std::lock_guard lock(streams_mutex);
+  streams.erase(stream);
+}
+
+void ApiContext::end_streams(const std::string& event, const Json& data) {
+  std::lock_guard lock(streams_mutex);
+  for (OpenStream* stream : streams) stream->end_with(event, data);
+}
+
 Handler guarded(Handler handler) {
   return [handler = std::move(handler)](const httplib::Request& request, httplib::Response& response) {
     try {
@@ -29,6 +57,36 @@ Handler guarded(Handler handler) {
     }
   };
 }
+
+namespace {
+
+// Reads the body ourselves instead of letting httplib do it: httplib 0.11 caps
+// application/x-www-form-urlencoded bodies (what `curl -d` sends unless told otherwise)
+// at 8 KiB inside its compiled library and parses them as form fields. Every body here is
+// JSON whatever its label, bounded by the server's payload limit alone (413 beyond it).
+httplib::Server::HandlerWithContentReader with_body(Handler handler) {
+  return [handler = std::move(handler)](const httplib::Request& request, httplib::Response& response,
+                                        const httplib::ContentReader& read) {
+    if (request.is_multipart_form_data()) {
+      send_exception(response, Error(ErrorCode::kInvalidArgument,
+                                     "request body is multipart/form-data; send JSON (Content-Type: application/json)"));
+      return;
+    }
+    std::string body;
+    if (!read([&body](const char* data, std::size_t size) {
+          body.append(data, size);
+          return true;
+        })) {
+      return;  // httplib answers (413 over the limit, 400 for a broken body)
+    }
+    // The match results point into request.path, which outlives the copy.
+    httplib::Request with_body = request;
+    with_body.body = std::move(body);
+    handler(with_body, response);
+  };
+}
+
+}  // namespace
 
 void add_route(httplib::Server& server, ApiContext& context, const std::string& method, const std::string& path,
                Handler handler) {
@@ -45,21 +103,28 @@ void add_route(httplib::Server& server, ApiContext& context, const std::string& 
   if (method == "GET") {
     server.Get(pattern, wrapped);
   } else if (method == "POST") {
-    server.Post(pattern, wrapped);
+    server.Post(pattern, with_body(wrapped));
   } else if (method == "PUT") {
-    server.Put(pattern, wrapped);
+    server.Put(pattern, with_body(wrapped));
   } else if (method == "DELETE") {
     server.Delete(pattern, wrapped);
   } else {
     throw Error(ErrorCode::kInternal, "add_route: unsupported method " + method);
   }
   context.routes.emplace_back(method, path);
+  context.route_patterns.emplace_back(pattern);
 }
 
 Json parse_body(const httplib::Request& request) {
   try {
     return Json::parse(request.body);
   } catch (const Json::parse_error& error) {
+    const std::string type = request.get_header_value("Content-Type");
+    if (!type.empty() && type.find("json") == std::string::npos) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  fmt::format("request body is not JSON (Content-Type: {}); send JSON with Content-Type: application/json",
+                              type));
+    }
     throw Error(ErrorCode::kInvalidArgument, fmt::format("request body is not valid JSON: {}", error.what()));
   }
 }

@@ -10,6 +10,8 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <regex>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +23,14 @@ namespace aurite::api::detail {
 using Json = nlohmann::json;
 using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
 
+// An event stream being written (POST /runs with text/event-stream).
+class OpenStream {
+ public:
+  virtual ~OpenStream() = default;
+  // Sends `event` as the last one; nothing is written to the stream after it.
+  virtual void end_with(const std::string& event, const Json& data) = 0;
+};
+
 struct ApiContext {
   explicit ApiContext(host::HostManager& h) : host(h) {}
 
@@ -29,12 +39,25 @@ struct ApiContext {
   mutable std::mutex runs_mutex;
   mutable std::condition_variable runs_changed;
   std::size_t runs_in_flight = 0;  // guarded by runs_mutex
+  std::size_t max_runs = 8;        // --workers: runs at once; set before serving
 
+  // Waits for one of the max_runs slots, then counts the run as in flight.
   void run_started();
   void run_finished();
 
+  // The event streams open now, so a shutdown can end each with a last event.
+  void stream_opened(OpenStream* stream);
+  void stream_closed(OpenStream* stream);
+  void end_streams(const std::string& event, const Json& data);
+  std::mutex streams_mutex;
+  std::set<OpenStream*> streams;  // guarded by streams_mutex
+
   // Every route as documented in docs/openapi.json: method and path template.
   std::vector<std::pair<std::string, std::string>> routes;
+  std::vector<std::regex> route_patterns;  // routes[i]'s path as add_route matches it
+
+  // The methods served on `path`, in registration order; none when no route matches it.
+  std::vector<std::string> allowed_methods(const std::string& path) const;
 };
 
 // Registers `handler` (guarded) for `method` on `path`, an OpenAPI path template whose

@@ -20,6 +20,8 @@ int status_for(ErrorCode code) {
     case ErrorCode::kUnavailable: return 503;
     case ErrorCode::kTimeout: return 504;
     case ErrorCode::kProtocol: return 502;
+    // Not the caller's mistake, whatever the provider's status: its message says what.
+    case ErrorCode::kUpstream: return 502;
     case ErrorCode::kIo: return 500;
     case ErrorCode::kInternal: return 500;
   }

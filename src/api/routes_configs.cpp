@@ -94,7 +94,10 @@ template <typename T, typename Parse, typename Register>
 host::Registration parse_and_register(const Json& body, Parse parse, Register do_register, const std::string& prefix) {
   config::ParseReport report;
   T component = parse(body, "", report);
-  if (!report.errors.empty()) throw ConfigError("request body", std::move(report.errors));
+  // Programs send these bodies: a misspelt field is a mistake to report, not a key to keep.
+  auto problems = std::move(report.errors);
+  for (auto& unknown : config::unknown_key_errors(report.unknown_keys)) problems.push_back(std::move(unknown));
+  if (!problems.empty()) throw ConfigError("request body", std::move(problems));
   try {
     return do_register(std::move(component));
   } catch (const ConfigError& error) {
@@ -168,7 +171,7 @@ void add_config_routes(httplib::Server& server, ApiContext& context) {
                 const std::string name = name_value.is_string() ? name_value.get<std::string>() : "";
                 if (!name.empty() && find_json(host, kind, name)) {
                   throw Error(ErrorCode::kAlreadyExists,
-                              fmt::format("a {} named '{}' exists (PUT replaces it)", config::kind_name(kind), name));
+                              fmt::format("{} named '{}' exists (PUT replaces it)", config::with_article(kind), name));
                 }
                 const auto registration = register_body(host, kind, body, name);
                 reply_with_component(response, host, kind, name, registration);

@@ -4,11 +4,13 @@
 // the stream ends with `done` (the result object) or `error` (the error body).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "api/api_context.hpp"
 #include "api/http_error.hpp"
 #include "aurite/common/error.hpp"
+#include "aurite/common/text.hpp"
 #include "aurite/config/names.hpp"
 #include "aurite/execution/run_result.hpp"
 
@@ -20,6 +22,10 @@ struct RunRequest {
   std::string message;
   std::string session_id;
 };
+
+// Every field of a POST /runs body; anything else is refused (a misspelt session_id
+// would otherwise run on the default session).
+const std::vector<std::string> kRunFields = {"name", "message", "session_id"};
 
 RunRequest parse_run_request(const httplib::Request& request) {
   const Json body = parse_body(request);
@@ -36,6 +42,10 @@ RunRequest parse_run_request(const httplib::Request& request) {
     }
     return body[key].get<std::string>();
   };
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(kRunFields.begin(), kRunFields.end(), key) != kRunFields.end()) continue;
+    problems.push_back({key, "unknown field" + did_you_mean(key, kRunFields)});
+  }
   RunRequest run{string_field("name", true), string_field("message", true), string_field("session_id", false)};
   for (const auto& [key, value] : {std::pair{"name", &run.name}, std::pair{"session_id", &run.session_id}}) {
     if (const std::string problem = config::name_problem(*value); !problem.empty()) problems.push_back({key, problem});
@@ -59,15 +69,25 @@ class RunInFlight {
 // Writes each step as `event: NAME\ndata: JSON\n\n`. Tool callbacks may come from other
 // threads, so writes are serialised. A client that went away stops the writing, not the
 // run: its turns are stored all the same.
-class SseObserver : public execution::RunObserver {
+// Registered as an open stream for its lifetime, so a shutdown can end it.
+class SseObserver : public execution::RunObserver, public OpenStream {
  public:
-  explicit SseObserver(httplib::DataSink& sink) : sink_(sink) {}
+  SseObserver(httplib::DataSink& sink, ApiContext& context) : sink_(sink), context_(context) {
+    context_.stream_opened(this);
+  }
+  ~SseObserver() override { context_.stream_closed(this); }
+  SseObserver(const SseObserver&) = delete;
+  SseObserver& operator=(const SseObserver&) = delete;
 
   void send(const std::string& event, const Json& data) {
     std::lock_guard lock(mutex_);
-    if (!open_) return;
-    const std::string frame = fmt::format("event: {}\ndata: {}\n\n", event, dump_for_client(data));
-    open_ = sink_.write(frame.data(), frame.size());
+    write(event, data);
+  }
+
+  void end_with(const std::string& event, const Json& data) override {
+    std::lock_guard lock(mutex_);
+    write(event, data);
+    open_ = false;
   }
 
   void on_model_call(const std::string& agent, int iteration) override {
@@ -87,18 +107,20 @@ class SseObserver : public execution::RunObserver {
   }
 
  private:
+  void write(const std::string& event, const Json& data) {
+    if (!open_) return;
+    const std::string frame = fmt::format("event: {}\ndata: {}\n\n", event, dump_for_client(data));
+    open_ = sink_.write(frame.data(), frame.size());
+  }
+
   httplib::DataSink& sink_;
+  ApiContext& context_;
   std::mutex mutex_;
-  bool open_ = true;
+  bool open_ = true;  // guarded by mutex_
 };
 
 bool wants_event_stream(const httplib::Request& request) {
   return request.get_header_value("Accept").find("text/event-stream") != std::string::npos;
-}
-
-void require_runnable(const host::HostManager& host, const std::string& name) {
-  if (host.find_agent(name) || host.find_workflow(name) || host.find_custom_workflow(name)) return;
-  throw Error(ErrorCode::kNotFound, fmt::format("no agent, workflow or custom workflow named '{}'", name));
 }
 
 }  // namespace
@@ -106,7 +128,7 @@ void require_runnable(const host::HostManager& host, const std::string& name) {
 void add_run_routes(httplib::Server& server, ApiContext& context) {
   add_route(server, context, "POST", "/runs", ([&context](const httplib::Request& request, httplib::Response& response) {
                 RunRequest run = parse_run_request(request);
-                require_runnable(context.host, run.name);
+                context.host.require_runnable(run.name);
                 if (!wants_event_stream(request)) {
                   RunInFlight in_flight(context);
                   send_json(response, 200, context.host.execution().run(run.name, run.message, run.session_id));
@@ -119,7 +141,7 @@ void add_run_routes(httplib::Server& server, ApiContext& context) {
                 response.set_chunked_content_provider(
                     "text/event-stream",
                     [&context, run, in_flight](std::size_t, httplib::DataSink& sink) {
-                      SseObserver observer(sink);
+                      SseObserver observer(sink, context);
                       try {
                         observer.send("done", context.host.execution().run(run.name, run.message, run.session_id, &observer));
                       } catch (const std::exception& error) {

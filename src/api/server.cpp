@@ -2,16 +2,22 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "api/api_context.hpp"
 #include "api/deadline_server.hpp"
+#include "api/elastic_pool.hpp"
 #include "api/http_error.hpp"
+#include "api/listen_socket.hpp"
 #include "aurite/common/error.hpp"
 
 namespace aurite::api {
@@ -37,6 +43,10 @@ bool constant_time_equal(const std::string& a, const std::string& b) {
 }
 
 namespace {
+
+// Threads for connections beyond the runs in flight: health checks, configs and history
+// reads are answered while every run slot is taken.
+constexpr std::size_t kConnectionThreadsBeyondRuns = 32;
 
 using Json = nlohmann::json;
 
@@ -76,8 +86,9 @@ ApiServer::ApiServer(host::HostManager& host, ServerOptions options)
                 fmt::format("refusing to serve on {} without AURITE_API_KEY: anyone who can reach it could run agents", o.host));
   }
   auto& server = impl_->server;
-  const int workers = o.workers;
-  server.new_task_queue = [workers] { return new httplib::ThreadPool(static_cast<std::size_t>(workers)); };
+  const auto workers = static_cast<std::size_t>(o.workers);
+  impl_->context.max_runs = workers;
+  server.new_task_queue = [workers] { return new detail::ElasticPool(workers, workers + kConnectionThreadsBeyondRuns); };
   server.set_payload_max_length(o.max_body_bytes);
   server.set_read_timeout(o.read_timeout);
   server.set_write_timeout(o.write_timeout);
@@ -86,6 +97,9 @@ ApiServer::ApiServer(host::HostManager& host, ServerOptions options)
   // second waits for the client's delayed ACK, about 40 ms on Linux, on every keep-alive
   // request.
   server.set_tcp_nodelay(true);
+  // httplib's default also sets SO_REUSEPORT, with which a second server on a port in
+  // use starts anyway and the kernel splits the connections between the two.
+  server.set_socket_options(detail::reuse_address_only);
 
   const std::string key = o.api_key;
   server.set_pre_routing_handler([key](const httplib::Request& request, httplib::Response& response) {
@@ -106,8 +120,20 @@ ApiServer::ApiServer(host::HostManager& host, ServerOptions options)
     return httplib::Server::HandlerResponse::Unhandled;
   });
   server.set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request& request, httplib::Response& response) {
+      [this](const httplib::Request& request, httplib::Response& response) {
         if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // ours already
+        // A path we serve, with a method we do not: 405 naming the ones we do.
+        const auto methods = impl_->context.allowed_methods(request.path);
+        const std::string method = request.method == "HEAD" ? "GET" : request.method;
+        if (!methods.empty() && std::find(methods.begin(), methods.end(), method) == methods.end() &&
+            (response.status == 404 || response.status == 400)) {
+          const std::string allowed = fmt::format("{}", fmt::join(methods, ", "));
+          detail::send_error(response, {405, "method_not_allowed",
+                                        fmt::format("{} is not served on {}; allowed: {}", request.method, request.path, allowed),
+                                        Json::array()});
+          response.set_header("Allow", allowed);
+          return httplib::Server::HandlerResponse::Handled;
+        }
         detail::send_error(response, status_error(request, response.status));
         return httplib::Server::HandlerResponse::Handled;
       }));
@@ -137,7 +163,14 @@ int ApiServer::bind() {
   auto& server = impl_->server;
   const ServerOptions& o = impl_->options;
   const int port = o.port == 0 ? server.bind_to_any_port(o.host) : (server.bind_to_port(o.host, o.port) ? o.port : -1);
-  if (port <= 0) throw Error(ErrorCode::kUnavailable, fmt::format("cannot listen on {}:{}", o.host, o.port));
+  if (port <= 0) {
+    const int reason = detail::bind_errno(o.host, o.port);
+    if (reason == EADDRINUSE) {
+      throw Error(ErrorCode::kInvalidArgument, fmt::format("address already in use: {}:{}", o.host, o.port));
+    }
+    throw Error(ErrorCode::kUnavailable, fmt::format("cannot listen on {}:{}{}", o.host, o.port,
+                                                     reason != 0 ? std::string(": ") + std::strerror(reason) : ""));
+  }
   return port;
 }
 
@@ -162,6 +195,13 @@ std::vector<std::pair<std::string, std::string>> ApiServer::routes() const { ret
 std::size_t ApiServer::runs_in_flight() const {
   std::lock_guard lock(impl_->context.runs_mutex);
   return impl_->context.runs_in_flight;
+}
+
+void ApiServer::end_streams_for_shutdown() {
+  impl_->context.end_streams("error", detail::error_body({503, "shutting_down",
+                                                  "the server is shutting down before the run finished; "
+                                                  "the turns it stored so far are kept",
+                                                  Json::array()}));
 }
 
 bool ApiServer::wait_for_runs(std::chrono::milliseconds timeout) const {

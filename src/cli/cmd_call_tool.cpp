@@ -53,7 +53,18 @@ void print_content(const mcp::ToolResult& result) {
 int run_call_tool(const Context& context, const CallToolOptions& options) {
   const auto arguments = parse_arguments(options.args);  // before starting any server
   const StartedMcp mcp = start_mcp(context, options.selection);
-  const mcp::ToolResult result = mcp.host->call_tool(options.name, arguments, mcp.agent ? &*mcp.agent : nullptr);
+  const config::AgentConfig* agent = mcp.agent ? &*mcp.agent : nullptr;
+  mcp::ToolResult result;
+  try {
+    result = mcp.host->call_tool(options.name, arguments, agent);
+  } catch (const Error& error) {
+    // The tool may be one a server that could not start would have offered.
+    const auto failures = mcp.host->failed_clients(agent);
+    if (error.code() != ErrorCode::kNotFound || failures.empty()) throw;
+    std::string message = error.what();
+    for (const auto& failure : failures) message += "; " + failure.error;
+    throw Error(ErrorCode::kUnavailable, message);
+  }
   // The server failed, not the tool: report it like every other runtime error.
   if (result.failure) throw Error(*result.failure, result.text());
   if (context.options.json) print_json(std::cout, result.to_json());

@@ -7,6 +7,8 @@
 
 #include "aurite/common/error.hpp"
 #include "aurite/common/text.hpp"
+#include "aurite/execution/execution_facade.hpp"
+#include "aurite/storage/memory_history_store.hpp"
 #include "aurite/storage/settings.hpp"
 #include "cli/cli_context.hpp"
 #include "cli/output.hpp"
@@ -15,11 +17,44 @@
 namespace aurite::cli {
 namespace {
 
+// The project as the host has it, except that the chat's agent always includes its
+// history: a chat is one conversation, whatever the agent does when run on its own.
+class ChatConfigs final : public execution::ConfigLookup {
+ public:
+  ChatConfigs(const host::HostManager& host, std::string agent) : host_(host), agent_(std::move(agent)) {}
+
+  std::optional<config::AgentConfig> find_agent(const std::string& name) const override {
+    auto agent = host_.find_agent(name);
+    if (agent && name == agent_) agent->include_history = true;
+    return agent;
+  }
+  std::optional<config::LlmConfig> find_llm(const std::string& id) const override { return host_.find_llm(id); }
+  std::optional<config::WorkflowConfig> find_workflow(const std::string& name) const override {
+    return host_.find_workflow(name);
+  }
+  std::optional<config::CustomWorkflowConfig> find_custom_workflow(const std::string& name) const override {
+    return host_.find_custom_workflow(name);
+  }
+  std::filesystem::path base_dir() const override { return host_.base_dir(); }
+
+ private:
+  const host::HostManager& host_;
+  const std::string agent_;
+};
+
 int run_chat(const Context& context, const std::string& name, const std::string& session) {
   auto host = context.open_host();
   if (!host->find_agent(name)) throw Error(ErrorCode::kNotFound, "no agent named '" + name + "'");
+  // Without a database the conversation is kept in memory, for this chat only.
+  storage::MemoryHistoryStore memory;
+  storage::HistoryStore* stored = host->storage() ? host->storage()->history() : nullptr;
+  ChatConfigs configs(*host, name);
+  execution::ExecutionFacade chat(configs, host->mcp(), stored != nullptr ? stored : &memory);
   const bool interactive = ::isatty(STDIN_FILENO) != 0;
   if (interactive) std::cout << "Chatting with '" << name << "'. Type /exit or press Ctrl-D to leave.\n";
+  if (stored == nullptr) {
+    std::cerr << "note: the conversation is kept for this chat only (set AURITE_ENABLE_DB=true to keep it)\n";
+  }
   RunProgress progress(std::cerr, nullptr);
   for (std::string line;;) {
     if (interactive) std::cout << "you> " << std::flush;
@@ -28,7 +63,7 @@ int run_chat(const Context& context, const std::string& name, const std::string&
     if (message.empty()) continue;
     if (message == "/exit" || message == "/quit") break;
     try {
-      const auto result = host->execution().run_agent(name, message, session, context.options.json ? nullptr : &progress);
+      const auto result = chat.run_agent(name, message, session, context.options.json ? nullptr : &progress);
       if (context.options.json) {
         std::cout << result.to_json().dump() << '\n';
       } else {

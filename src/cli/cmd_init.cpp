@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "aurite/common/error.hpp"
+#include "aurite/common/text.hpp"
 #include "aurite/config/project_file.hpp"
 #include "cli/cli_context.hpp"
 #include "cli/output.hpp"
@@ -50,7 +51,7 @@ int run_init(const Context& context, const fs::path& dir, bool force) {
   if (context.options.json) {
     print_json(std::cout, {{"created", file.string()}});
   } else {
-    std::cout << "created " << file.string() << "\nnext: aurite validate --config " << file.string() << '\n';
+    std::cout << "created " << file.string() << "\nnext: aurite validate --config " << shell_quote(file.string()) << '\n';
   }
   return kExitOk;
 }

@@ -34,6 +34,11 @@ int status_exit(const nlohmann::json& result) {
 
 int run_run(const Context& context, const RunOptions& options) {
   auto host = context.open_host();
+  host->require_runnable(options.name);
+  if (!options.session.empty() && (host->storage() == nullptr || host->storage()->history() == nullptr)) {
+    std::cerr << fmt::format("note: session '{}' is not kept: history is stored with the database on "
+                             "(AURITE_ENABLE_DB=true)\n", options.session);
+  }
   const bool show_progress = !context.options.json && !options.quiet;
   RunProgress progress(std::cerr, options.stream && !context.options.json ? &std::cout : nullptr);
   const nlohmann::json result =

@@ -64,6 +64,7 @@ int run_serve(const Context& context, ServeOptions options) {
     server.stop();
     if (!server.wait_for_runs(std::chrono::seconds(options.shutdown_timeout_s))) {
       spdlog::error("runs still in flight after {} s; exiting without them", options.shutdown_timeout_s);
+      server.end_streams_for_shutdown();
       std::cerr << "error: runs still in flight at the shutdown deadline\n";
       std::_Exit(kExitFailure);
     }
@@ -84,7 +85,7 @@ void add_serve_command(CLI::App& app, Context& context) {
   auto options = std::make_shared<ServeOptions>();
   command->add_option("--host", options->server.host, "Address to listen on")->capture_default_str();
   command->add_option("--port", options->server.port, "Port (0: a free one, printed at start)")->capture_default_str();
-  command->add_option("--workers", options->server.workers, "Requests handled at once")->capture_default_str();
+  command->add_option("--workers", options->server.workers, "Runs at once (more wait; other requests are answered meanwhile)")->capture_default_str();
   command->add_option("--read-timeout", options->read_timeout_s,
                       "Seconds a request (line, headers, body) may take to arrive; slower clients are cut off")
       ->capture_default_str();

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "aurite/common/error.hpp"
+#include "aurite/common/text.hpp"
 #include "aurite/config/json_codec.hpp"
 #include "cli/cli_context.hpp"
 #include "cli/output.hpp"
@@ -21,8 +22,15 @@ int run_show(const Context& context, const std::string& name) {
   add(config::ComponentKind::kWorkflow, host->find_workflow(name));
   add(config::ComponentKind::kCustomWorkflow, host->find_custom_workflow(name));
   if (matches.empty()) {
-    throw Error(ErrorCode::kNotFound,
-                "no client, llm, agent or workflow named '" + name + "' in " + context.config_path().string());
+    const config::ProjectConfig project = host->snapshot();
+    std::vector<std::string> names;
+    for (const auto& c : project.clients) names.push_back(c.client_id);
+    for (const auto& l : project.llms) names.push_back(l.llm_id);
+    for (const auto& a : project.agents) names.push_back(a.name);
+    for (const auto& w : project.workflows) names.push_back(w.name);
+    for (const auto& w : project.custom_workflows) names.push_back(w.name);
+    throw Error(ErrorCode::kNotFound, "no client, llm, agent or workflow named '" + name + "' in " +
+                                          context.config_path().string() + did_you_mean(name, names));
   }
   if (context.options.json) {
     print_json(std::cout, matches.size() == 1 ? matches[0] : matches);

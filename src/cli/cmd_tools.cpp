@@ -18,6 +18,9 @@ std::string first_line(const std::string& text) {
 int run_tools(const Context& context, const McpSelection& selection) {
   const StartedMcp mcp = start_mcp(context, selection);
   const auto tools = mcp.agent ? mcp.host->tools_for(*mcp.agent) : mcp.host->tools();
+  const auto failures = mcp.host->failed_clients(mcp.agent ? &*mcp.agent : nullptr);
+  for (const auto& failure : failures) std::cerr << "error: " << failure.error << '\n';
+  const int status = failures.empty() ? kExitOk : kExitFailure;
   if (context.options.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& tool : tools) {
@@ -25,13 +28,13 @@ int run_tools(const Context& context, const McpSelection& selection) {
                      {"inputSchema", tool.input_schema}});
     }
     print_json(std::cout, out);
-    return kExitOk;
+    return status;
   }
   Table table({"TOOL", "CLIENT", "DESCRIPTION"});
   for (const auto& tool : tools) table.add_row({tool.name, tool.client_id, first_line(tool.description)});
   if (table.empty()) std::cout << "No tools.\n";
   else table.print(std::cout);
-  return kExitOk;
+  return status;
 }
 
 }  // namespace

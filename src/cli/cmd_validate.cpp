@@ -1,10 +1,12 @@
 // aurite validate: checks the project file and reports every problem at once.
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include <fmt/format.h>
 
 #include "aurite/config/project_file.hpp"
+#include "aurite/host/project_loading.hpp"
 #include "cli/cli_context.hpp"
 #include "cli/output.hpp"
 
@@ -31,9 +33,22 @@ std::vector<std::string> missing_files(const config::ProjectConfig& project) {
   return missing;
 }
 
-int run_validate(const Context& context) {
+nlohmann::json to_json(const config::UnknownKey& key) {
+  nlohmann::json out = {{"path", key.path}, {"message", config::describe(key)}};
+  if (!key.suggestion.empty()) out["suggestion"] = key.suggestion;
+  return out;
+}
+
+int run_validate(const Context& context, bool strict) {
   const auto path = context.config_path();
   const auto loaded = config::load_project_file(path);  // throws ConfigError when invalid
+  // Here rather than through host::read_project_file: validate reports the keys on
+  // stdout as its result, not as a log warning.
+  if (strict && !loaded.unknown_keys.empty()) {
+    throw ConfigError(path.string(), config::unknown_key_errors(loaded.unknown_keys));
+  }
+  nlohmann::json unknown_keys = nlohmann::json::array();
+  for (const auto& key : loaded.unknown_keys) unknown_keys.push_back(to_json(key));
   const auto& project = loaded.project;
   const auto warnings = missing_files(project);
   if (context.options.json) {
@@ -45,7 +60,7 @@ int run_validate(const Context& context) {
                              {"agents", project.agents.size()},
                              {"workflows", project.workflows.size()},
                              {"custom_workflows", project.custom_workflows.size()}}},
-                           {"unknown_keys", loaded.unknown_keys},
+                           {"unknown_keys", unknown_keys},
                            {"warnings", warnings}});
     return kExitOk;
   }
@@ -53,7 +68,10 @@ int run_validate(const Context& context) {
       "{}: valid ({} clients, {} llms, {} agents, {} workflows, {} custom workflows)\n", path.string(),
       project.clients.size(), project.llms.size(), project.agents.size(), project.workflows.size(),
       project.custom_workflows.size());
-  for (const auto& key : loaded.unknown_keys) std::cout << "  note: unknown key kept as written: " << key << '\n';
+  for (const auto& key : loaded.unknown_keys) {
+    std::cout << "  warning: " << key.path << ": " << config::describe(key) << ", kept as written\n";
+  }
+  if (!loaded.unknown_keys.empty()) std::cout << "  (validate --strict or AURITE_STRICT_CONFIG=true refuses unknown keys)\n";
   for (const auto& warning : warnings) std::cout << "  warning: " << warning << '\n';
   return kExitOk;
 }
@@ -63,7 +81,11 @@ int run_validate(const Context& context) {
 void add_validate_command(CLI::App& app, Context& context) {
   auto* command = app.add_subcommand(
       "validate", "Check the project file; print every problem with its JSON path (exit 2 when invalid)");
-  command->callback([&context] { context.action = [&context] { return run_validate(context); }; });
+  auto strict = std::make_shared<bool>(false);
+  command->add_flag("--strict", *strict, "Unknown keys are errors, not warnings (also AURITE_STRICT_CONFIG=true)");
+  command->callback([&context, strict] {
+    context.action = [&context, strict] { return run_validate(context, *strict || host::strict_config_from_env()); };
+  });
 }
 
 }  // namespace aurite::cli

@@ -21,6 +21,7 @@ int exit_status_for(const std::exception& error) {
     case ErrorCode::kUnavailable:
     case ErrorCode::kTimeout:
     case ErrorCode::kProtocol:
+    case ErrorCode::kUpstream:
     case ErrorCode::kIo:
     case ErrorCode::kInternal:
       return kExitFailure;
@@ -33,9 +34,9 @@ namespace {
 nlohmann::json error_json(const std::exception& error) {
   nlohmann::json body = {{"message", error.what()}};
   if (const auto* ours = dynamic_cast<const Error*>(&error)) body["code"] = to_string(ours->code());
+  body["details"] = nlohmann::json::array();
   if (const auto* config = dynamic_cast<const ConfigError*>(&error)) {
     body["source"] = config->source();
-    body["details"] = nlohmann::json::array();
     for (const auto& d : config->diagnostics()) body["details"].push_back({{"path", d.path}, {"message", d.message}});
   }
   return {{"error", body}};

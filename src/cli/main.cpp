@@ -1,9 +1,13 @@
 // aurite — the command-line entrypoint. It wires the subcommands and turns every
 // failure into a message on stderr and an exit status (0 ok, 1 failure, 2 usage/config).
 #include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "aurite/common/error.hpp"
 #include "aurite/common/log.hpp"
+#include "aurite/common/text.hpp"
 #include "cli/cli_context.hpp"
 #include "cli/exit_status.hpp"
 
@@ -40,13 +44,20 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
+    if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
+    std::string message = error.what();
     // CLI11 reports a mistyped command only as "a subcommand is required".
     if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr && !app.remaining().empty()) {
-      std::cerr << "error: unknown command '" << app.remaining().front() << "' (see aurite --help)\n";
-      return kExitUsage;
+      std::vector<std::string> commands;
+      for (const auto* command : app.get_subcommands({})) commands.push_back(command->get_name());
+      const std::string typed = app.remaining().front();
+      message = "unknown command '" + typed + "'" + aurite::did_you_mean(typed, commands) + " (see aurite --help)";
+    } else {
+      message += " (see aurite --help)";
     }
-    const int status = app.exit(error);
-    return status == 0 ? kExitOk : kExitUsage;
+    // The flag may not have been parsed when the error came first: look for it.
+    for (int i = 1; i < argc; ++i) context.options.json = context.options.json || std::string_view(argv[i]) == "--json";
+    return run_reporting_errors(context, [&]() -> int { throw aurite::Error(aurite::ErrorCode::kInvalidArgument, message); });
   }
   return run_reporting_errors(context, [&] {
     aurite::init_logging(context.options.log_level);

@@ -34,8 +34,8 @@ StartedMcp start_mcp(const Context& context, const McpSelection& selection) {
                                              : "no client '" + *selection.client_id + "' in " +
                                                    context.config_path().string());
   }
+  // Servers start on the first listing, one broken server not hiding the others' tools.
   started.host = std::make_unique<mcp::McpHost>(std::move(clients), project.base_dir);
-  started.host->start();
   return started;
 }
 

@@ -20,6 +20,7 @@ std::string one_line(const std::string& text, std::size_t limit) {
 
 void RunProgress::on_step(const std::string& workflow, std::size_t index, const std::string& agent) {
   std::lock_guard lock(mutex_);
+  in_workflow_ = true;
   out_ << fmt::format("== {} step {}: {}\n", workflow, index + 1, agent);
 }
 
@@ -62,6 +63,7 @@ void RunProgress::on_tool_result(const std::string& agent, const execution::Tool
 void RunProgress::on_agent_done(const execution::AgentResult& result) {
   std::lock_guard lock(mutex_);
   if (streamed_ && stream_to_ != nullptr) *stream_to_ << '\n';
+  if (in_workflow_ && stream_to_ == nullptr) out_ << fmt::format("[{}] answer: {}\n", result.agent_name, one_line(result.final_text));
   out_ << fmt::format("[{}] {} in {:.1f} ms: {} model call{}, {} tool call{} (session '{}')\n", result.agent_name,
                       to_string(result.status), result.total_ms, result.iterations, result.iterations == 1 ? "" : "s",
                       result.tool_calls.size(), result.tool_calls.size() == 1 ? "" : "s", result.session_id);

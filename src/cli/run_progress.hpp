@@ -31,6 +31,7 @@ class RunProgress : public execution::RunObserver {
   std::ostream& out_;
   std::ostream* stream_to_;
   bool streamed_ = false;
+  bool in_workflow_ = false;  // steps' answers are shown as they come, streamed or not
   std::mutex mutex_;
 };
 

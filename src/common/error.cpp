@@ -27,6 +27,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::kUnavailable: return "unavailable";
     case ErrorCode::kTimeout: return "timeout";
     case ErrorCode::kProtocol: return "protocol";
+    case ErrorCode::kUpstream: return "upstream_error";
     case ErrorCode::kIo: return "io";
     case ErrorCode::kInternal: return "internal";
   }

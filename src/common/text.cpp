@@ -41,6 +41,10 @@ std::string closest_match(std::string_view name, const std::vector<std::string>&
   std::string best;
   std::size_t best_distance = limit + 1;
   for (const auto& candidate : candidates) {
+    // A length that differs by more than the limit is too far already, and a huge name
+    // costs no edit distance.
+    const std::size_t longer = std::max(name.size(), candidate.size());
+    if (longer - std::min(name.size(), candidate.size()) > limit) continue;
     const std::size_t distance = edit_distance(name, candidate);
     if (distance < best_distance) {
       best_distance = distance;
@@ -48,6 +52,21 @@ std::string closest_match(std::string_view name, const std::vector<std::string>&
     }
   }
   return best;
+}
+
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates) {
+  const std::string match = closest_match(name, candidates);
+  return match.empty() ? std::string() : " (did you mean '" + match + "'?)";
+}
+
+std::string shell_quote(std::string_view text) {
+  const auto plain = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("_@%+=:,./-").find(c) != std::string_view::npos;
+  };
+  if (!text.empty() && std::all_of(text.begin(), text.end(), plain)) return std::string(text);
+  std::string out = "'";
+  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
 }  // namespace aurite

@@ -210,10 +210,13 @@ std::optional<Json> FieldReader::object(std::initializer_list<std::string> keys)
 Json FieldReader::take_unknown() {
   Json extra = Json::object();
   if (!ok()) return extra;
+  const std::vector<std::string> known(used_.begin(), used_.end());
   for (const auto& [key, value] : object_->items()) {
     if (used_.count(key) != 0) continue;
     extra[key] = value;
-    report_.unknown_keys.push_back(key_path(path_, key));
+    // A key longer than any name we know is no typo of one, and not worth the distance.
+    std::string suggestion = key.size() <= 64 ? closest_match(key, known) : std::string();
+    report_.unknown_keys.push_back({key_path(path_, key), std::move(suggestion)});
   }
   return extra;
 }

@@ -49,7 +49,35 @@ RootConfig parse_root(const Json& json, const std::string& path, ParseReport& re
   return root;
 }
 
+// `true`/`false` or a list of variable names; the names are checked by validation.
+InheritEnv parse_inherit_env(FieldReader& reader) {
+  InheritEnv inherit;
+  const auto field = reader.raw({"inherit_env"});
+  if (!field) return inherit;
+  const auto& [value, path] = *field;
+  if (value->is_array()) {
+    inherit.names = reader.string_list({"inherit_env"});
+  } else if (value->is_boolean() || value->is_string()) {
+    inherit.all = reader.boolean({"inherit_env"}).value_or(false);
+  } else {
+    reader.error(path, "expected true, false or an array of variable names, got " + detail::describe_type(*value));
+  }
+  return inherit;
+}
+
 }  // namespace
+
+std::string describe(const UnknownKey& key) {
+  if (key.suggestion.empty()) return "unknown key";
+  return "unknown key (did you mean '" + key.suggestion + "'?)";
+}
+
+std::vector<Diagnostic> unknown_key_errors(const std::vector<UnknownKey>& keys) {
+  std::vector<Diagnostic> out;
+  out.reserve(keys.size());
+  for (const auto& key : keys) out.push_back({key.path, describe(key)});
+  return out;
+}
 
 ClientConfig parse_client(const Json& json, const std::string& path, ParseReport& report) {
   ClientConfig client;
@@ -59,11 +87,13 @@ ClientConfig parse_client(const Json& json, const std::string& path, ParseReport
   client.command = reader.string({"command"});
   client.args = reader.string_list({"args"});
   client.env = reader.string_map({"env"});
+  client.inherit_env = parse_inherit_env(reader);
   client.capabilities = reader.string_list({"capabilities"});
   client.roots = parse_array<RootConfig>(reader, {"roots"}, parse_root, report);
   client.timeout = reader.number({"timeout"});
   client.routing_weight = reader.number({"routing_weight"});
   client.exclude = reader.string_list({"exclude"});
+  client.optional = reader.boolean({"optional"});
   client.extra = reader.take_unknown();
   return client;
 }
@@ -157,6 +187,8 @@ Json to_json(const ClientConfig& client) {
   put(out, "command", client.command);
   put(out, "args", client.args);
   if (!client.env.empty()) out["env"] = client.env;
+  if (client.inherit_env.all) out["inherit_env"] = true;
+  else put(out, "inherit_env", client.inherit_env.names);
   put(out, "capabilities", client.capabilities);
   if (!client.roots.empty()) {
     Json roots = Json::array();
@@ -166,6 +198,7 @@ Json to_json(const ClientConfig& client) {
   put(out, "timeout", client.timeout);
   put(out, "routing_weight", client.routing_weight);
   put(out, "exclude", client.exclude);
+  put(out, "optional", client.optional);
   return out;
 }
 

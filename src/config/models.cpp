@@ -13,6 +13,13 @@ std::string_view kind_name(ComponentKind kind) {
   return "component";
 }
 
+std::string with_article(ComponentKind kind) {
+  const std::string_view name = kind_name(kind);
+  // "llm" is said "el-el-em": an.
+  const bool vowel_sound = name == "llm" || std::string_view("aeiou").find(name.front()) != std::string_view::npos;
+  return (vowel_sound ? "an " : "a ") + std::string(name);
+}
+
 std::string_view kind_key(ComponentKind kind) {
   switch (kind) {
     case ComponentKind::kClient: return "clients";

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "aurite/common/env.hpp"
 #include "aurite/common/text.hpp"
 #include "aurite/config/names.hpp"
 #include "config/field_reader.hpp"
@@ -62,12 +63,8 @@ class Validator {
                        const std::unordered_set<std::string>& known) {
     if (known.count(name) != 0) return;
     std::string message = fmt::format("unknown {} '{}'", what, excerpt(name));
-    const std::vector<std::string> candidates(known.begin(), known.end());
-    if (name.size() > kMaxNameBytes) {
-      // No name is that long: no suggestion, and no edit distance over a huge string.
-    } else if (auto suggestion = closest_match(name, candidates); !suggestion.empty()) {
-      message += fmt::format(" (did you mean '{}'?)", suggestion);
-    }
+    // No name is longer than kMaxNameBytes: no suggestion, and no edit distance over a huge string.
+    if (name.size() <= kMaxNameBytes) message += did_you_mean(name, {known.begin(), known.end()});
     error(path, std::move(message));
   }
 
@@ -107,6 +104,15 @@ class Validator {
     check_positive(key_path(path, "timeout"), client.timeout);
     if (client.routing_weight && *client.routing_weight < 0) {
       error(key_path(path, "routing_weight"), "must not be negative");
+    }
+    for (std::size_t i = 0; i < client.inherit_env.names.size(); ++i) {
+      if (!is_env_name(client.inherit_env.names[i])) {
+        error(index_path(key_path(path, "inherit_env"), i),
+              "'" + client.inherit_env.names[i] + "' is not a variable name (letters, digits, _)");
+      }
+    }
+    for (const auto& [name, value] : client.env) {
+      if (!is_env_name(name)) error(key_path(key_path(path, "env"), name), "not a variable name (letters, digits, _)");
     }
     for (std::size_t i = 0; i < client.roots.size(); ++i) {
       if (client.roots[i].uri.empty()) error(key_path(index_path(key_path(path, "roots"), i), "uri"), "must not be empty");

@@ -53,6 +53,18 @@ AgentResult Agent::run(const std::string& message, const std::string& session_id
   for (const auto& tool : deps_.tools.tools_for(config_)) {
     request.tools.push_back({tool.name, tool.description, tool.input_schema});
   }
+  // A run without the tools its agent was given is not the run that was asked for:
+  // it fails before anything is stored, unless the client is marked optional.
+  for (auto& failure : deps_.tools.failed_clients(&config_)) {
+    if (!failure.optional) {
+      throw Error(ErrorCode::kUnavailable,
+                  fmt::format("agent '{}' cannot run without MCP client '{}': {} (mark the client \"optional\": true "
+                              "to run without it)",
+                              config_.name, failure.client_id, failure.error));
+    }
+    spdlog::warn("agent '{}' runs without optional MCP client '{}': {}", config_.name, failure.client_id, failure.error);
+    result.unavailable_clients.push_back(std::move(failure));
+  }
 
   if (history) {
     const auto limit = static_cast<std::size_t>(config_.history_limit.value_or(config::kDefaultHistoryLimit));

@@ -30,6 +30,11 @@ Json AgentResult::to_json() const {
               {"usage", {{"input_tokens", usage.input_tokens}, {"output_tokens", usage.output_tokens}}},
               {"timings_ms", {{"model", model_ms}, {"tools", tool_ms}, {"total", total_ms}}}};
   if (final_json) out["final_json"] = *final_json;
+  if (!unavailable_clients.empty()) {
+    Json unavailable = Json::array();
+    for (const auto& client : unavailable_clients) unavailable.push_back({{"client_id", client.client_id}, {"error", client.error}});
+    out["unavailable_clients"] = std::move(unavailable);
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include "aurite/common/env.hpp"
 #include "aurite/common/error.hpp"
+#include "aurite/common/text.hpp"
 #include "aurite/config/names.hpp"
 #include "aurite/config/project_file.hpp"
 #include "aurite/config/validate.hpp"
@@ -38,13 +39,20 @@ std::unique_ptr<HostManager> HostManager::open(const HostOptions& options) {
     host->follow_config_store(storage->shared_configs(), baseline);
   }
   host->storage_ = std::move(storage);
-  host->open_services(options.storage);
+  // The database was tried above: an optional one that is down is not tried (and
+  // warned about) a second time.
+  host->start_services();
   return host;
 }
 
 void HostManager::open_services(const storage::StorageSettings& storage_settings) {
   if (execution_) throw Error(ErrorCode::kInternal, "HostManager::open_services called twice");
   if (!storage_) storage_ = storage::StorageManager::open_if_enabled(storage_settings);
+  start_services();
+}
+
+void HostManager::start_services() {
+  if (execution_) throw Error(ErrorCode::kInternal, "HostManager::open_services called twice");
   const ProjectConfig project = snapshot();
   mcp_ = std::make_unique<mcp::McpHost>(project.clients, project.base_dir);
   execution_ = std::make_unique<execution::ExecutionFacade>(*this, *mcp_, storage_ ? storage_->history() : nullptr);
@@ -65,12 +73,19 @@ std::filesystem::path HostManager::base_dir() const {
   return project_.base_dir;
 }
 
+void HostManager::require_runnable(const std::string& name) const {
+  if (find_agent(name) || find_workflow(name) || find_custom_workflow(name)) return;
+  const config::ProjectConfig project = snapshot();
+  std::vector<std::string> names;
+  for (const auto& agent : project.agents) names.push_back(agent.name);
+  for (const auto& workflow : project.workflows) names.push_back(workflow.name);
+  for (const auto& workflow : project.custom_workflows) names.push_back(workflow.name);
+  throw Error(ErrorCode::kNotFound,
+              fmt::format("no agent, workflow or custom workflow named '{}'{}", config::excerpt(name), did_you_mean(name, names)));
+}
+
 std::unique_ptr<HostManager> HostManager::from_file(const std::filesystem::path& path) {
-  auto loaded = config::load_project_file(path);
-  if (!loaded.unknown_keys.empty()) {
-    spdlog::warn("{}: {} unknown key{} kept as written: {}", path.string(), loaded.unknown_keys.size(),
-                 loaded.unknown_keys.size() == 1 ? "" : "s", fmt::join(loaded.unknown_keys, ", "));
-  }
+  auto loaded = read_project_file(path, strict_config_from_env());
   spdlog::debug("loaded {} ({} clients, {} llms, {} agents, {} workflows, {} custom workflows)",
                 path.string(), loaded.project.clients.size(), loaded.project.llms.size(),
                 loaded.project.agents.size(), loaded.project.workflows.size(),

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <set>
 
+#include <fmt/ranges.h>
+
 #include "aurite/common/env.hpp"
 #include "aurite/common/error.hpp"
 #include "aurite/common/log.hpp"
@@ -53,6 +55,23 @@ void add_missing(std::vector<T>& into, const std::vector<T>& from) {
 
 }  // namespace
 
+bool strict_config_from_env() { return env_bool("AURITE_STRICT_CONFIG", false); }
+
+config::LoadedProject read_project_file(const std::filesystem::path& file, bool strict) {
+  config::LoadedProject loaded = config::load_project_file(file);
+  const auto& keys = loaded.unknown_keys;
+  if (keys.empty()) return loaded;
+  if (strict) throw ConfigError(file.string(), config::unknown_key_errors(keys));
+  std::vector<std::string> named;
+  named.reserve(keys.size());
+  for (const auto& key : keys) {
+    named.push_back(key.suggestion.empty() ? key.path : key.path + " (did you mean '" + key.suggestion + "'?)");
+  }
+  spdlog::warn("{}: {} unknown key{} kept as written: {}", file.string(), keys.size(), keys.size() == 1 ? "" : "s",
+               fmt::join(named, ", "));
+  return loaded;
+}
+
 std::string_view to_string(ConfigSource source) {
   switch (source) {
     case ConfigSource::kFile: return "file";
@@ -83,7 +102,7 @@ config::ProjectConfig load_project(const std::filesystem::path& file, ConfigSour
                                    storage::StorageManager* storage) {
   switch (source) {
     case ConfigSource::kFile: {
-      config::ProjectConfig project = config::load_project_file(file).project;
+      config::ProjectConfig project = read_project_file(file, strict_config_from_env()).project;
       sync(project, storage);
       return project;
     }
@@ -97,7 +116,7 @@ config::ProjectConfig load_project(const std::filesystem::path& file, ConfigSour
     }
     case ConfigSource::kMerge: {
       storage::DbConfigStore& store = store_for(source, storage);
-      config::ProjectConfig file_project = config::load_project_file(file).project;
+      config::ProjectConfig file_project = read_project_file(file, strict_config_from_env()).project;
       config::ProjectConfig project = file_project;
       const config::ProjectConfig stored = store.load_configs();
       add_missing(project.clients, stored.clients);

@@ -135,11 +135,15 @@ void HttpJsonClient::with_retries(const std::string& path, Send send) const {
     } else {
       failure = fmt::format("{}: HTTP {} from {}: {}", provider_, attempt.status, where,
                             without_credentials(error_message_of(attempt.body), headers_));
-      if (!is_retryable_status(attempt.status)) throw Error(ErrorCode::kInvalidArgument, failure);
+      if ((attempt.status == 401 || attempt.status == 403) && settings_.api_key_env) {
+        failure += fmt::format(" (check the API key in {})", *settings_.api_key_env);
+      }
+      if (!is_retryable_status(attempt.status)) throw Error(ErrorCode::kUpstream, failure);
       wait = retry_after_of(attempt.headers);
     }
     if (attempt.delivered || retry >= settings_.retry.max_retries) {
-      throw Error(ErrorCode::kUnavailable,
+      // The provider answered, with an error: upstream's fault. No answer at all: unreachable.
+      throw Error(attempt.status > 0 ? ErrorCode::kUpstream : ErrorCode::kUnavailable,
                   retry > 0 ? fmt::format("{} (after {} retries)", failure, retry) : failure);
     }
     const auto delay = wait.value_or(backoff_for(settings_.retry, retry));

@@ -14,18 +14,21 @@ std::unique_ptr<LlmClient> make_llm_client(const ProviderSettings& settings) {
                 fmt::format("unknown provider '{}' (expected anthropic, openai or test)", settings.provider));
   }
   const bool anthropic = settings.provider == "anthropic";
+  // The variable is named in every error about the key (unset here, refused later).
+  ProviderSettings resolved = settings;
   const std::string variable = settings.api_key_env.value_or(anthropic ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY");
+  resolved.api_key_env = variable;
   std::optional<std::string> key = get_env(variable);
   if (key && key->empty()) key.reset();
   if (anthropic) {
     if (!key) throw Error(ErrorCode::kInvalidConfig, fmt::format("anthropic: the API key variable {} is not set", variable));
-    return detail::make_anthropic_client(settings, *key);
+    return detail::make_anthropic_client(resolved, *key);
   }
   // A compatible server on another base_url (Ollama, llama.cpp, ...) often needs no key.
   if (!key && !settings.base_url) {
     throw Error(ErrorCode::kInvalidConfig, fmt::format("openai: the API key variable {} is not set", variable));
   }
-  return detail::make_openai_client(settings, key);
+  return detail::make_openai_client(resolved, key);
 }
 
 }  // namespace aurite::llm

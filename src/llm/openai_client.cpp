@@ -56,15 +56,25 @@ void append_chat_messages(const Message& message, Json& out) {
     out.push_back(std::move(chat));
     return;
   }
-  // Tool results become role "tool" messages, in order; other blocks a user message after them.
+  // Tool results become role "tool" messages, in order; other blocks a user message after
+  // them. A "tool" message carries text only, so the images of tool results go in that
+  // user message, introduced by the ids of the calls they came from.
+  std::vector<Json> images;
   std::vector<Json> rest;
   for (const auto& block : message.content) {
     if (block.value("type", "") == "tool_result") {
       out.push_back({{"role", "tool"}, {"tool_call_id", block.at("tool_use_id")}, {"content", tool_result_text(block)}});
+      const Json content = block.value("content", Json::array());
+      for (const auto& part : content.is_array() ? content : Json::array()) {
+        if (part.value("type", "") != "image") continue;
+        images.push_back(text_block(fmt::format("Image returned by tool call {}:", block.at("tool_use_id").dump())));
+        images.push_back(part);
+      }
     } else {
       rest.push_back(block);
     }
   }
+  rest.insert(rest.begin(), images.begin(), images.end());
   if (!rest.empty()) out.push_back({{"role", message.role}, {"content", user_content(rest)}});
 }
 

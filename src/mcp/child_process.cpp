@@ -13,6 +13,7 @@
 
 #include "aurite/common/error.hpp"
 #include "mcp/process_spawn.hpp"
+#include "mcp/server_environment.hpp"
 
 extern char** environ;
 
@@ -30,18 +31,6 @@ PipePair make_pipe() {
     throw Error(ErrorCode::kUnavailable, std::string("pipe2 failed: ") + std::strerror(errno));
   }
   return {Fd(fds[0]), Fd(fds[1])};
-}
-
-std::vector<std::string> environment_with(const std::map<std::string, std::string>& extra) {
-  std::vector<std::string> out;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    const std::string_view text(*entry);
-    const auto eq = text.find('=');
-    if (eq != std::string_view::npos && extra.count(std::string(text.substr(0, eq))) != 0) continue;
-    out.emplace_back(text);
-  }
-  for (const auto& [name, value] : extra) out.push_back(name + "=" + value);
-  return out;
 }
 
 // A write to the stdin of a server that died must fail with EPIPE, not kill the host.
@@ -66,7 +55,7 @@ ChildProcess ChildProcess::spawn(const SpawnSpec& spec) {
 
   ChildSetup setup;
   setup.argv = spec.argv;
-  setup.envp = environment_with(spec.env);
+  setup.envp = server_environment(spec.inherit_env, spec.env, environ);
   if (spec.working_dir) setup.working_dir = spec.working_dir->string();
   setup.stdin_fd = in.read.get();
   setup.stdout_fd = out.write.get();

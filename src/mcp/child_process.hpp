@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "aurite/config/models.hpp"
+
 namespace aurite::mcp::detail {
 
 // A file descriptor with exactly one owner; closed on destruction.
@@ -48,7 +50,8 @@ class Fd {
 
 struct SpawnSpec {
   std::vector<std::string> argv;               // argv[0] searched in PATH when it has no '/'
-  std::map<std::string, std::string> env;      // added to the inherited environment
+  std::map<std::string, std::string> env;      // added to the minimal environment
+  config::InheritEnv inherit_env;              // what else of ours it sees (server_environment.hpp)
   std::optional<std::filesystem::path> working_dir;
 };
 

@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "aurite/common/text.hpp"
 #include "aurite/mcp/client_session.hpp"
 #include "aurite/mcp/transport.hpp"
 
@@ -49,6 +50,8 @@ struct McpHost::Slot {
   // Whether a start was ever attempted: a client is started on its first use, but a
   // listing does not retry one that failed or died (a call of its tools does).
   bool start_attempted = false;
+  // Why the last start or listing failed; empty once one succeeds.
+  std::string failure;
 };
 
 McpHost::McpHost(std::vector<config::ClientConfig> clients, std::filesystem::path base_dir,
@@ -182,14 +185,17 @@ void McpHost::refresh_tools(bool strict, const config::AgentConfig* agent) {
     if (agent != nullptr && !contains(agent->client_ids, slot->config.client_id)) continue;
     try {
       bool first_use = false;
+      bool never_listed = false;
       {
         std::lock_guard lock(slot->mutex);
         first_use = !slot->start_attempted;
         slot->start_attempted = true;
+        never_listed = slot->tools.empty() && !slot->failure.empty();
       }
       // Outside start-up a dead server is not restarted just to list it: that would
-      // make every call wait for it. It restarts when one of its tools is called.
-      auto current = strict || first_use ? session(*slot) : live_session(*slot);
+      // make every call wait for it. It restarts when one of its tools is called. One
+      // that never listed its tools has none to call: the listing tries it again.
+      auto current = strict || first_use || never_listed ? session(*slot) : live_session(*slot);
       if (!current) continue;
       // Read the generation before listing: a change during the listing re-lists again.
       const auto generation = current->tools_generation();
@@ -206,7 +212,12 @@ void McpHost::refresh_tools(bool strict, const config::AgentConfig* agent) {
       slot->tools = std::move(tools);
       slot->listed_session = current;
       slot->listed_generation = generation;
+      slot->failure.clear();
     } catch (const Error& error) {
+      {
+        std::lock_guard lock(slot->mutex);
+        slot->failure = error.what();
+      }
       if (strict) throw;
       spdlog::warn("{} (keeping its last tool list)", error.what());
     }
@@ -250,6 +261,18 @@ std::vector<ToolInfo> McpHost::tools_for(const config::AgentConfig& agent) {
   return out;
 }
 
+std::vector<ClientFailure> McpHost::failed_clients(const config::AgentConfig* agent) {
+  std::vector<ClientFailure> out;
+  for (auto& slot : slots()) {
+    if (agent != nullptr && !contains(agent->client_ids, slot->config.client_id)) continue;
+    std::lock_guard lock(slot->mutex);
+    if (slot->tools.empty() && !slot->failure.empty()) {
+      out.push_back({slot->config.client_id, slot->failure, slot->config.optional.value_or(false)});
+    }
+  }
+  return out;
+}
+
 std::optional<ToolInfo> McpHost::find_tool(const std::string& name) { return find_tool(name, nullptr); }
 
 std::optional<ToolInfo> McpHost::find_tool(const std::string& name, const config::AgentConfig* agent) {
@@ -273,8 +296,11 @@ ToolResult McpHost::call_tool(const std::string& name, const Json& arguments, co
     }
   }
   if (!owner || !visible(*owner, name, agent)) {
+    std::vector<std::string> known;
+    for (const ToolInfo& candidate : agent != nullptr ? tools_for(*agent) : tools()) known.push_back(candidate.name);
     throw Error(ErrorCode::kNotFound, "no MCP tool named '" + name + "'" +
-                                          (agent != nullptr ? " for agent '" + agent->name + "'" : std::string()));
+                                          (agent != nullptr ? " for agent '" + agent->name + "'" : std::string()) +
+                                          did_you_mean(name, known));
   }
   try {
     auto current = session(*owner);

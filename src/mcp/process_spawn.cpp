@@ -1,6 +1,7 @@
 #include "mcp/process_spawn.hpp"
 
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -35,6 +36,16 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
   ::_exit(127);
 }
 
+// Every descriptor above 2 closes at exec. Not all of ours are close-on-exec (httplib's
+// listening and accepted sockets are not): a server that inherited them would keep a
+// client's connection open after we answered or died, and the port bound after we exit.
+void keep_only_standard_descriptors() {
+  if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+  // Kernels before 5.11 lack the flag: mark them one by one, up to the descriptor limit.
+  const long limit = ::sysconf(_SC_OPEN_MAX);
+  for (int fd = 3; fd < (limit > 0 && limit < 65536 ? limit : 65536); ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
 // In the child between fork and exec only async-signal-safe calls are allowed: no
 // allocation, no locks. Everything is prepared by the parent.
 [[noreturn]] void exec_child(const ChildSetup& setup, char* const* argv, char* const* envp, pid_t parent,
@@ -47,6 +58,7 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
     report_failure(report);
   }
   if (!setup.working_dir.empty() && ::chdir(setup.working_dir.c_str()) != 0) report_failure(report);
+  keep_only_standard_descriptors();
   // Dispositions we may have set (SIGPIPE ignored) must not reach the server.
   for (const int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP}) ::signal(sig, SIG_DFL);
   sigset_t none;

@@ -1,8 +1,8 @@
 // mcp/process_spawn — starting a server process that dies with us (internal).
 //
-// The child gets its own process group (so stopping it reaches whatever it starts)
-// and PR_SET_PDEATHSIG(SIGKILL), so it does not outlive the host even when the host is
-// killed outright. PR_SET_PDEATHSIG fires when the *thread* that forked exits, not the
+// The child gets its own process group (so stopping it reaches whatever it starts), no
+// descriptor of ours but its stdin, stdout and stderr, and PR_SET_PDEATHSIG(SIGKILL),
+// so it does not outlive the host even when the host is killed outright. PR_SET_PDEATHSIG fires when the *thread* that forked exits, not the
 // process, and servers are (re)started from whatever thread uses them; so every fork
 // happens on one thread that lives as long as the process.
 #pragma once

@@ -15,6 +15,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "aurite/common/env.hpp"
 #include "aurite/common/error.hpp"
 #include "aurite/mcp/transport.hpp"
 #include "mcp/child_process.hpp"
@@ -31,6 +32,12 @@ using detail::LineBuffer;
 constexpr std::size_t kMaxLogLine = 64 * 1024;
 constexpr std::size_t kReadChunk = 64 * 1024;
 
+// `${NAME}` references expand here, when the server starts, so the value is never part
+// of the configuration that is stored, shown or exported.
+std::string expanded(const config::ClientConfig& client, std::string_view field, const std::string& text) {
+  return expand_env_references(text, "client '" + client.client_id + "' " + std::string(field));
+}
+
 detail::SpawnSpec spawn_spec(const config::ClientConfig& client, const std::filesystem::path& base_dir) {
   detail::SpawnSpec spec;
   if (client.server_path) {
@@ -38,13 +45,16 @@ detail::SpawnSpec spawn_spec(const config::ClientConfig& client, const std::file
     if (path.extension() == ".py") spec.argv = {"python3", path.string()};
     else spec.argv = {path.string()};
   } else if (client.command) {
-    spec.argv = {*client.command};
+    spec.argv = {expanded(client, "command", *client.command)};
   } else {
     throw Error(ErrorCode::kInvalidConfig,
                 "client '" + client.client_id + "' has neither server_path nor command");
   }
-  spec.argv.insert(spec.argv.end(), client.args.begin(), client.args.end());
-  spec.env = client.env;
+  for (std::size_t i = 0; i < client.args.size(); ++i) {
+    spec.argv.push_back(expanded(client, "args[" + std::to_string(i) + "]", client.args[i]));
+  }
+  for (const auto& [name, value] : client.env) spec.env[name] = expanded(client, "env." + name, value);
+  spec.inherit_env = client.inherit_env;
   if (!base_dir.empty()) spec.working_dir = base_dir;
   return spec;
 }

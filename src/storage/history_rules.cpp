@@ -85,7 +85,7 @@ SessionCursor decode_cursor(const std::string& text) {
   const auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!json.is_array() || json.size() != 3 ||
       !std::all_of(json.begin(), json.end(), [](const auto& v) { return v.is_string(); })) {
-    throw Error(ErrorCode::kInvalidArgument, "list_sessions: the cursor is not one we issued");
+    throw Error(ErrorCode::kInvalidArgument, "cursor: not one we issued (pass the next_cursor of the previous page, or none for the first)");
   }
   return {json[0].get<std::string>(), json[1].get<std::string>(), json[2].get<std::string>()};
 }

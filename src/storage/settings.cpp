@@ -1,6 +1,7 @@
 #include "aurite/storage/settings.hpp"
 
 #include <charconv>
+#include <filesystem>
 
 #include "aurite/common/env.hpp"
 #include "aurite/common/error.hpp"
@@ -49,7 +50,9 @@ std::string StorageSettings::masked() const {
     if (type == DbType::kSqlite) return *url;
     return mask_pg_uri(*url);
   }
-  if (type == DbType::kSqlite) return "sqlite:///" + sqlite_path;
+  // sqlite:// followed by the absolute path ("sqlite:///home/..."), which opens the same
+  // file from any folder; the relative default would read as a path from the root.
+  if (type == DbType::kSqlite) return "sqlite://" + std::filesystem::absolute(sqlite_path).lexically_normal().string();
   std::string out = "postgresql://";
   if (!user.empty()) out += user + (password.empty() ? "" : ":***") + "@";
   out += endpoint();

@@ -88,7 +88,8 @@ TEST_P(ApiHistory, SessionsAreListedPagedAndDeleted) {
 
   expect_error(server.get("/sessions?limit=0"), 400, "invalid_argument");
   expect_error(server.get("/sessions?limit=ten"), 400, "invalid_argument");
-  expect_error(server.get("/sessions?cursor=forged"), 400, "invalid_argument");
+  const auto forged = expect_error(server.get("/sessions?cursor=forged"), 400, "invalid_argument");
+  EXPECT_EQ(forged["message"], "cursor: not one we issued (pass the next_cursor of the previous page, or none for the first)");
   expect_error(server.get("/sessions/" + kAgent + "/s1/turns?after_seq=-1"), 400, "invalid_argument");
   expect_error(server.get("/sessions/" + kAgent + "/nope/turns"), 404, "not_found");
 

@@ -137,6 +137,21 @@ TEST_F(ApiRoutes, ValidationErrorsAre400WithPathsInsideTheBody) {
   expect_error(server().get("/configs/agents/Lost"), 404, "not_found");  // nothing registered
 }
 
+TEST_F(ApiRoutes, AMisspeltFieldIs400NamingItAndTheFieldItProbablyMeant) {
+  const json typo = {{"name", "Typo"}, {"llm_config_id", "offline"}, {"sytem_prompt", "Be brief."}};
+  const json error = expect_error(server().post("/configs/agents", typo), 400, "invalid_config");
+  ASSERT_EQ(error["details"].size(), 1u) << error;
+  EXPECT_EQ(error["details"][0]["path"], "sytem_prompt");
+  EXPECT_EQ(error["details"][0]["message"], "unknown key (did you mean 'system_prompt'?)");
+  expect_error(server().get("/configs/agents/Typo"), 404, "not_found");  // nothing registered
+
+  const json run = {{"name", "Weather Agent"}, {"message", "Oslo?"}, {"sesion_id", "s1"}};
+  const json refused = expect_error(server().post("/runs", run), 400, "invalid_config");
+  ASSERT_EQ(refused["details"].size(), 1u) << refused;
+  EXPECT_EQ(refused["details"][0]["path"], "sesion_id");
+  EXPECT_EQ(refused["details"][0]["message"], "unknown field (did you mean 'session_id'?)");
+}
+
 TEST_F(ApiRoutes, DeletingAReferencedComponentIs409NamingWhoUsesIt) {
   const json error = expect_error(server().del("/configs/clients/weather_server"), 409, "conflict");
   const std::string message = error["message"];

@@ -43,7 +43,7 @@ json agent(const std::string& name, const std::string& prompt, const json& clien
 // but `<prefix>pid` so the test model (which calls every tool it sees) calls only that.
 json probe_client(const std::string& prefix) {
   json exclude = json::array();
-  for (const char* tool : {"echo", "sleep", "crash", "garbage", "huge", "content", "fail", "structured", "env",
+  for (const char* tool : {"echo", "sleep", "crash", "garbage", "huge", "content", "fail", "structured", "env", "fds",
                            "cancelled", "ask_client", "add_tool"}) {
     exclude.push_back(prefix + tool);
   }

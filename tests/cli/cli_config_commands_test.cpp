@@ -79,6 +79,47 @@ TEST(ValidateCommand, UnknownKeysAreWarnedAboutOnce) {
   EXPECT_EQ(result.err.find("unknown key"), result.err.rfind("unknown key"));
 }
 
+// A project whose agent has typos for two known keys.
+std::filesystem::path typo_project(const testing::TempDir& dir) {
+  return dir.write("aurite_config.json", R"({
+    "llms": [{"llm_id": "offline", "provider": "test"}],
+    "agents": [{"name": "Typo Agent", "llm_config_id": "offline", "sytem_prompt": "Be brief.", "temprature": 0.2}]
+  })");
+}
+
+TEST(UnknownKeys, EveryCommandThatRunsTheProjectWarnsWithTheKeyItProbablyMeant) {
+  testing::TempDir dir;
+  const auto config = typo_project(dir).string();
+  const auto run = run_aurite({"run", "Typo Agent", "hello", "--config", config});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(contains(run.err, "agents[0].sytem_prompt (did you mean 'system_prompt'?)")) << run.err;
+  EXPECT_TRUE(contains(run.err, "agents[0].temprature (did you mean 'temperature'?)")) << run.err;
+  const auto validate = run_aurite({"validate", "--config", config});
+  EXPECT_EQ(validate.exit_code, 0) << validate.err;
+  EXPECT_TRUE(contains(validate.out, "warning: agents[0].sytem_prompt: unknown key (did you mean 'system_prompt'?)"))
+      << validate.out;
+}
+
+TEST(UnknownKeys, StrictModeMakesThemErrorsOnValidateAndRun) {
+  testing::TempDir dir;
+  const auto config = typo_project(dir).string();
+  const auto validate = run_aurite({"validate", "--strict", "--config", config});
+  EXPECT_EQ(validate.exit_code, 2);
+  EXPECT_TRUE(contains(validate.err, "2 configuration errors")) << validate.err;
+  EXPECT_TRUE(contains(validate.err, "agents[0].temprature: unknown key (did you mean 'temperature'?)")) << validate.err;
+  testing::ProcessOptions strict;
+  strict.env["AURITE_STRICT_CONFIG"] = "true";
+  const auto run = run_aurite({"run", "Typo Agent", "hello", "--config", config}, strict);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(contains(run.err, "agents[0].sytem_prompt: unknown key (did you mean 'system_prompt'?)")) << run.err;
+  const auto json = run_aurite({"validate", "--json", "--config", config});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const auto keys = nlohmann::json::parse(json.out)["unknown_keys"];
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_EQ(keys[0]["path"], "agents[0].sytem_prompt");
+  EXPECT_EQ(keys[0]["suggestion"], "system_prompt");
+}
+
 TEST(ListCommand, ShowsEveryKindAsTables) {
   const auto result = run_aurite({"list", "--config", kExampleProject});
   EXPECT_EQ(result.exit_code, 0) << result.err;
@@ -129,6 +170,19 @@ TEST(InitCommand, WritesAProjectThatValidates) {
   EXPECT_EQ(again.exit_code, 2);
   EXPECT_TRUE(contains(again.err, "already exists")) << again.err;
   EXPECT_EQ(run_aurite({"init", project, "--force"}).exit_code, 0);
+}
+
+TEST(InitCommand, TheNextStepItPrintsWorksAsPrintedForAFolderWithASpace) {
+  testing::TempDir dir;
+  const auto project = (dir / "my project").string();
+  const auto init = run_aurite({"init", project});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  const std::string next = init.out.substr(init.out.find("next: ") + 6);
+  const std::string command = next.substr(0, next.find('\n'));
+  EXPECT_TRUE(contains(command, "'" + project + "/aurite_config.json'")) << command;
+  // Run as a shell would run it, with our binary for `aurite`.
+  const auto validate = testing::run_process({"/bin/sh", "-c", "aurite() { \"$0\" \"$@\"; }; " + command, AURITE_CLI_PATH});
+  EXPECT_EQ(validate.exit_code, 0) << validate.err;
 }
 
 }  // namespace

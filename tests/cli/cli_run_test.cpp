@@ -119,5 +119,47 @@ TEST_F(RunCommand, ChatKeepsOneSessionAcrossMessages) {
   EXPECT_FALSE(contains(result.err + result.out, "not read"));
 }
 
+TEST_F(RunCommand, ChatWithoutTheDatabaseKeepsTheConversationInMemory) {
+  auto env = demo_env(/*database=*/false);
+  env.stdin_text = "hello\nagain\n";
+  const auto result = run_aurite({"chat", "Planner", "--config", kExampleProject}, env);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(contains(result.out, "(This conversation has 6 earlier messages.)")) << result.out;
+  EXPECT_TRUE(contains(result.err, "kept for this chat only")) << result.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "aurite.db"));
+}
+
+TEST_F(RunCommand, ASessionWithoutTheDatabaseIsSaidToBeNotKept) {
+  const auto result = run_aurite({"run", "Planner", "hello", "--session", "s1", "--config", kExampleProject},
+                                 demo_env(/*database=*/false));
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(contains(result.err, "note: session 's1' is not kept")) << result.err;
+  const auto kept = run_aurite({"run", "Planner", "hello", "--session", "s1", "--config", kExampleProject}, demo_env());
+  EXPECT_FALSE(contains(kept.err, "is not kept")) << kept.err;
+}
+
+TEST_F(RunCommand, AWorkflowShowsEveryStepsAnswerWithOrWithoutStreaming) {
+  const auto plain = run_aurite({"run", "Weather Planning Workflow", "Oslo", "--config", kExampleProject}, demo_env(false));
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_TRUE(contains(plain.err, "[Weather Reporter] answer: ")) << plain.err;
+  EXPECT_TRUE(contains(plain.err, "[Planner] answer: ")) << plain.err;
+  const auto streamed =
+      run_aurite({"run", "Weather Planning Workflow", "Oslo", "--stream", "--config", kExampleProject}, demo_env(false));
+  ASSERT_EQ(streamed.exit_code, 0) << streamed.err;
+  EXPECT_FALSE(contains(streamed.err, "] answer: ")) << streamed.err;  // the answers are on stdout as they come
+}
+
+TEST_F(RunCommand, AnOptionalDatabaseThatIsDownIsTriedAndWarnedAboutOnce) {
+  auto env = demo_env();
+  env.env["AURITE_DB_URL"] = "postgresql://aurite:pw@127.0.0.1:1/aurite";
+  env.env["AURITE_DB_OPTIONAL"] = "true";
+  env.unset_env = {"AURITE_DB_TYPE"};
+  const auto result = run_aurite({"run", "Planner", "hello", "--config", kExampleProject}, env);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  const std::string warning = "continuing without a database";
+  ASSERT_TRUE(contains(result.err, warning)) << result.err;
+  EXPECT_EQ(result.err.find(warning), result.err.rfind(warning)) << result.err;
+}
+
 }  // namespace
 }  // namespace aurite::cli

@@ -1,5 +1,6 @@
 // Usage errors, help and global options of `aurite`.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/cli_test_support.hpp"
 #include "support/subprocess.hpp"
@@ -23,6 +24,33 @@ TEST(Usage, UnknownCommandIsAUsageError) {
   const auto result = run_aurite({"frobnicate"});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_TRUE(contains(result.err, "frobnicate")) << result.err;
+}
+
+TEST(Usage, AMistypedCommandNamesTheCommandItProbablyMeant) {
+  const auto result = run_aurite({"valdate"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.err, "unknown command 'valdate' (did you mean 'validate'?)")) << result.err;
+}
+
+TEST(Usage, WithJsonAUsageErrorIsTheJsonErrorShape) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--json", "valdate"},
+                                               std::vector<std::string>{"run", "--json", "--no-such-flag"}}) {
+    const auto result = run_aurite(args);
+    EXPECT_EQ(result.exit_code, 2);
+    const auto error = nlohmann::json::parse(result.out)["error"];
+    EXPECT_EQ(error["code"], "invalid_argument") << result.out;
+    EXPECT_TRUE(error["details"].is_array()) << result.out;
+    EXPECT_FALSE(error["message"].get<std::string>().empty());
+  }
+}
+
+TEST(Usage, UnknownNamesInRunAndShowSuggestTheClosestOne) {
+  const auto run = run_aurite({"run", "Weather Agnet", "hi", "--config", kExampleProject});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(contains(run.err, "(did you mean 'Weather Agent'?)")) << run.err;
+  const auto show = run_aurite({"show", "weather_servr", "--config", kExampleProject});
+  EXPECT_EQ(show.exit_code, 2);
+  EXPECT_TRUE(contains(show.err, "(did you mean 'weather_server'?)")) << show.err;
 }
 
 TEST(Usage, BadLogLevelIsAUsageErrorNamingTheValue) {

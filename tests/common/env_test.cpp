@@ -45,3 +45,43 @@ TEST(EnvBool, BadValueIsAnErrorNamingTheVariableAndValue) {
 
 }  // namespace
 }  // namespace aurite
+
+namespace aurite {
+namespace {
+
+TEST(ExpandEnvReferences, ReplacesEachReferenceAndKeepsTheRest) {
+  ::setenv("AURITE_TEST_TOKEN", "t0ken", 1);
+  ::setenv("AURITE_TEST_HOST", "db.example", 1);
+  EXPECT_EQ(expand_env_references("Bearer ${AURITE_TEST_TOKEN}", "x"), "Bearer t0ken");
+  EXPECT_EQ(expand_env_references("${AURITE_TEST_HOST}:${AURITE_TEST_TOKEN}", "x"), "db.example:t0ken");
+  EXPECT_EQ(expand_env_references("cost $5 and $HOME stay", "x"), "cost $5 and $HOME stay");
+  EXPECT_EQ(expand_env_references("$${AURITE_TEST_TOKEN} is literal", "x"), "${AURITE_TEST_TOKEN} is literal");
+  ::unsetenv("AURITE_TEST_TOKEN");
+  ::unsetenv("AURITE_TEST_HOST");
+}
+
+TEST(ExpandEnvReferences, AnUnsetVariableIsAConfigErrorNamingWhereAndTheVariable) {
+  ::unsetenv("AURITE_TEST_MISSING");
+  try {
+    expand_env_references("--token=${AURITE_TEST_MISSING}", "client 'gh' args[1]");
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kInvalidConfig);
+    EXPECT_EQ(std::string(error.what()), "client 'gh' args[1]: environment variable AURITE_TEST_MISSING is not set");
+  }
+}
+
+TEST(ExpandEnvReferences, AMalformedReferenceIsAConfigError) {
+  for (const char* bad : {"${UNCLOSED", "${}", "${1ABC}", "${A-B}"}) {
+    try {
+      expand_env_references(bad, "client 'gh' command");
+      FAIL() << bad;
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), ErrorCode::kInvalidConfig) << bad;
+      EXPECT_NE(std::string(error.what()).find("client 'gh' command"), std::string::npos) << error.what();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace aurite

@@ -28,3 +28,16 @@ TEST(Trim, RemovesSurroundingWhitespaceOnly) {
 
 }  // namespace
 }  // namespace aurite
+
+namespace aurite {
+namespace {
+
+TEST(ShellQuote, QuotesOnlyWhatAShellWouldSplitOrExpand) {
+  EXPECT_EQ(shell_quote("/tmp/project/aurite_config.json"), "/tmp/project/aurite_config.json");
+  EXPECT_EQ(shell_quote("/tmp/my project/aurite_config.json"), "'/tmp/my project/aurite_config.json'");
+  EXPECT_EQ(shell_quote("it's $HOME"), "'it'\\''s $HOME'");
+  EXPECT_EQ(shell_quote(""), "''");
+}
+
+}  // namespace
+}  // namespace aurite

@@ -37,9 +37,53 @@ TEST(AuriteEraProject, OlderKeyNamesReadAsCurrentOnes) {
 
 TEST(AuriteEraProject, UnknownKeysAreKeptAndReported) {
   const auto loaded = load_project_file(kAuriteEraFile);
-  EXPECT_EQ(loaded.unknown_keys, (std::vector<std::string>{"clients[1].transport_type", "agents[1].evaluation"}));
+  EXPECT_EQ(loaded.unknown_keys, (std::vector<config::UnknownKey>{{"clients[1].transport_type", ""},
+                                                                    {"agents[1].evaluation", ""}}));
   EXPECT_EQ(loaded.project.agents[1].extra["evaluation"], "planning_agent_multiple.json");
   EXPECT_EQ(to_json(loaded.project.clients[1])["transport_type"], "stdio");
+}
+
+TEST(ProjectFile, ATypoOfAKnownKeyNamesTheKeyItProbablyMeant) {
+  const auto loaded = parse_project_text(R"({
+    "clinets": [],
+    "agents": [{"name": "A", "sytem_prompt": "hi", "temprature": 0.5, "zzz_custom": 1}]
+  })", "typos.json", "/tmp");
+  EXPECT_EQ(loaded.unknown_keys, (std::vector<UnknownKey>{{"agents[0].sytem_prompt", "system_prompt"},
+                                                          {"agents[0].temprature", "temperature"},
+                                                          {"agents[0].zzz_custom", ""},
+                                                          {"clinets", "clients"}}));
+  EXPECT_EQ(describe(loaded.unknown_keys[0]), "unknown key (did you mean 'system_prompt'?)");
+  EXPECT_EQ(describe(loaded.unknown_keys[2]), "unknown key");
+}
+
+TEST(ProjectFile, InheritEnvIsTrueOrAListOfVariableNames) {
+  const auto listed = parse_project_text(R"({"clients": [
+    {"client_id": "a", "command": "x", "inherit_env": ["GITHUB_TOKEN"], "optional": true},
+    {"client_id": "b", "command": "x", "inherit_env": true}]})", "env.json", "/tmp");
+  EXPECT_EQ(listed.project.clients[0].inherit_env.names, (std::vector<std::string>{"GITHUB_TOKEN"}));
+  EXPECT_FALSE(listed.project.clients[0].inherit_env.all);
+  EXPECT_EQ(listed.project.clients[0].optional, true);
+  EXPECT_TRUE(listed.project.clients[1].inherit_env.all);
+  EXPECT_EQ(to_json(listed.project.clients[0])["inherit_env"], Json::array({"GITHUB_TOKEN"}));
+  EXPECT_EQ(to_json(listed.project.clients[1])["inherit_env"], true);
+  try {
+    parse_project_text(R"({"clients": [{"client_id": "a", "command": "x", "inherit_env": {"all": 1},
+                                         "env": {"BAD-NAME": "v"}},
+                                        {"client_id": "b", "command": "x", "inherit_env": ["OK", "not ok"]}]})",
+                       "env.json", "/tmp");
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& error) {
+    std::vector<std::string> paths;
+    for (const auto& d : error.diagnostics()) paths.push_back(d.path);
+    EXPECT_EQ(paths, (std::vector<std::string>{"clients[0].inherit_env", "clients[1].inherit_env[1]"})) << error.what();
+  }
+  try {
+    parse_project_text(R"({"clients": [{"client_id": "a", "command": "x", "env": {"BAD-NAME": "v"}}]})", "env.json", "/tmp");
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& error) {
+    ASSERT_EQ(error.diagnostics().size(), 1u) << error.what();
+    EXPECT_EQ(error.diagnostics()[0].path, "clients[0].env[\"BAD-NAME\"]");
+  }
 }
 
 TEST(AuriteEraProject, NullMeansAbsent) {

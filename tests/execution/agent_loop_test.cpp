@@ -146,7 +146,7 @@ TEST_P(AgentLoop, ModelFailureIsAnErrorAndKeepsTheTurnsSoFar) {
     run.facade->run_agent("Unlucky", "hello", "s");
     FAIL();
   } catch (const Error& error) {
-    EXPECT_EQ(error.code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(error.code(), ErrorCode::kUpstream);  // the provider's, not the caller's
     EXPECT_NE(std::string(error.what()).find("bad request"), std::string::npos);
   }
   const auto turns = stored("Unlucky", "s");

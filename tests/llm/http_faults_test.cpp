@@ -71,7 +71,7 @@ TEST(HttpFaults, ServerErrorsAreRetriedThenReportedWithStatusAndMessage) {
   for (int i = 0; i < 4; ++i) server.push_json(R"({"error": {"message": "internal trouble"}})", 500);
   const auto client = make_llm_client(settings_for("anthropic", server));
   const Error error = expect_error(*client);
-  EXPECT_EQ(error.code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(error.code(), ErrorCode::kUpstream);
   EXPECT_NE(std::string(error.what()).find("anthropic: HTTP 500"), std::string::npos) << error.what();
   EXPECT_NE(std::string(error.what()).find("internal trouble"), std::string::npos) << error.what();
   EXPECT_NE(std::string(error.what()).find("after 3 retries"), std::string::npos) << error.what();
@@ -83,7 +83,7 @@ TEST(HttpFaults, ClientErrorIsNotRetriedAndNamesProviderStatusAndMessage) {
   server.push_json(R"({"type": "error", "error": {"type": "invalid_request_error", "message": "max_tokens: too large"}})", 400);
   const auto client = make_llm_client(settings_for("anthropic", server));
   const Error error = expect_error(*client);
-  EXPECT_EQ(error.code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(error.code(), ErrorCode::kUpstream);
   EXPECT_NE(std::string(error.what()).find("anthropic: HTTP 400"), std::string::npos) << error.what();
   EXPECT_NE(std::string(error.what()).find("max_tokens: too large"), std::string::npos) << error.what();
   EXPECT_EQ(server.requests().size(), 1u);
@@ -95,6 +95,8 @@ TEST(HttpFaults, ApiKeyNeverAppearsInErrors) {
   const auto client = make_llm_client(settings_for("anthropic", server));
   const Error error = expect_error(*client);
   EXPECT_EQ(std::string(error.what()).find("sk-test-secret-1234"), std::string::npos) << error.what();
+  EXPECT_EQ(error.code(), ErrorCode::kUpstream);
+  EXPECT_NE(std::string(error.what()).find("check the API key in"), std::string::npos) << error.what();
 }
 
 TEST(HttpFaults, AKeyTheProviderQuotesBackIsMaskedInErrors) {

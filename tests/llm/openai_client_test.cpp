@@ -101,6 +101,26 @@ TEST(OpenAiClient, AnErrorReportedAsPlainTextInTheStreamIsUnavailable) {
   }
 }
 
+TEST(OpenAiClient, ImagesOfToolResultsFollowTheToolMessagesAsImageParts) {
+  ScriptedHttpServer server;
+  server.push_json(R"({"choices": [{"message": {"content": "a red dot"}, "finish_reason": "stop"}]})");
+  ModelRequest request = simple_request();
+  request.messages.push_back({"assistant", Json::array({tool_use_block("call_1", "snapshot", Json::object())})});
+  const Json image = {{"type", "image"}, {"source", {{"type", "base64"}, {"media_type", "image/png"}, {"data", "iVBORw0KGgo"}}}};
+  request.messages.push_back(
+      {"user", Json::array({{{"type", "tool_result"}, {"tool_use_id", "call_1"},
+                             {"content", Json::array({text_block("one image"), image})}}})});
+  make_llm_client(settings_for("openai", server))->complete(request);
+  const auto messages = Json::parse(server.requests().at(0).body)["messages"];
+  ASSERT_EQ(messages.size(), 4u) << messages.dump();
+  EXPECT_EQ(messages[2]["role"], "tool");
+  EXPECT_EQ(messages[2]["content"], "one image");
+  EXPECT_EQ(messages[3]["role"], "user");
+  EXPECT_EQ(messages[3]["content"][0]["text"], "Image returned by tool call \"call_1\":");
+  EXPECT_EQ(messages[3]["content"][1]["type"], "image_url");
+  EXPECT_EQ(messages[3]["content"][1]["image_url"]["url"], "data:image/png;base64,iVBORw0KGgo");
+}
+
 TEST(OpenAiClient, InvalidToolArgumentsAreAProtocolError) {
   ScriptedHttpServer server;
   server.push_json(R"({"choices": [{"message": {"tool_calls": [{"id": "c", "type": "function",

@@ -28,12 +28,15 @@ class mcp_cli : public ::testing::Test {
            {"env", {{"AURITE_EXAMPLE_FIXED_TIME", "2026-03-01T12:00:00Z"}}}},
           {{"client_id", "tester"}, {"command", testing::test_server_path().string()}, {"exclude", {"crash"}}},
           {{"client_id", "impatient"}, {"command", testing::test_server_path().string()}, {"timeout", 1.0}},
-          {{"client_id", "broken"}, {"command", "/nonexistent/server"}}}},
+          {{"client_id", "broken"}, {"command", "/nonexistent/server"}},
+          {{"client_id", "spare"}, {"command", "/nonexistent/spare-server"}, {"optional", true}}}},
         {"llms", {{{"llm_id", "offline"}, {"provider", "test"}}}},
         {"agents",
          {{{"name", "Weather Agent"}, {"client_ids", {"weather_server"}}, {"llm_config_id", "offline"},
            {"exclude_components", {"current_time"}}},
-          {{"name", "Broken Agent"}, {"client_ids", {"broken"}}, {"llm_config_id", "offline"}}}}};
+          {{"name", "Broken Agent"}, {"client_ids", {"broken"}}, {"llm_config_id", "offline"}},
+          {{"name", "Sparing Agent"}, {"client_ids", {"weather_server", "spare"}}, {"llm_config_id", "offline"},
+           {"exclude_components", {"current_time"}}}}}};
     config_ = dir_.write("aurite_config.json", project.dump(2));
   }
 
@@ -99,6 +102,38 @@ TEST_F(mcp_cli, ServerFailuresExitWithOneNamingTheClient) {
   const auto tool_error = aurite({"call-tool", "fail", "--client", "tester"});
   EXPECT_EQ(tool_error.exit_code, 1);
   EXPECT_THAT(tool_error.out, HasSubstr("the tool failed"));
+}
+
+TEST_F(mcp_cli, ToolsOfHealthyClientsAreListedWithOneErrorLinePerBrokenClient) {
+  const auto result = aurite({"tools", "--agent", "Sparing Agent"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.out, HasSubstr("weather_lookup"));
+  EXPECT_THAT(result.err, HasSubstr("error: MCP client 'spare'"));
+  EXPECT_THAT(result.err, Not(HasSubstr("'broken'")));
+}
+
+TEST_F(mcp_cli, ARunWhoseClientCannotStartFailsNamingTheClient) {
+  const auto result = aurite({"run", "Broken Agent", "hello"});
+  EXPECT_EQ(result.exit_code, 1) << result.out;
+  EXPECT_THAT(result.err, HasSubstr("agent 'Broken Agent' cannot run without MCP client 'broken'"));
+  EXPECT_THAT(result.err, HasSubstr("/nonexistent/server"));
+  EXPECT_THAT(result.err, HasSubstr("\"optional\": true"));
+}
+
+TEST_F(mcp_cli, AnOptionalClientThatCannotStartIsReportedAndTheRunGoesOn) {
+  const auto result = aurite({"run", "Sparing Agent", "Weather in Oslo?", "--json"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const Json run = Json::parse(result.out);
+  EXPECT_EQ(run["status"], "completed");
+  EXPECT_EQ(run["tool_calls"][0]["name"], "weather_lookup");
+  ASSERT_EQ(run["unavailable_clients"].size(), 1u) << run.dump();
+  EXPECT_EQ(run["unavailable_clients"][0]["client_id"], "spare");
+}
+
+TEST_F(mcp_cli, AMistypedToolNameSuggestsTheClosestTool) {
+  const auto result = aurite({"call-tool", "weather_lookpu", "--client", "weather_server"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("(did you mean 'weather_lookup'?)"));
 }
 
 TEST_F(mcp_cli, AnUnknownToolIsAUsageError) {

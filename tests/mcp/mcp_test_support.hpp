@@ -16,7 +16,7 @@ namespace aurite::testing {
 
 // The tools our test server always has (before any --tools N generated ones).
 inline const std::vector<std::string> kTestServerTools = {
-    "echo", "sleep", "crash", "garbage", "huge", "content", "fail", "structured", "env", "pid",
+    "echo", "sleep", "crash", "garbage", "huge", "content", "fail", "structured", "env", "pid", "fds",
     "ask_client", "add_tool", "cancelled"};
 
 // Our test server (tests/mcp/servers/test_server.cpp) and the example servers.

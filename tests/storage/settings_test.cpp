@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "aurite/common/error.hpp"
 #include "aurite/storage/settings.hpp"
 #include "aurite/storage/storage_manager.hpp"
@@ -147,6 +149,18 @@ TEST(StorageSettings, MaskedLocationNeverShowsThePassword) {
   s = load_storage_settings();
   EXPECT_THAT(s.masked(), Not(HasSubstr("other-secret")));
   EXPECT_EQ(s.endpoint(), "localhost:5432");
+}
+
+TEST(StorageSettings, ASqliteLocationPrintsAsAnAbsoluteUrlThatOpensTheSameFile) {
+  ScopedEnv env;
+  env.clear_storage().set("AURITE_ENABLE_DB", "true");
+  auto relative = load_storage_settings();  // the default, .aurite/aurite.db
+  const std::string expected = "sqlite://" + (std::filesystem::current_path() / ".aurite/aurite.db").string();
+  EXPECT_EQ(relative.masked(), expected);
+  env.set("AURITE_DB_URL", relative.masked());
+  EXPECT_EQ(std::filesystem::path(load_storage_settings().sqlite_path), std::filesystem::current_path() / ".aurite/aurite.db");
+  env.unset("AURITE_DB_URL").set("AURITE_DB_PATH", "/var/lib/aurite/a.db");
+  EXPECT_EQ(load_storage_settings().masked(), "sqlite:///var/lib/aurite/a.db");
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ namespace aurite::api {
 struct ServerOptions {
   std::string host = "127.0.0.1";  // --host [127.0.0.1]
   int port = 8000;                 // --port [8000]; 0 picks a free port
-  int workers = 8;                 // --workers [8]: requests handled at once, 1..256
+  int workers = 8;                 // --workers [8]: runs at once, 1..256 (other requests get threads of their own)
   // AURITE_API_KEY: when set, every route but GET /health needs it as X-API-Key. Empty
   // is allowed only on a loopback host.
   std::string api_key;
@@ -43,7 +43,8 @@ class ApiServer {
   ApiServer& operator=(const ApiServer&) = delete;
 
   // Binds the listening socket; returns the port (the chosen one for port 0). Throws
-  // Error(kUnavailable) naming host:port when it cannot.
+  // Error(kInvalidArgument) "address already in use: host:port" when another process
+  // listens there, Error(kUnavailable) naming host:port and the reason otherwise.
   int bind();
 
   // Accepts and answers requests until stop(); returns once the requests in progress
@@ -61,6 +62,11 @@ class ApiServer {
 
   // Waits until no run is in flight or the timeout passes; returns whether none is.
   bool wait_for_runs(std::chrono::milliseconds timeout) const;
+
+  // Ends every open event stream with a last `event: error` (code shutting_down), for a
+  // process about to exit with runs unfinished: a client learns why its stream ended
+  // instead of seeing it cut. What the runs stored stays stored. Any thread.
+  void end_streams_for_shutdown();
 
  private:
   struct Impl;

@@ -21,4 +21,15 @@ std::optional<bool> parse_bool(std::string_view text);
 // Throws Error(kInvalidArgument) naming the variable and its value when it is not a boolean.
 bool env_bool(const std::string& name, bool fallback);
 
+// `text` with every `${NAME}` replaced by the variable's value, so a configuration can
+// hand one secret to the one place that needs it without writing it down. `$${` stands
+// for a literal `${`; a `$` not followed by `{` is kept as it is. NAME is
+// [A-Za-z_][A-Za-z0-9_]*. Throws Error(kInvalidConfig) naming `where` (e.g. "client
+// 'github' env.TOKEN") and the variable when it is unset, or the reference when it is
+// malformed (no closing brace, a bad name). The value itself never appears in an error.
+std::string expand_env_references(std::string_view text, std::string_view where);
+
+// True when `name` can be the name of an environment variable ([A-Za-z_][A-Za-z0-9_]*).
+bool is_env_name(std::string_view name);
+
 }  // namespace aurite

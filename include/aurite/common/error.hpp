@@ -23,6 +23,7 @@ enum class ErrorCode {
   kUnavailable,      // a dependency (database, server, process) cannot be reached
   kTimeout,          // a deadline passed
   kProtocol,         // a peer broke its wire protocol
+  kUpstream,         // a service we call (a model provider) answered with an error of its own
   kIo,               // a file system operation failed
   kInternal,         // a bug: an invariant of ours did not hold
 };

@@ -16,9 +16,23 @@
 
 namespace aurite::config {
 
+// A key the reader does not know, kept verbatim in `extra`: most often a typo, so it
+// carries the known key of the same object it is closest to.
+struct UnknownKey {
+  std::string path;        // JSON path, e.g. agents[0].sytem_prompt
+  std::string suggestion;  // e.g. system_prompt; "" when no known key is close
+
+  friend bool operator==(const UnknownKey&, const UnknownKey&) = default;
+};
+
+// "unknown key (did you mean 'system_prompt'?)", or "unknown key" with no suggestion.
+std::string describe(const UnknownKey& key);
+// One diagnostic per key, for callers that refuse unknown keys (strict mode, the API).
+std::vector<Diagnostic> unknown_key_errors(const std::vector<UnknownKey>& keys);
+
 struct ParseReport {
   std::vector<Diagnostic> errors;
-  std::vector<std::string> unknown_keys;  // JSON paths of keys kept verbatim in `extra`
+  std::vector<UnknownKey> unknown_keys;
 };
 
 // `path` is the JSON path of `json` in its document ("" for a body of its own).

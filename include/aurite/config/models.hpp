@@ -39,6 +39,18 @@ struct RootConfig {
   friend bool operator==(const RootConfig&, const RootConfig&) = default;
 };
 
+// Which of our environment variables a server process sees. It always gets a minimal
+// set (PATH, HOME, USER, LOGNAME, SHELL, TERM, LANG, LC_ALL, LC_CTYPE, TZ, TMPDIR) plus
+// its client's `env`; never, unless asked here, our secrets (API keys, database
+// passwords), since a third-party server can read and send on whatever it is given.
+// JSON: `"inherit_env": true` (everything: the risk is the user's) or a list of names.
+struct InheritEnv {
+  bool all = false;
+  std::vector<std::string> names;  // passed on when set in our environment
+
+  friend bool operator==(const InheritEnv&, const InheritEnv&) = default;
+};
+
 // An MCP server the host starts and talks to over stdio.
 struct ClientConfig {
   std::string client_id;
@@ -48,12 +60,18 @@ struct ClientConfig {
   std::optional<std::string> server_path;
   std::optional<std::string> command;
   std::vector<std::string> args;
-  std::map<std::string, std::string> env;  // added to the inherited environment
+  // `${NAME}` in command, args and env values expands from our environment when the
+  // server starts (an unset variable is an error naming client, field and variable).
+  std::map<std::string, std::string> env;  // added to the minimal environment
+  InheritEnv inherit_env;
   std::vector<std::string> capabilities;   // e.g. tools, prompts, resources
   std::vector<RootConfig> roots;
   std::optional<double> timeout;           // seconds per request [kDefaultClientTimeoutSeconds]
   std::optional<double> routing_weight;    // [kDefaultRoutingWeight]
   std::vector<std::string> exclude;        // component names hidden from every agent
+  // A run goes on without this client when its server cannot start, and reports it as
+  // unavailable; otherwise [false] such a run fails naming the client.
+  std::optional<bool> optional;
   Json extra = Json::object();
 
   friend bool operator==(const ClientConfig&, const ClientConfig&) = default;
@@ -146,6 +164,8 @@ inline const std::string& name_of(const CustomWorkflowConfig& c) { return c.name
 
 // "client", "llm", "agent", "workflow", "custom workflow".
 std::string_view kind_name(ComponentKind kind);
+// kind_name with its article, for messages: "a client", "an llm", "an agent", ...
+std::string with_article(ComponentKind kind);
 // The project file key holding this kind: "clients", "llms", "agents", ...
 std::string_view kind_key(ComponentKind kind);
 

@@ -6,13 +6,14 @@
 #include <string_view>
 #include <vector>
 
+#include "aurite/config/json_codec.hpp"
 #include "aurite/config/models.hpp"
 
 namespace aurite::config {
 
 struct LoadedProject {
   ProjectConfig project;
-  std::vector<std::string> unknown_keys;  // JSON paths of keys kept but not understood
+  std::vector<UnknownKey> unknown_keys;  // keys kept but not understood
 };
 
 // Parses and validates a project held in memory. `source` names it in errors;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "aurite/llm/llm_client.hpp"
+#include "aurite/mcp/mcp_host.hpp"
 
 namespace aurite::execution {
 
@@ -38,6 +39,8 @@ struct AgentResult {
   std::size_t history_turns_loaded = 0;     // turns read from the database before the run
   std::vector<llm::Message> new_turns;      // user, assistant and tool-result turns of this run
   std::vector<ToolCallRecord> tool_calls;
+  // Optional clients whose server could not start: the run went on without their tools.
+  std::vector<mcp::ClientFailure> unavailable_clients;
   int iterations = 0;                       // model calls
   llm::Usage usage;
   double model_ms = 0;

@@ -132,6 +132,10 @@ class HostManager : public execution::ConfigLookup {
   // A consistent copy of everything registered.
   config::ProjectConfig snapshot() const;
 
+  // Throws Error(kNotFound) "no agent, workflow or custom workflow named 'X'", with the
+  // closest name when one is close ("did you mean"), unless `name` is one of them.
+  void require_runnable(const std::string& name) const;
+
   // Opens what runs need: the database when `storage_settings` enable it, the MCP host
   // for the project's clients (each server starts when first used) and the execution
   // facade. Call once, before the accessors below; throws what StorageManager::open
@@ -144,6 +148,9 @@ class HostManager : public execution::ConfigLookup {
   storage::StorageManager* storage() { return storage_.get(); }
 
  private:
+  // The MCP host and the facade, on whatever storage_ holds.
+  void start_services();
+
   template <typename T, typename Save>
   Registration register_component(std::vector<T> config::ProjectConfig::*registry, T component,
                                   Save save);

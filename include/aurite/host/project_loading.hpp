@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "aurite/config/models.hpp"
+#include "aurite/config/project_file.hpp"
 #include "aurite/storage/config_store.hpp"
 #include "aurite/storage/storage_manager.hpp"
 
@@ -30,8 +31,18 @@ ConfigSource parse_config_source(std::string_view value, std::string_view origin
 // else kFile. Throws as parse_config_source.
 ConfigSource resolve_config_source(const std::optional<std::string>& flag);
 
+// True when AURITE_STRICT_CONFIG is set true: unknown keys in a project file are then
+// errors, not warnings. Throws Error(kInvalidArgument) for a value that is not a boolean.
+bool strict_config_from_env();
+
+// Loads and validates the project file, as config::load_project_file, and deals with its
+// unknown keys (most often typos) in the one way every command shares: with `strict`
+// they are a ConfigError naming each key and the known key it probably meant; otherwise
+// one warning lists them so, and they are kept as written.
+config::LoadedProject read_project_file(const std::filesystem::path& file, bool strict);
+
 // The project a process runs with, validated as a whole:
-// - kFile: load and validate `file`; then, when `storage` stores configs, sync every
+// - kFile: load and validate `file` (read_project_file, strict from the environment); then, when `storage` stores configs, sync every
 //   component to it in one transaction (no pruning: the database may hold components
 //   registered at run time). A bad file changes nothing.
 // - kDb: what `storage` holds, validated (ConfigError names the database). Needs

@@ -35,6 +35,15 @@ namespace aurite::mcp {
 
 class ClientSession;
 
+// A client whose server could not be started or listed, and so offers no tools.
+struct ClientFailure {
+  std::string client_id;
+  std::string error;      // why, as the start or listing failed (names the client)
+  bool optional = false;  // the client's `optional`: a run may go on without it
+
+  friend bool operator==(const ClientFailure&, const ClientFailure&) = default;
+};
+
 class McpHost {
  public:
   // Nothing starts until start() or the first use of a client (a listing or a call).
@@ -66,6 +75,10 @@ class McpHost {
   std::vector<ToolInfo> tools();
   // What `agent` sees. Clients it names that this host does not have are skipped.
   std::vector<ToolInfo> tools_for(const config::AgentConfig& agent);
+  // The clients (of `agent`, or all when null) that offer no tools because their server
+  // could not be started or listed the last time it was tried, in client order. A
+  // listing tries such a client again, so a server that comes back is used.
+  std::vector<ClientFailure> failed_clients(const config::AgentConfig* agent = nullptr);
   std::optional<ToolInfo> find_tool(const std::string& name);
 
   // Calls a visible tool. Throws Error(kNotFound) when no client offers `name` (or it

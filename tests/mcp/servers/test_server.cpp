@@ -8,6 +8,8 @@
 //   --prefix P           prefix every tool name with P
 #include <unistd.h>
 
+#include <filesystem>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -85,6 +87,20 @@ void add_tools(McpServer& server, const std::string& p) {
                    }});
   server.add_tool({p + "pid", "The server's process id.", any,
                    [](const Json&) { return text_result(std::to_string(::getpid())); }});
+  server.add_tool({p + "fds", "The descriptors the server has open beyond 0, 1 and 2, as targets.", any,
+                   [](const Json&) {
+                     Json open = Json::array();
+                     for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+                       const int fd = std::stoi(entry.path().filename().string());
+                       std::error_code ec;
+                       const auto target = std::filesystem::read_symlink(entry.path(), ec);
+                       // The directory listing itself shows up as a descriptor too.
+                       if (fd > 2 && target.string().rfind("/proc/", 0) != 0) open.push_back(target.string());
+                     }
+                     ToolResult r = text_result(open.dump());
+                     r.structured_content = Json{{"open", open}};
+                     return r;
+                   }});
 }
 
 // The requestIds of the notifications/cancelled received so far.
