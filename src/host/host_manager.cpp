@@ -47,7 +47,11 @@ void HostManager::open_services(const storage::StorageSettings& storage_settings
   if (!storage_) storage_ = storage::StorageManager::open_if_enabled(storage_settings);
   const ProjectConfig project = snapshot();
   mcp_ = std::make_unique<mcp::McpHost>(project.clients, project.base_dir);
-  execution_ = std::make_unique<execution::ExecutionFacade>(*this, *mcp_, storage_ ? storage_->history() : nullptr);
+  auto sessions = std::make_unique<execution::SessionGate>(
+      storage_ ? storage_->leases() : nullptr,
+      execution::SessionGateOptions{storage_settings.session_lease_ttl, storage_settings.session_wait});
+  execution_ = std::make_unique<execution::ExecutionFacade>(*this, *mcp_, storage_ ? storage_->history() : nullptr,
+                                                            llm::make_llm_client, std::move(sessions));
 }
 
 execution::ExecutionFacade& HostManager::execution() {
