@@ -16,6 +16,8 @@ int status_for(ErrorCode code) {
     case ErrorCode::kNotFound: return 404;
     case ErrorCode::kAlreadyExists: return 409;
     case ErrorCode::kConflict: return 409;
+    // Another run holds the session: the request may succeed later, unchanged.
+    case ErrorCode::kSessionBusy: return 409;
     case ErrorCode::kUnauthenticated: return 401;
     case ErrorCode::kUnavailable: return 503;
     case ErrorCode::kTimeout: return 504;

@@ -1,7 +1,9 @@
-// POST /runs {name, message, session_id?}: runs an agent, simple workflow or custom
+// POST /runs {name, message, session_id?, on_busy?}: runs an agent, simple workflow or custom
 // workflow by name and answers its result object; with `Accept: text/event-stream` each
 // step is streamed as a Server-Sent Event (model_call, text, tool_call, tool_result) and
 // the stream ends with `done` (the result object) or `error` (the error body).
+// `on_busy` ("wait", the default, or "reject") says what a run does when another run holds
+// its session; a refused run is 409 session_busy (an `error` event when streamed).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -21,11 +23,12 @@ struct RunRequest {
   std::string name;
   std::string message;
   std::string session_id;
+  execution::RunOptions options;
 };
 
 // Every field of a POST /runs body; anything else is refused (a misspelt session_id
 // would otherwise run on the default session).
-const std::vector<std::string> kRunFields = {"name", "message", "session_id"};
+const std::vector<std::string> kRunFields = {"name", "message", "session_id", "on_busy"};
 
 RunRequest parse_run_request(const httplib::Request& request) {
   const Json body = parse_body(request);
@@ -46,7 +49,14 @@ RunRequest parse_run_request(const httplib::Request& request) {
     if (std::find(kRunFields.begin(), kRunFields.end(), key) != kRunFields.end()) continue;
     problems.push_back({key, "unknown field" + did_you_mean(key, kRunFields)});
   }
-  RunRequest run{string_field("name", true), string_field("message", true), string_field("session_id", false)};
+  RunRequest run{string_field("name", true), string_field("message", true), string_field("session_id", false), {}};
+  if (const std::string on_busy = string_field("on_busy", false); !on_busy.empty()) {
+    if (const auto parsed = execution::parse_on_busy(on_busy)) {
+      run.options.on_busy = *parsed;
+    } else {
+      problems.push_back({"on_busy", "expected \"wait\" or \"reject\""});
+    }
+  }
   for (const auto& [key, value] : {std::pair{"name", &run.name}, std::pair{"session_id", &run.session_id}}) {
     if (const std::string problem = config::name_problem(*value); !problem.empty()) problems.push_back({key, problem});
   }
@@ -131,7 +141,8 @@ void add_run_routes(httplib::Server& server, ApiContext& context) {
                 context.host.require_runnable(run.name);
                 if (!wants_event_stream(request)) {
                   RunInFlight in_flight(context);
-                  send_json(response, 200, context.host.execution().run(run.name, run.message, run.session_id));
+                  send_json(response, 200,
+                            context.host.execution().run(run.name, run.message, run.session_id, nullptr, run.options));
                   return;
                 }
                 // Counted from now, so a shutdown that begins before the stream starts
@@ -143,7 +154,8 @@ void add_run_routes(httplib::Server& server, ApiContext& context) {
                     [&context, run, in_flight](std::size_t, httplib::DataSink& sink) {
                       SseObserver observer(sink, context);
                       try {
-                        observer.send("done", context.host.execution().run(run.name, run.message, run.session_id, &observer));
+                        observer.send("done", context.host.execution().run(run.name, run.message, run.session_id,
+                                                                          &observer, run.options));
                       } catch (const std::exception& error) {
                         observer.send("error", error_body(to_http_error(error)));
                       }

@@ -18,6 +18,7 @@ namespace aurite::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // a runtime failure
 inline constexpr int kExitUsage = 2;    // bad usage or a bad configuration
+inline constexpr int kExitBusy = 3;     // the run's session is held by another run
 
 struct GlobalOptions {
   std::optional<std::filesystem::path> config_path;  // --config

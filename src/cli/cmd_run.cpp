@@ -1,4 +1,4 @@
-// aurite run NAME MESSAGE [--session ID] [--stream]: runs an agent, simple workflow or
+// aurite run NAME MESSAGE [--session ID] [--stream] [--on-busy wait|reject]: runs an agent, simple workflow or
 // custom workflow by name, showing each step on stderr and the answer on stdout.
 #include <iostream>
 
@@ -19,6 +19,7 @@ struct RunOptions {
   std::string session;
   bool stream = false;
   bool quiet = false;
+  std::string on_busy = "wait";
 };
 
 // The run finished but did not complete (max_iterations, schema mismatch): the answer is
@@ -41,8 +42,10 @@ int run_run(const Context& context, const RunOptions& options) {
   }
   const bool show_progress = !context.options.json && !options.quiet;
   RunProgress progress(std::cerr, options.stream && !context.options.json ? &std::cout : nullptr);
-  const nlohmann::json result =
-      host->execution().run(options.name, options.message, options.session, show_progress || options.stream ? &progress : nullptr);
+  execution::RunOptions run_options;
+  run_options.on_busy = execution::parse_on_busy(options.on_busy).value_or(execution::OnBusy::kWait);
+  const nlohmann::json result = host->execution().run(options.name, options.message, options.session,
+                                                      show_progress || options.stream ? &progress : nullptr, run_options);
   if (context.options.json) {
     print_json(std::cout, result);
   } else if (!progress.streamed_text()) {
@@ -61,6 +64,10 @@ void add_run_command(CLI::App& app, Context& context) {
   command->add_option("-s,--session", options->session, "Session id (default: the agent's 'default' session)");
   command->add_flag("--stream", options->stream, "Print the answer as the model writes it");
   command->add_flag("-q,--quiet", options->quiet, "Do not show the steps on stderr");
+  command->add_option("--on-busy", options->on_busy,
+                      "When another run holds the session: wait for it (up to AURITE_SESSION_WAIT), or reject "
+                      "(exit status 3)")
+      ->check(CLI::IsMember({"wait", "reject"}));
   command->callback([&context, options] { context.action = [&context, options] { return run_run(context, *options); }; });
 }
 

@@ -18,6 +18,8 @@ int exit_status_for(const std::exception& error) {
     case ErrorCode::kConflict:
     case ErrorCode::kUnauthenticated:
       return kExitUsage;
+    case ErrorCode::kSessionBusy:
+      return kExitBusy;
     case ErrorCode::kUnavailable:
     case ErrorCode::kTimeout:
     case ErrorCode::kProtocol:

@@ -14,15 +14,33 @@ std::string client_key(const llm::ProviderSettings& s) {
   return s.provider + "|" + s.base_url.value_or("") + "|" + s.api_key_env.value_or("");
 }
 
+// What a custom workflow sees: the facade, with the options of the run that started it.
+class OptionsContext final : public WorkflowContext {
+ public:
+  OptionsContext(ExecutionFacade& facade, const RunOptions& options) : facade_(facade), options_(options) {}
+  AgentResult run_agent(const std::string& name, const std::string& message, const std::string& session_id) override {
+    return facade_.run_agent(name, message, session_id, nullptr, options_);
+  }
+  WorkflowResult run_simple_workflow(const std::string& name, const std::string& message,
+                                     const std::string& session_id) override {
+    return facade_.run_simple_workflow(name, message, session_id, nullptr, options_);
+  }
+
+ private:
+  ExecutionFacade& facade_;
+  const RunOptions& options_;
+};
+
 }  // namespace
 
 ExecutionFacade::ExecutionFacade(const ConfigLookup& configs, mcp::McpHost& tools, storage::HistoryStore* history,
-                                 LlmClientFactory make_client)
+                                 LlmClientFactory make_client, std::unique_ptr<SessionGate> sessions)
     : configs_(configs),
       tools_(tools),
       history_(history),
       make_client_(std::move(make_client)),
-      plugins_(std::make_unique<LoadedPlugins>()) {}
+      plugins_(std::make_unique<LoadedPlugins>()),
+      sessions_(sessions ? std::move(sessions) : std::make_unique<SessionGate>(nullptr)) {}
 
 ExecutionFacade::~ExecutionFacade() = default;
 
@@ -34,19 +52,24 @@ llm::LlmClient& ExecutionFacade::client_for(const llm::ProviderSettings& setting
 }
 
 AgentResult ExecutionFacade::run_agent(const std::string& name, const std::string& message,
-                                       const std::string& session_id, RunObserver* observer) {
+                                       const std::string& session_id, RunObserver* observer,
+                                       const RunOptions& options) {
   auto config = configs_.find_agent(name);
   if (!config) throw Error(ErrorCode::kNotFound, fmt::format("no agent named '{}'", name));
   std::optional<config::LlmConfig> llm;
   if (config->llm_config_id) llm = configs_.find_llm(*config->llm_config_id);
   ModelChoice model = choose_model(*config, llm);
   llm::LlmClient& client = client_for(model.provider);
+  // Held from before the history is loaded until the last turn is stored.
+  SessionPass pass;
+  if (config->include_history.value_or(false)) pass = sessions_->enter(name, session_id, options.on_busy);
   Agent agent(std::move(*config), std::move(model), {client, tools_, history_});
   return agent.run(message, session_id, observer);
 }
 
 WorkflowResult ExecutionFacade::run_simple_workflow(const std::string& name, const std::string& message,
-                                                    const std::string& session_id, RunObserver* observer) {
+                                                    const std::string& session_id, RunObserver* observer,
+                                                    const RunOptions& options) {
   const auto config = configs_.find_workflow(name);
   if (!config) throw Error(ErrorCode::kNotFound, fmt::format("no workflow named '{}'", name));
   const auto started = Clock::now();
@@ -56,7 +79,7 @@ WorkflowResult ExecutionFacade::run_simple_workflow(const std::string& name, con
   std::string input = message;
   for (std::size_t i = 0; i < config->steps.size(); ++i) {
     if (observer) observer->on_step(name, i, config->steps[i]);
-    AgentResult step = run_agent(config->steps[i], input, result.session_id, observer);
+    AgentResult step = run_agent(config->steps[i], input, result.session_id, observer, options);
     input = step.final_text;
     result.status = step.status;
     result.final_text = step.final_text;
@@ -67,29 +90,31 @@ WorkflowResult ExecutionFacade::run_simple_workflow(const std::string& name, con
   return result;
 }
 
-Json ExecutionFacade::run_custom_workflow(const std::string& name, const Json& input, const std::string& session_id) {
+Json ExecutionFacade::run_custom_workflow(const std::string& name, const Json& input, const std::string& session_id,
+                                          const RunOptions& options) {
   const auto config = configs_.find_custom_workflow(name);
   if (!config) throw Error(ErrorCode::kNotFound, fmt::format("no custom workflow named '{}'", name));
   const auto path = resolve_module_path(configs_.base_dir(), config->module_path);
   auto workflow = plugins_->create(path, config->class_name);
-  return workflow->execute(*this, input, session_id.empty() ? storage::kDefaultSession : session_id);
+  OptionsContext context(*this, options);
+  return workflow->execute(context, input, session_id.empty() ? storage::kDefaultSession : session_id);
 }
 
 Json ExecutionFacade::run(const std::string& name, const std::string& message, const std::string& session_id,
-                          RunObserver* observer) {
+                          RunObserver* observer, const RunOptions& options) {
   if (configs_.find_agent(name)) {
-    Json out = run_agent(name, message, session_id, observer).to_json();
+    Json out = run_agent(name, message, session_id, observer, options).to_json();
     out["kind"] = "agent";
     return out;
   }
   if (configs_.find_workflow(name)) {
-    Json out = run_simple_workflow(name, message, session_id, observer).to_json();
+    Json out = run_simple_workflow(name, message, session_id, observer, options).to_json();
     out["kind"] = "workflow";
     return out;
   }
   if (configs_.find_custom_workflow(name)) {
     const auto started = Clock::now();
-    Json result = run_custom_workflow(name, message, session_id);
+    Json result = run_custom_workflow(name, message, session_id, options);
     return {{"kind", "custom_workflow"},
             {"workflow", name},
             {"session_id", session_id.empty() ? storage::kDefaultSession : session_id},

@@ -55,7 +55,11 @@ void HostManager::start_services() {
   if (execution_) throw Error(ErrorCode::kInternal, "HostManager::open_services called twice");
   const ProjectConfig project = snapshot();
   mcp_ = std::make_unique<mcp::McpHost>(project.clients, project.base_dir);
-  execution_ = std::make_unique<execution::ExecutionFacade>(*this, *mcp_, storage_ ? storage_->history() : nullptr);
+  auto sessions = std::make_unique<execution::SessionGate>(
+      storage_ ? storage_->leases() : nullptr,
+      execution::SessionGateOptions{storage_settings.session_lease_ttl, storage_settings.session_wait});
+  execution_ = std::make_unique<execution::ExecutionFacade>(*this, *mcp_, storage_ ? storage_->history() : nullptr,
+                                                            llm::make_llm_client, std::move(sessions));
 }
 
 execution::ExecutionFacade& HostManager::execution() {

@@ -10,11 +10,12 @@
 #include "aurite/storage/config_store.hpp"
 #include "aurite/storage/history_admin.hpp"
 #include "aurite/storage/history_store.hpp"
+#include "aurite/storage/session_lease_store.hpp"
 #include "aurite/storage/settings.hpp"
 
 namespace aurite::storage {
 
-class Backend : public HistoryStore, public HistoryAdmin, public DbConfigStore {
+class Backend : public HistoryStore, public HistoryAdmin, public DbConfigStore, public SessionLeaseStore {
  public:
   // Applies every migration not yet recorded in schema_migrations, each in its own
   // transaction, serialised across processes. Idempotent.

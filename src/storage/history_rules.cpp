@@ -41,6 +41,11 @@ void check_agent_name(const std::string& agent_name) {
   }
 }
 
+void check_lease_args(const std::string& agent_name, const std::string& holder) {
+  check_agent_name(agent_name);
+  if (holder.empty()) throw Error(ErrorCode::kInvalidArgument, "session lease: holder is empty");
+}
+
 void check_append(const std::string& agent_name, const std::string& role,
                   const std::string& content_json) {
   check_agent_name(agent_name);

@@ -26,6 +26,10 @@ void check_append(const std::string& agent_name, const std::string& role,
 // refuses it.
 void check_agent_name(const std::string& agent_name);
 
+// Throws Error(kInvalidArgument) when the agent name is refused (as check_agent_name) or
+// the lease holder is empty.
+void check_lease_args(const std::string& agent_name, const std::string& holder);
+
 // Whether a conversation may start at this turn: a `user` turn that is not a tool result.
 bool starts_exchange(const Turn& turn);
 

@@ -104,6 +104,8 @@ StorageSettings load_storage_settings() {
   s.database = env_string("AURITE_DB_NAME", "");
   s.sslmode = env_string("AURITE_DB_SSLMODE", "");
   s.pool_size = static_cast<int>(env_int("AURITE_DB_POOL_SIZE", s.pool_size, 1, 256));
+  s.session_lease_ttl = std::chrono::seconds(env_int("AURITE_SESSION_LEASE_TTL", 30, 1, 3600));
+  s.session_wait = std::chrono::seconds(env_int("AURITE_SESSION_WAIT", 60, 0, 86400));
 
   if (auto url = get_env("AURITE_DB_URL"); url && !trim(*url).empty()) {
     s = with_url(std::move(s), *url, "AURITE_DB_URL");

@@ -34,6 +34,8 @@ StorageManager::~StorageManager() = default;
 
 HistoryStore* StorageManager::history() { return settings_.store_history ? backend_.get() : nullptr; }
 
+SessionLeaseStore* StorageManager::leases() { return settings_.store_history ? backend_.get() : nullptr; }
+
 HistoryAdmin* StorageManager::history_admin() { return settings_.store_history ? backend_.get() : nullptr; }
 
 DbConfigStore* StorageManager::configs() { return settings_.store_configs ? backend_.get() : nullptr; }

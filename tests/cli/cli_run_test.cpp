@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "aurite/storage/storage_manager.hpp"
 #include "cli/cli_test_support.hpp"
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
@@ -87,6 +88,40 @@ TEST_F(RunCommand, BadDatabaseFlagIsAUsageErrorNamingTheVariable) {
   const auto result = run_aurite({"run", "Weather Agent", "hi", "--config", kExampleProject}, env);
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_TRUE(contains(result.err, "AURITE_ENABLE_DB")) << result.err;
+}
+
+TEST_F(RunCommand, ABusySessionExitsWithStatus3AndTheSessionBusyError) {
+  // Another process holds the session's lease: this test, through the store.
+  storage::StorageSettings settings;
+  settings.enabled = true;
+  settings.sqlite_path = (dir_ / "aurite.db").string();
+  auto db = storage::StorageManager::open(settings);
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  ASSERT_TRUE(db->leases()->try_take_lease("Weather Agent", "held", "elsewhere", now, now + 60'000));
+
+  const std::vector<std::string> reject = {"run", "Weather Agent", "hi", "--session", "held", "--on-busy", "reject",
+                                           "--json", "--config", kExampleProject};
+  const auto refused = run_aurite(reject, demo_env());
+  EXPECT_EQ(refused.exit_code, 3) << refused.err;
+  EXPECT_TRUE(contains(refused.err, "session 'held' of agent 'Weather Agent' is busy")) << refused.err;
+  EXPECT_EQ(json::parse(refused.out)["error"]["code"], "session_busy");
+  // Waiting ends at AURITE_SESSION_WAIT, with the same status.
+  auto short_wait = demo_env();
+  short_wait.env["AURITE_SESSION_WAIT"] = "0";
+  const auto waited =
+      run_aurite({"run", "Weather Agent", "hi", "--session", "held", "--config", kExampleProject}, short_wait);
+  EXPECT_EQ(waited.exit_code, 3) << waited.err;
+  EXPECT_TRUE(db->history()->load_turns("Weather Agent", "held", 0, 100).empty());
+
+  db->leases()->release_lease("Weather Agent", "held", "elsewhere");
+  const auto ran = run_aurite(reject, demo_env());
+  EXPECT_EQ(ran.exit_code, 0) << ran.err;
+
+  const auto bad = run_aurite({"run", "Weather Agent", "hi", "--on-busy", "never", "--config", kExampleProject},
+                              demo_env());
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_TRUE(contains(bad.err, "--on-busy")) << bad.err;
 }
 
 TEST_F(RunCommand, ARunSyncsTheProjectSoTheDatabaseAloneCanRunItLater) {

@@ -130,6 +130,25 @@ std::vector<std::string> tool_exchange_problems(const std::vector<storage::Turn>
   return problems;
 }
 
+std::vector<std::string> interleaving_problems(const std::vector<storage::Turn>& turns) {
+  std::vector<std::string> problems;
+  std::string previous_role;
+  bool previous_asked_tools = false;
+  for (const auto& turn : turns) {
+    const Json content = Json::parse(turn.content_json, nullptr, false);
+    const auto seq = std::to_string(turn.seq);
+    const bool tool_results = !ids_of(content, "tool_result", "tool_use_id").empty();
+    if (turn.role == previous_role) problems.push_back("seq " + seq + ": a second " + turn.role + " turn in a row");
+    if (previous_role.empty() && turn.role != "user") problems.push_back("seq " + seq + ": starts with " + turn.role);
+    if (turn.role == "user" && !tool_results && previous_asked_tools) {
+      problems.push_back("seq " + seq + ": a new user message where tool results were due");
+    }
+    previous_role = turn.role;
+    previous_asked_tools = turn.role == "assistant" && !ids_of(content, "tool_use", "id").empty();
+  }
+  return problems;
+}
+
 std::string sqlite_integrity_check(const std::filesystem::path& path) {
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);

@@ -30,4 +30,12 @@ std::string sqlite_integrity_check(const std::filesystem::path& path);
 std::vector<std::string> tool_exchange_problems(const std::vector<storage::Turn>& turns,
                                                 bool allow_unanswered);
 
+// Places where one session's turns (oldest first) are not one conversation of runs taken
+// one after another: roles must alternate (user, assistant, user, ...), starting with a
+// user turn, and a user turn that is not a tool result must follow an assistant turn
+// without tool_use (the previous run's final answer). Together with tool_exchange_problems
+// this says every run's turns are contiguous: no run's user turn lands inside another
+// run's exchange. Empty when the session reads as one conversation.
+std::vector<std::string> interleaving_problems(const std::vector<storage::Turn>& turns);
+
 }  // namespace aurite::testing

@@ -13,6 +13,7 @@
 
 #include "aurite/execution/agent.hpp"
 #include "aurite/execution/custom_workflow.hpp"
+#include "aurite/execution/session_gate.hpp"
 
 namespace aurite::execution {
 
@@ -33,16 +34,25 @@ using LlmClientFactory = std::function<std::unique_ptr<llm::LlmClient>(const llm
 
 class LoadedPlugins;
 
+struct RunOptions {
+  // What an agent run does when its session is held by another run (see session_gate).
+  OnBusy on_busy = OnBusy::kWait;
+};
+
 class ExecutionFacade : public WorkflowContext {
  public:
-  // `history` may be null (no database, or history storage off).
+  // `history` may be null (no database, or history storage off). `sessions` keeps runs on
+  // one session apart; null means a gate for this process only (no lease store).
   ExecutionFacade(const ConfigLookup& configs, mcp::McpHost& tools, storage::HistoryStore* history,
-                  LlmClientFactory make_client = llm::make_llm_client);
+                  LlmClientFactory make_client = llm::make_llm_client, std::unique_ptr<SessionGate> sessions = nullptr);
   ~ExecutionFacade() override;
 
-  // Throws Error(kNotFound) for an unknown name; otherwise as Agent::run.
+  // Throws Error(kNotFound) for an unknown name; otherwise as Agent::run. An agent that
+  // includes history runs only while it holds its session (SessionGate::enter, which
+  // throws Error(kSessionBusy) as it documents); one without history shares nothing and
+  // never waits.
   AgentResult run_agent(const std::string& name, const std::string& message, const std::string& session_id,
-                        RunObserver* observer);
+                        RunObserver* observer, const RunOptions& options = {});
   AgentResult run_agent(const std::string& name, const std::string& message, const std::string& session_id) override {
     return run_agent(name, message, session_id, nullptr);
   }
@@ -51,7 +61,8 @@ class ExecutionFacade : public WorkflowContext {
   // on the same session id (each agent keeps its own history there). Stops at the first
   // step that does not complete, with that step's status.
   WorkflowResult run_simple_workflow(const std::string& name, const std::string& message,
-                                     const std::string& session_id, RunObserver* observer);
+                                     const std::string& session_id, RunObserver* observer,
+                                     const RunOptions& options = {});
   WorkflowResult run_simple_workflow(const std::string& name, const std::string& message,
                                      const std::string& session_id) override {
     return run_simple_workflow(name, message, session_id, nullptr);
@@ -64,12 +75,14 @@ class ExecutionFacade : public WorkflowContext {
   // kInvalidConfig naming the path for a module_path outside the project folder, a library
   // that cannot be loaded, lacks the entry points, has another ABI version or does not know
   // class_name.
-  Json run_custom_workflow(const std::string& name, const Json& input, const std::string& session_id);
+  // The agents and workflows it runs get `options`.
+  Json run_custom_workflow(const std::string& name, const Json& input, const std::string& session_id,
+                           const RunOptions& options = {});
 
   // Runs an agent, simple workflow or custom workflow, whichever `name` is, and returns
   // its result as JSON with "kind" set.
   Json run(const std::string& name, const std::string& message, const std::string& session_id,
-           RunObserver* observer = nullptr);
+           RunObserver* observer = nullptr, const RunOptions& options = {});
 
  private:
   llm::LlmClient& client_for(const llm::ProviderSettings& settings);
@@ -81,6 +94,7 @@ class ExecutionFacade : public WorkflowContext {
   std::mutex clients_mutex_;
   std::map<std::string, std::unique_ptr<llm::LlmClient>> clients_;
   std::unique_ptr<LoadedPlugins> plugins_;
+  std::unique_ptr<SessionGate> sessions_;
 };
 
 }  // namespace aurite::execution

@@ -50,6 +50,13 @@ struct StorageSettings {
   // SQLite busy_timeout: how long a writer waits for another process's write lock.
   std::chrono::milliseconds busy_timeout{15'000};
 
+  // Session leases (storage/session_lease_store.hpp), used with and without a database:
+  // how long a lease lasts without a heartbeat, AURITE_SESSION_LEASE_TTL [30] seconds,
+  // 1..3600; how long a run waits for a busy session, AURITE_SESSION_WAIT [60] seconds,
+  // 0..86400.
+  std::chrono::milliseconds session_lease_ttl{30'000};
+  std::chrono::milliseconds session_wait{60'000};
+
   // The location with any password replaced by `***`: `sqlite:///path/to/aurite.db` or
   // `postgresql://user:***@host:port/db`. The only form used in logs and errors.
   std::string masked() const;

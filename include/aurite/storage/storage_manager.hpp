@@ -10,6 +10,7 @@
 #include "aurite/storage/config_store.hpp"
 #include "aurite/storage/history_admin.hpp"
 #include "aurite/storage/history_store.hpp"
+#include "aurite/storage/session_lease_store.hpp"
 #include "aurite/storage/settings.hpp"
 
 namespace aurite::storage {
@@ -46,6 +47,11 @@ class StorageManager {
   // The history store, valid for the life of this manager and thread-safe; nullptr when
   // history storage is off (AURITE_DB_STORE_HISTORY=false).
   HistoryStore* history();
+
+  // The session leases that keep runs on one session from interleaving; nullptr when
+  // history storage is off (there is then nothing shared to keep apart). Valid for the
+  // life of this manager, thread-safe.
+  SessionLeaseStore* leases();
 
   // History maintenance (prune, search, stats, export/import); nullptr when history
   // storage is off. Valid for the life of this manager, thread-safe.

@@ -42,6 +42,14 @@ class PgBackend final : public Backend {
   std::vector<StoredConfigInfo> list_configs() override;
   bool delete_config(config::ComponentKind kind, const std::string& name) override;
 
+  // SessionLeaseStore (sqlite_session_lease.cpp / pg_session_lease.cpp)
+  bool try_take_lease(const std::string& agent_name, const std::string& session_id, const std::string& holder,
+                      std::int64_t now_ms, std::int64_t expires_at_ms) override;
+  bool extend_lease(const std::string& agent_name, const std::string& session_id, const std::string& holder,
+                    std::int64_t expires_at_ms) override;
+  void release_lease(const std::string& agent_name, const std::string& session_id,
+                     const std::string& holder) override;
+
   // HistoryAdmin (sqlite_history_admin.cpp / pg_history_admin.cpp)
   PruneCounts prune_older_than(std::chrono::seconds age) override;
   PruneCounts prune_keep_newest(std::size_t keep) override;

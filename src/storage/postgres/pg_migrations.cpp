@@ -90,6 +90,18 @@ const Migration kMigrations[] = {
          " tsv TSVECTOR NOT NULL)",
          "CREATE INDEX agent_history_search_tsv ON agent_history_search USING GIN (tsv)",
      }},
+    {3, "session leases",
+     {
+         // Who may write a session now (storage/session_lease_store.hpp). expires_at is
+         // milliseconds since the Unix epoch, from the holder's clock. No foreign key: a
+         // lease is taken before a new session's first turn makes its row.
+         "CREATE TABLE session_leases ("
+         " agent_name TEXT NOT NULL,"
+         " session_id TEXT NOT NULL,"
+         " holder TEXT NOT NULL,"
+         " expires_at BIGINT NOT NULL,"
+         " PRIMARY KEY (agent_name, session_id))",
+     }},
 };
 
 }  // namespace

@@ -96,6 +96,18 @@ const Migration kMigrations[] = {
          " SELECT h.id, (SELECT group_concat(j.value, ' ') FROM json_tree(h.content) AS j WHERE j.type = 'text')"
          " FROM agent_history AS h ORDER BY h.id",
      }},
+    {3, "session leases",
+     {
+         // Who may write a session now (storage/session_lease_store.hpp). expires_at is
+         // milliseconds since the Unix epoch, from the holder's clock. No foreign key: a
+         // lease is taken before a new session's first turn makes its row.
+         "CREATE TABLE session_leases ("
+         " agent_name TEXT NOT NULL,"
+         " session_id TEXT NOT NULL,"
+         " holder TEXT NOT NULL,"
+         " expires_at INTEGER NOT NULL,"
+         " PRIMARY KEY (agent_name, session_id))",
+     }},
 };
 
 }  // namespace
