@@ -1,6 +1,7 @@
 // POST /runs {name, message, session_id?, on_busy?}: runs an agent, simple workflow or custom
 // workflow by name and answers its result object; with `Accept: text/event-stream` each
-// step is streamed as a Server-Sent Event (model_call, text, tool_call, tool_result) and
+// step is streamed as a Server-Sent Event (model_call, text, tool_call, tool_progress,
+// tool_result; the tool events carry the tool_use `id` and the tool's name) and
 // the stream ends with `done` (the result object) or `error` (the error body).
 // `on_busy` ("wait", the default, or "reject") says what a run does when another run holds
 // its session; a refused run is 409 session_busy (an `error` event when streamed).
@@ -104,8 +105,14 @@ class SseObserver : public execution::RunObserver, public OpenStream {
     send("model_call", {{"agent", agent}, {"iteration", iteration}});
   }
   void on_text_delta(const std::string& text) override { send("text", {{"text", text}}); }
-  void on_tool_call(const std::string& agent, const std::string& tool, const Json& input) override {
-    send("tool_call", {{"agent", agent}, {"tool", tool}, {"input", input}});
+  void on_tool_call(const std::string& agent, const execution::ToolCallRequest& call) override {
+    send("tool_call", {{"agent", agent}, {"id", call.id}, {"tool", call.name}, {"input", call.input}});
+  }
+  void on_tool_progress(const std::string& agent, const execution::ToolProgress& progress) override {
+    Json data = {{"agent", agent}, {"id", progress.id}, {"tool", progress.name}, {"progress", progress.progress}};
+    if (progress.total) data["total"] = *progress.total;
+    if (!progress.message.empty()) data["message"] = progress.message;
+    send("tool_progress", data);
   }
   void on_tool_result(const std::string& agent, const execution::ToolCallRecord& record) override {
     send("tool_result", {{"agent", agent},

@@ -49,15 +49,25 @@ void RunProgress::on_model_reply(const std::string& agent, const llm::ModelRespo
                       reply.usage.output_tokens);
 }
 
-void RunProgress::on_tool_call(const std::string& agent, const std::string& tool, const nlohmann::json& input) {
+void RunProgress::on_tool_call(const std::string& agent, const execution::ToolCallRequest& call) {
   std::lock_guard lock(mutex_);
-  out_ << fmt::format("[{}] tool {} {}\n", agent, tool, one_line(input.dump(), 200)) << std::flush;
+  out_ << fmt::format("[{}] tool {} {}\n", agent, call.name, one_line(call.input.dump(), 200)) << std::flush;
 }
 
+void RunProgress::on_tool_progress(const std::string& agent, const execution::ToolProgress& progress) {
+  std::lock_guard lock(mutex_);
+  const std::string amount = progress.total ? fmt::format("{:g}/{:g}", progress.progress, *progress.total)
+                                            : fmt::format("{:g}", progress.progress);
+  out_ << fmt::format("[{}]   .. {}: {}{}{}\n", agent, progress.name, amount, progress.message.empty() ? "" : " ",
+                      one_line(progress.message))
+       << std::flush;
+}
+
+// Tool calls may run side by side: each result line names its tool.
 void RunProgress::on_tool_result(const std::string& agent, const execution::ToolCallRecord& record) {
   std::lock_guard lock(mutex_);
-  out_ << fmt::format("[{}]   <- {}{} ({:.1f} ms)\n", agent, record.is_error ? "error: " : "", one_line(record.result_text),
-                      record.duration_ms);
+  out_ << fmt::format("[{}]   <- {}: {}{} ({:.1f} ms)\n", agent, record.name, record.is_error ? "error: " : "",
+                      one_line(record.result_text), record.duration_ms);
 }
 
 void RunProgress::on_agent_done(const execution::AgentResult& result) {

@@ -20,7 +20,8 @@ class RunProgress : public execution::RunObserver {
   void on_model_call(const std::string& agent, int iteration) override;
   void on_text_delta(const std::string& text) override;
   void on_model_reply(const std::string& agent, const llm::ModelResponse& reply, double ms) override;
-  void on_tool_call(const std::string& agent, const std::string& tool, const nlohmann::json& input) override;
+  void on_tool_call(const std::string& agent, const execution::ToolCallRequest& call) override;
+  void on_tool_progress(const std::string& agent, const execution::ToolProgress& progress) override;
   void on_tool_result(const std::string& agent, const execution::ToolCallRecord& record) override;
   void on_agent_done(const execution::AgentResult& result) override;
   void on_step(const std::string& workflow, std::size_t index, const std::string& agent) override;

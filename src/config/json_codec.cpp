@@ -91,6 +91,8 @@ ClientConfig parse_client(const Json& json, const std::string& path, ParseReport
   client.capabilities = reader.string_list({"capabilities"});
   client.roots = parse_array<RootConfig>(reader, {"roots"}, parse_root, report);
   client.timeout = reader.number({"timeout"});
+  client.max_total_timeout = reader.number({"max_total_timeout"});
+  client.log_level = reader.string({"log_level"});
   client.routing_weight = reader.number({"routing_weight"});
   client.exclude = reader.string_list({"exclude"});
   client.optional = reader.boolean({"optional"});
@@ -196,6 +198,8 @@ Json to_json(const ClientConfig& client) {
     out["roots"] = std::move(roots);
   }
   put(out, "timeout", client.timeout);
+  put(out, "max_total_timeout", client.max_total_timeout);
+  put(out, "log_level", client.log_level);
   put(out, "routing_weight", client.routing_weight);
   put(out, "exclude", client.exclude);
   put(out, "optional", client.optional);

@@ -89,6 +89,13 @@ class Validator {
     }
   }
 
+  void check_log_level(const std::string& path, const std::string& level) {
+    if (std::find(std::begin(kMcpLogLevels), std::end(kMcpLogLevels), level) != std::end(kMcpLogLevels)) return;
+    std::string known;
+    for (const auto name : kMcpLogLevels) known += (known.empty() ? "" : ", ") + std::string(name);
+    error(path, fmt::format("unknown log level '{}' (expected one of {})", excerpt(level), known));
+  }
+
   void check(const ClientConfig& client, const std::string& path) {
     check_name(path, "client_id", client.client_id, client_names_);
     if (client.server_path.has_value() == client.command.has_value()) {
@@ -102,6 +109,14 @@ class Validator {
       error(key_path(path, "args"), "args need a command (server_path takes no args)");
     }
     check_positive(key_path(path, "timeout"), client.timeout);
+    check_positive(key_path(path, "max_total_timeout"), client.max_total_timeout);
+    const double timeout = client.timeout.value_or(kDefaultClientTimeoutSeconds);
+    if (client.max_total_timeout && *client.max_total_timeout > 0 && *client.max_total_timeout < timeout) {
+      error(key_path(path, "max_total_timeout"),
+            fmt::format("must not be less than the timeout ({} s{}), got {}", timeout,
+                        client.timeout ? "" : ", the default", *client.max_total_timeout));
+    }
+    if (client.log_level) check_log_level(key_path(path, "log_level"), *client.log_level);
     if (client.routing_weight && *client.routing_weight < 0) {
       error(key_path(path, "routing_weight"), "must not be negative");
     }

@@ -30,15 +30,16 @@ Json convert_block(const Json& block) {
   return llm::text_block(block.dump());
 }
 
-ToolCallOutcome run_one(mcp::McpHost& host, const config::AgentConfig& agent, const Json& use) {
+ToolCallOutcome run_one(mcp::McpHost& host, const config::AgentConfig& agent, const ToolCallRequest& call,
+                        const mcp::ProgressCallback& on_progress) {
   ToolCallOutcome outcome;
-  outcome.record.id = use.value("id", "");
-  outcome.record.name = use.value("name", "");
-  outcome.record.input = use.value("input", Json::object());
+  outcome.record.id = call.id;
+  outcome.record.name = call.name;
+  outcome.record.input = call.input;
   const auto started = Clock::now();
   mcp::ToolResult result;
   try {
-    result = host.call_tool(outcome.record.name, outcome.record.input, &agent);
+    result = host.call_tool(call.name, call.input, &agent, on_progress);
   } catch (const Error& error) {  // kNotFound: a tool the agent does not have
     result = mcp::ToolResult::from_error(error);
   }
@@ -89,11 +90,18 @@ std::vector<ToolCallOutcome> run_tool_calls(mcp::McpHost& host, const config::Ag
                                             const std::vector<Json>& tool_uses, RunObserver* observer) {
   std::mutex observer_mutex;
   const auto call = [&](const Json& use) {
+    const ToolCallRequest request{use.value("id", ""), use.value("name", ""), use.value("input", Json::object())};
+    mcp::ProgressCallback on_progress;
     if (observer) {
       std::lock_guard lock(observer_mutex);
-      observer->on_tool_call(agent.name, use.value("name", ""), use.value("input", Json::object()));
+      observer->on_tool_call(agent.name, request);
+      on_progress = [&observer_mutex, observer, &agent, &request](const mcp::Progress& progress) {
+        std::lock_guard progress_lock(observer_mutex);
+        observer->on_tool_progress(agent.name,
+                                   {request.id, request.name, progress.progress, progress.total, progress.message});
+      };
     }
-    ToolCallOutcome outcome = run_one(host, agent, use);
+    ToolCallOutcome outcome = run_one(host, agent, request, on_progress);
     if (observer) {
       std::lock_guard lock(observer_mutex);
       observer->on_tool_result(agent.name, outcome.record);

@@ -41,17 +41,17 @@ std::unique_ptr<HostManager> HostManager::open(const HostOptions& options) {
   host->storage_ = std::move(storage);
   // The database was tried above: an optional one that is down is not tried (and
   // warned about) a second time.
-  host->start_services();
+  host->start_services(options.storage);
   return host;
 }
 
 void HostManager::open_services(const storage::StorageSettings& storage_settings) {
   if (execution_) throw Error(ErrorCode::kInternal, "HostManager::open_services called twice");
   if (!storage_) storage_ = storage::StorageManager::open_if_enabled(storage_settings);
-  start_services();
+  start_services(storage_settings);
 }
 
-void HostManager::start_services() {
+void HostManager::start_services(const storage::StorageSettings& storage_settings) {
   if (execution_) throw Error(ErrorCode::kInternal, "HostManager::open_services called twice");
   const ProjectConfig project = snapshot();
   mcp_ = std::make_unique<mcp::McpHost>(project.clients, project.base_dir);

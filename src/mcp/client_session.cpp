@@ -5,6 +5,7 @@
 
 #include "aurite/config/json_codec.hpp"
 #include "mcp/jsonrpc.hpp"
+#include "mcp/server_log.hpp"
 
 namespace aurite::mcp {
 namespace {
@@ -31,8 +32,19 @@ std::unique_ptr<ClientSession> ClientSession::open(const config::ClientConfig& c
                                                    std::unique_ptr<Transport> transport,
                                                    std::string_view offered_version) {
   std::unique_ptr<ClientSession> session(new ClientSession(client, std::move(transport)));
-  session->handshake(offered_version);  // on a throw the destructor closes everything
+  try {
+    session->handshake(offered_version);  // on a throw the destructor closes everything
+  } catch (const Error& error) {
+    // A server that will not start usually says why on its stderr.
+    throw session->with_diagnostics(error);
+  }
   return session;
+}
+
+Error ClientSession::with_diagnostics(const Error& error) const {
+  const std::string tail = transport_->diagnostics();
+  if (tail.empty() || std::string_view(error.what()).find(tail) != std::string_view::npos) return error;
+  return Error(error.code(), error.what() + tail);
 }
 
 ClientSession::~ClientSession() { close(); }
@@ -54,6 +66,14 @@ bool ClientSession::alive() const {
 std::chrono::milliseconds ClientSession::default_timeout() const {
   const double seconds = client_.timeout.value_or(config::kDefaultClientTimeoutSeconds);
   return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0));
+}
+
+std::chrono::milliseconds ClientSession::default_max_total() const {
+  if (client_.max_total_timeout) {
+    return std::chrono::milliseconds(static_cast<std::int64_t>(*client_.max_total_timeout * 1000.0));
+  }
+  const double idle_ms = static_cast<double>(default_timeout().count());
+  return std::chrono::milliseconds(static_cast<std::int64_t>(idle_ms * config::kDefaultMaxTotalTimeoutFactor));
 }
 
 void ClientSession::handshake(std::string_view offered_version) {
@@ -80,12 +100,36 @@ void ClientSession::handshake(std::string_view offered_version) {
   }
   notify("notifications/initialized");
   spdlog::debug("MCP client '{}': connected, protocol {}", client_id(), protocol_version_);
+  set_server_log_level();
+}
+
+void ClientSession::set_server_log_level() {
+  if (!client_.log_level) return;
+  if (!server_capabilities_.contains("logging")) {
+    spdlog::debug("MCP client '{}': the server does not declare logging; log_level '{}' not sent", client_id(),
+                  *client_.log_level);
+    return;
+  }
+  try {
+    request("logging/setLevel", {{"level", *client_.log_level}});
+  } catch (const Error& error) {
+    if (!alive()) throw;
+    // The server still works; it just logs at its own level.
+    spdlog::warn("MCP client '{}': logging/setLevel '{}' refused: {}", client_id(), *client_.log_level, error.what());
+  }
 }
 
 Json ClientSession::request(const std::string& method, Json params,
                             std::optional<std::chrono::milliseconds> timeout) {
+  return request(method, std::move(params), RequestOptions{timeout, std::nullopt, {}});
+}
+
+Json ClientSession::request(const std::string& method, Json params, const RequestOptions& options) {
   const std::int64_t id = next_id_++;
   auto pending = std::make_shared<Pending>();
+  pending->wants_progress = static_cast<bool>(options.on_progress);
+  // The request's own id is unique among our requests in flight: it serves as the token.
+  if (pending->wants_progress && params.is_object()) params["_meta"]["progressToken"] = id;
   {
     std::lock_guard lock(mutex_);
     if (dead_) throw *dead_;
@@ -95,9 +139,13 @@ Json ClientSession::request(const std::string& method, Json params,
     transport_->send_line(jsonrpc::make_request(id, method, std::move(params)).dump());
   } catch (const Error& error) {
     {
-      std::lock_guard lock(mutex_);
+      std::unique_lock lock(mutex_);
       pending_.erase(id);
-      // The server is gone: the reader thread saw it and said why. Prefer that.
+      // The server is gone: the reader thread is about to say why (its status, its
+      // last stderr lines). Prefer that to a bare "broken pipe".
+      if (error.code() == ErrorCode::kUnavailable && !closing_) {
+        dead_cv_.wait_for(lock, std::chrono::seconds(2), [&] { return dead_.has_value(); });
+      }
       if (dead_) throw *dead_;
     }
     // A server that stopped reading may have half a message of ours: nothing sent
@@ -108,9 +156,41 @@ Json ClientSession::request(const std::string& method, Json params,
     }
     throw;
   }
-  const auto wait = timeout.value_or(default_timeout());
+  return await(id, method, *pending, options);
+}
+
+Json ClientSession::await(std::int64_t id, const std::string& method, Pending& pending,
+                          const RequestOptions& options) {
+  using Clock = std::chrono::steady_clock;
+  const auto idle = options.timeout.value_or(default_timeout());
+  const auto max_total = options.max_total.value_or(default_max_total());
+  const auto started = Clock::now();
+  const auto total_deadline = pending.wants_progress ? started + max_total : Clock::time_point::max();
+  auto idle_deadline = started + idle;
+  bool heard_progress = false;
   std::unique_lock lock(mutex_);
-  if (!pending->done_cv.wait_for(lock, wait, [&] { return pending->response || pending->error; })) {
+  while (!pending.response && !pending.error) {
+    const auto until = std::min(idle_deadline, total_deadline);
+    pending.done_cv.wait_until(lock, until,
+                               [&] { return pending.response || pending.error || !pending.progress.empty(); });
+    if (!pending.progress.empty()) {
+      // The server is working on it: that restarts the wait for the answer (the spec allows it).
+      std::vector<Progress> reports = std::move(pending.progress);
+      pending.progress.clear();
+      idle_deadline = Clock::now() + idle;
+      heard_progress = true;
+      lock.unlock();
+      for (const auto& report : reports) {
+        try {
+          options.on_progress(report);
+        } catch (const std::exception& error) {
+          spdlog::debug("MCP client '{}': a progress observer failed: {}", client_id(), error.what());
+        }
+      }
+      lock.lock();
+      continue;
+    }
+    if (pending.response || pending.error || Clock::now() < until) continue;
     pending_.erase(id);
     lock.unlock();
     // initialize must not be cancelled (spec); the caller closes the session instead.
@@ -121,11 +201,16 @@ Json ClientSession::request(const std::string& method, Json params,
         // The server may be gone already; the timeout is what the caller needs to hear.
       }
     }
+    if (until == total_deadline && total_deadline <= idle_deadline) {
+      throw Error(ErrorCode::kTimeout, "MCP client '" + client_id() + "': " + method + " did not finish within " +
+                                           seconds_text(max_total) +
+                                           " (max_total_timeout), though still reporting progress");
+    }
     throw Error(ErrorCode::kTimeout, "MCP client '" + client_id() + "': no answer to " + method + " within " +
-                                         seconds_text(wait));
+                                         seconds_text(idle) + (heard_progress ? " of its last progress report" : ""));
   }
-  if (pending->error) throw *pending->error;
-  Json response = std::move(*pending->response);
+  if (pending.error) throw *pending.error;
+  Json response = std::move(*pending.response);
   if (response.contains("error")) throw jsonrpc::error_from_response(client_id(), method, response["error"]);
   return response.contains("result") ? std::move(response["result"]) : Json::object();
 }
@@ -166,10 +251,11 @@ void ClientSession::read_loop() {
       dispatch(std::move(message));
     }
     if (!closing_) {
-      die(Error(ErrorCode::kUnavailable, "MCP client '" + client_id() + "': the server " + transport_->exit_description()));
+      const std::string how = transport_->exit_description();  // reads the rest of its stderr first
+      die(with_diagnostics(Error(ErrorCode::kUnavailable, "MCP client '" + client_id() + "': the server " + how)));
     }
   } catch (const Error& error) {
-    die(error);
+    die(closing_ ? error : with_diagnostics(error));
   } catch (const std::exception& error) {
     die(Error(ErrorCode::kInternal, "MCP client '" + client_id() + "': " + error.what()));
   }
@@ -197,10 +283,12 @@ void ClientSession::dispatch(Json message) {
       return;
     case jsonrpc::Kind::kNotification: {
       const std::string method = message["method"].get<std::string>();
+      const Json params = message.contains("params") ? message["params"] : Json::object();
       if (method == "notifications/tools/list_changed") ++tools_generation_;
-      if (method == "notifications/message" && message.contains("params")) {
-        // The server's own log records: ours too, at debug level like its stderr.
-        spdlog::debug("[{}] {}", client_id(), message["params"].dump());
+      if (method == "notifications/message") {
+        detail::log_server_message(client_id(), params);
+      } else if (method == "notifications/progress") {
+        record_progress(params);
       } else {
         spdlog::debug("MCP client '{}': {}", client_id(), method);
       }
@@ -236,11 +324,39 @@ void ClientSession::answer_server_request(const Json& message) {
   }
 }
 
+void ClientSession::record_progress(const Json& params) {
+  const bool has_token = params.is_object() && params.contains("progressToken");
+  const auto token = has_token ? jsonrpc::integer_id(params["progressToken"]) : std::nullopt;
+  if (!token || !params.contains("progress") || !params["progress"].is_number()) {
+    spdlog::debug("MCP client '{}': ignoring a malformed progress report: {}", client_id(),
+                  params.dump(-1, ' ', false, Json::error_handler_t::replace).substr(0, 200));
+    return;
+  }
+  Progress report;
+  report.progress = params["progress"].get<double>();
+  if (params.contains("total") && params["total"].is_number()) report.total = params["total"].get<double>();
+  if (params.contains("message") && params["message"].is_string()) {
+    report.message = params["message"].get<std::string>();
+  }
+  std::lock_guard lock(mutex_);
+  const auto it = pending_.find(*token);
+  // Reports must grow (spec): a server repeating one cannot keep a call alive on it.
+  if (it == pending_.end() || !it->second->wants_progress ||
+      (it->second->last_progress && report.progress <= *it->second->last_progress)) {
+    spdlog::debug("MCP client '{}': ignoring a progress report for token {}", client_id(), *token);
+    return;
+  }
+  it->second->last_progress = report.progress;
+  it->second->progress.push_back(std::move(report));
+  it->second->done_cv.notify_all();
+}
+
 void ClientSession::die(const Error& error) {
   std::lock_guard lock(mutex_);
   if (!dead_) {
     dead_ = error;
     spdlog::debug("{}", error.what());
+    dead_cv_.notify_all();
   }
   for (auto& [id, pending] : pending_) {
     pending->error = *dead_;

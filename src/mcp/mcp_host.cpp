@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 #include <map>
+#include <set>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -31,6 +32,14 @@ ToolInfo tool_from_json(const std::string& client_id, const Json& raw) {
   return tool;
 }
 
+// Such a tool answers a plain tools/call with -32601 (2025-11-25: tasks).
+bool requires_task(const Json& raw) {
+  const auto execution = raw.find("execution");
+  if (execution == raw.end() || !execution->is_object()) return false;
+  const auto support = execution->find("taskSupport");
+  return support != execution->end() && support->is_string() && *support == "required";
+}
+
 std::string string_field(const Json& raw, const char* key) {
   return raw.is_object() && raw.contains(key) && raw[key].is_string() ? raw[key].get<std::string>() : std::string();
 }
@@ -52,6 +61,7 @@ struct McpHost::Slot {
   bool start_attempted = false;
   // Why the last start or listing failed; empty once one succeeds.
   std::string failure;
+  std::set<std::string> hidden_task_tools;  // already logged as hidden
 };
 
 McpHost::McpHost(std::vector<config::ClientConfig> clients, std::filesystem::path base_dir,
@@ -206,7 +216,17 @@ void McpHost::refresh_tools(bool strict, const config::AgentConfig* agent) {
       }
       std::vector<ToolInfo> tools;
       for (const auto& raw : current->list_all("tools/list", "tools")) {
-        tools.push_back(tool_from_json(slot->config.client_id, raw));
+        ToolInfo tool = tool_from_json(slot->config.client_id, raw);
+        if (!requires_task(raw)) {
+          tools.push_back(std::move(tool));
+          continue;
+        }
+        std::lock_guard lock(slot->mutex);
+        if (slot->hidden_task_tools.insert(tool.name).second) {
+          spdlog::warn("MCP client '{}': tool '{}' is hidden: it can only be called as a task (taskSupport "
+                       "'required'), which this host does not support",
+                       slot->config.client_id, tool.name);
+        }
       }
       std::lock_guard lock(slot->mutex);
       slot->tools = std::move(tools);
@@ -286,7 +306,8 @@ std::optional<ToolInfo> McpHost::find_tool(const std::string& name, const config
   return std::nullopt;
 }
 
-ToolResult McpHost::call_tool(const std::string& name, const Json& arguments, const config::AgentConfig* agent) {
+ToolResult McpHost::call_tool(const std::string& name, const Json& arguments, const config::AgentConfig* agent,
+                              const ProgressCallback& on_progress) {
   const std::optional<ToolInfo> tool = find_tool(name, agent);
   // The client may have been removed since the listing.
   std::shared_ptr<Slot> owner;
@@ -305,7 +326,12 @@ ToolResult McpHost::call_tool(const std::string& name, const Json& arguments, co
   try {
     auto current = session(*owner);
     const Json params = {{"name", name}, {"arguments", arguments.is_null() ? Json::object() : arguments}};
-    return parse_tool_result(tool->client_id, current->request("tools/call", params));
+    // Progress is asked for even with no one to show it to: it keeps a long call alive.
+    ClientSession::RequestOptions options;
+    options.on_progress = [&on_progress](const Progress& report) {
+      if (on_progress) on_progress(report);
+    };
+    return parse_tool_result(tool->client_id, current->request("tools/call", params, options));
   } catch (const Error& error) {
     return ToolResult::from_error(error);
   }

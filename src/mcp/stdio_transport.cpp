@@ -1,5 +1,5 @@
 // The stdio transport: the server is our child; we write its stdin and read its stdout,
-// and its stderr goes to the log.
+// and its stderr goes to the log and, its last lines, into the errors about it.
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -20,6 +20,7 @@
 #include "aurite/mcp/transport.hpp"
 #include "mcp/child_process.hpp"
 #include "mcp/line_reader.hpp"
+#include "mcp/stderr_tail.hpp"
 
 namespace aurite::mcp {
 namespace {
@@ -122,10 +123,14 @@ class StdioTransport final : public Transport {
     while (!(status = child_.exit_status()) && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
+    // What it wrote to stderr on its way out is the best clue to why it went.
+    drain_stderr(deadline);
     if (!status) return "closed its output";
     if (*status > 128) return "was killed by signal " + std::to_string(*status - 128);
     return "exited with status " + std::to_string(*status);
   }
+
+  std::string diagnostics() const override { return tail_.as_suffix(); }
 
  private:
   Error too_long() const {
@@ -177,6 +182,19 @@ class StdioTransport final : public Transport {
     }
   }
 
+  // Reads the rest of stderr until its end, or `deadline` (a process the server started
+  // may hold it open). Reader thread only.
+  void drain_stderr(std::chrono::steady_clock::time_point deadline) {
+    while (!stderr_eof_) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      pollfd fd = {stderr_fd_, POLLIN, 0};
+      const int ready = ::poll(&fd, 1, static_cast<int>(std::max<std::int64_t>(left.count(), 0)));
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready <= 0) return;
+      read_stderr();
+    }
+  }
+
   void read_stderr() {
     char chunk[kReadChunk];
     const ssize_t got = ::read(stderr_fd_, chunk, sizeof chunk);
@@ -190,8 +208,9 @@ class StdioTransport final : public Transport {
     if (err_.overflowed()) log_stderr(err_.take_rest() + " [cut]");
   }
 
-  void log_stderr(const std::string& line) const {
+  void log_stderr(const std::string& line) {
     spdlog::debug("[{}] {}", client_id_, line.size() > kMaxLogLine ? line.substr(0, kMaxLogLine) + " [cut]" : line);
+    tail_.add(line);
   }
 
   const std::string client_id_;
@@ -209,6 +228,7 @@ class StdioTransport final : public Transport {
   LineBuffer err_;
   bool stdout_eof_ = false;
   bool stderr_eof_ = false;
+  detail::StderrTail tail_;  // written by the reader thread, read by any
 };
 
 }  // namespace

@@ -2,8 +2,12 @@
 // database: auth, the error shape, limits, configs CRUD and runs (JSON and SSE).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "api/serve_process.hpp"
+#include "mcp/mcp_test_support.hpp"
 #include "support/subprocess.hpp"
+#include "support/temp_dir.hpp"
 
 namespace aurite::testing {
 namespace {
@@ -226,6 +230,69 @@ TEST_F(ApiRoutes, RunStreamsEachStepAsServerSentEventsEndingWithDone) {
   EXPECT_EQ(events[1].data["tool"], "weather_lookup");
   EXPECT_EQ(events.back().data["status"], "completed");
   EXPECT_EQ(events.back().data["kind"], "agent");
+}
+
+TEST_F(ApiRoutes, ToolCallAndToolResultEventsCarryTheToolUseIdAndTheToolName) {
+  const auto result = server().client()->Post("/runs", {{"Accept", "text/event-stream"}},
+                                              json{{"name", "Weather Agent"}, {"message", "Weather in Lima?"}}.dump(),
+                                              "application/json");
+  ASSERT_TRUE(result);
+  const auto events = parse_events(result->body);
+  const auto call = std::find_if(events.begin(), events.end(), [](const SseEvent& e) { return e.event == "tool_call"; });
+  const auto answer = std::find_if(events.begin(), events.end(), [](const SseEvent& e) { return e.event == "tool_result"; });
+  ASSERT_NE(call, events.end()) << result->body;
+  ASSERT_NE(answer, events.end()) << result->body;
+  ASSERT_TRUE(call->data.contains("id")) << call->data;
+  EXPECT_FALSE(call->data["id"].get<std::string>().empty());
+  EXPECT_EQ(call->data["id"], answer->data["id"]);
+  EXPECT_EQ(call->data["tool"], "weather_lookup");
+  EXPECT_EQ(answer->data["tool"], "weather_lookup");
+  // The id is the model's: the one the stored tool_use block carries.
+  const json done = events.back().data;
+  ASSERT_EQ(done["tool_calls"].size(), 1u) << done;
+  EXPECT_EQ(done["tool_calls"][0]["id"], call->data["id"]);
+}
+
+// A project whose one agent calls the test server's `progress` tool (3 reports).
+std::string progress_project(const TempDir& dir) {
+  json exclude = json::array();
+  for (const auto& tool : kTestServerTools) {
+    if (tool != "progress") exclude.push_back(tool);
+  }
+  const json project = {
+      {"name", "progress"},
+      {"clients", {{{"client_id", "reporter"}, {"command", AURITE_TEST_MCP_SERVER}, {"exclude", exclude}}}},
+      {"llms", {{{"llm_id", "offline"}, {"provider", "test"}}}},
+      {"agents", {{{"name", "Progress Agent"}, {"client_ids", {"reporter"}}, {"llm_config_id", "offline"}}}}};
+  return dir.write("aurite_config.json", project.dump(2)).string();
+}
+
+TEST(ApiRunProgress, ToolProgressIsStreamedBetweenTheCallAndItsResult) {
+  const TempDir dir;
+  ServeProcess server(demo_env(), progress_project(dir));
+  const auto result = server.client()->Post("/runs", {{"Accept", "text/event-stream"}},
+                                            json{{"name", "Progress Agent"}, {"message", "go"}}.dump(), "application/json");
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->status, 200) << result->body;
+  std::vector<std::string> names;
+  std::vector<json> progress;
+  std::string call_id;
+  for (const auto& e : parse_events(result->body)) {
+    if (e.event == "tool_call") call_id = e.data.value("id", "");
+    if (e.event == "tool_progress") progress.push_back(e.data);
+    if (e.event.rfind("tool_", 0) == 0 && (names.empty() || names.back() != e.event)) names.push_back(e.event);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"tool_call", "tool_progress", "tool_result"})) << result->body;
+  ASSERT_EQ(progress.size(), 3u) << result->body;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(progress[i]["agent"], "Progress Agent");
+    EXPECT_EQ(progress[i]["id"], call_id);
+    EXPECT_EQ(progress[i]["tool"], "progress");
+    EXPECT_EQ(progress[i]["progress"], i + 1);
+    EXPECT_EQ(progress[i]["total"], 3);
+    EXPECT_EQ(progress[i]["message"], "step " + std::to_string(i + 1));
+  }
+  EXPECT_FALSE(call_id.empty());
 }
 
 TEST_F(ApiRoutes, AComponentThatCannotBeUsedIs422AndAStreamEndsWithAnError) {

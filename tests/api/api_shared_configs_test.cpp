@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "api/serve_backend_test.hpp"
+#include "mcp/mcp_test_support.hpp"
 #include "support/postgres_server.hpp"
 
 namespace aurite::testing {
@@ -43,9 +44,8 @@ json agent(const std::string& name, const std::string& prompt, const json& clien
 // but `<prefix>pid` so the test model (which calls every tool it sees) calls only that.
 json probe_client(const std::string& prefix) {
   json exclude = json::array();
-  for (const char* tool : {"echo", "sleep", "crash", "garbage", "huge", "content", "fail", "structured", "env", "fds",
-                           "cancelled", "ask_client", "add_tool"}) {
-    exclude.push_back(prefix + tool);
+  for (const auto& tool : kTestServerTools) {
+    if (tool != "pid") exclude.push_back(prefix + tool);
   }
   return {{"client_id", "probe"},
           {"command", AURITE_TEST_MCP_SERVER},

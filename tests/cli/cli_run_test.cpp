@@ -5,6 +5,7 @@
 
 #include "aurite/storage/storage_manager.hpp"
 #include "cli/cli_test_support.hpp"
+#include "mcp/mcp_test_support.hpp"
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
 
@@ -60,11 +61,36 @@ TEST_F(RunCommand, StepsGoToStderrAndTheAnswerToStdout) {
   const auto result = run_aurite({"run", "Weather Reporter", "Oslo", "--config", kExampleProject}, demo_env());
   EXPECT_EQ(result.exit_code, 0) << result.err;
   for (const char* step : {"[Weather Reporter] model call 1", "[Weather Reporter] tool weather_lookup",
-                           "[Weather Reporter]   <- Weather in", "[Weather Reporter] completed in"}) {
+                           "[Weather Reporter]   <- weather_lookup: Weather in", "[Weather Reporter] completed in"}) {
     EXPECT_TRUE(contains(result.err, step)) << step << "\n" << result.err;
   }
   EXPECT_TRUE(contains(result.out, "Tool results:")) << result.out;
   EXPECT_FALSE(contains(result.out, "model call")) << result.out;
+}
+
+TEST_F(RunCommand, ToolProgressIsShownBetweenTheCallAndItsResult) {
+  json exclude = json::array();
+  for (const auto& tool : testing::kTestServerTools) {
+    if (tool != "progress") exclude.push_back(tool);
+  }
+  const json project = {
+      {"clients", {{{"client_id", "reporter"}, {"command", AURITE_TEST_MCP_SERVER}, {"exclude", exclude}}}},
+      {"llms", {{{"llm_id", "offline"}, {"provider", "test"}}}},
+      {"agents", {{{"name", "Progress Agent"}, {"client_ids", {"reporter"}}, {"llm_config_id", "offline"}}}}};
+  const auto config = dir_.write("progress.json", project.dump(2));
+  const auto result = run_aurite({"run", "Progress Agent", "go", "--config", config.string()}, demo_env(false));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto call = result.err.find("[Progress Agent] tool progress");
+  const auto first = result.err.find("[Progress Agent]   .. progress: 1/3 step 1\n");
+  const auto last = result.err.find("[Progress Agent]   .. progress: 3/3 step 3\n");
+  const auto answer = result.err.find("[Progress Agent]   <- progress: done after 3 steps");
+  ASSERT_NE(call, std::string::npos) << result.err;
+  ASSERT_NE(first, std::string::npos) << result.err;
+  ASSERT_NE(last, std::string::npos) << result.err;
+  ASSERT_NE(answer, std::string::npos) << result.err;
+  EXPECT_LT(call, first);
+  EXPECT_LT(first, last);
+  EXPECT_LT(last, answer);
 }
 
 TEST_F(RunCommand, WorkflowAndCustomWorkflowRunByName) {

@@ -34,7 +34,8 @@ TEST(RoundTrip, EveryFieldSet) {
     "name": "full", "description": "d", "top_level_extra": {"x": [1, 2]},
     "clients": [{"client_id": "c", "command": "srv", "args": ["-v", "--x=1"], "env": {"A": "1"},
                  "capabilities": ["tools"], "roots": [{"uri": "file:///r", "name": "r", "capabilities": ["read"], "z": 1}],
-                 "timeout": 2.5, "routing_weight": 0.5, "exclude": ["t1"]}],
+                 "timeout": 2.5, "max_total_timeout": 30, "log_level": "notice", "routing_weight": 0.5,
+                 "exclude": ["t1"]}],
     "llms": [{"llm_id": "l", "provider": "openai", "model": "m", "base_url": "http://127.0.0.1:1/v1",
               "api_key_env": "K", "temperature": 0.2, "max_tokens": 10, "default_system_prompt": "p"}],
     "agents": [{"name": "a", "system_prompt": "s", "client_ids": ["c"], "llm_config_id": "l", "provider": "openai",
@@ -48,6 +49,10 @@ TEST(RoundTrip, EveryFieldSet) {
   EXPECT_EQ(json["top_level_extra"]["x"][1], 2);
   EXPECT_EQ(json["clients"][0]["roots"][0]["z"], 1);
   EXPECT_TRUE(json["agents"][0].contains("custom"));  // an unknown key keeps even a null value
+  const auto client = load_project_file(file).project.clients.at(0);
+  EXPECT_EQ(client.max_total_timeout, 30.0);
+  EXPECT_EQ(client.log_level, "notice");
+  EXPECT_TRUE(client.extra.empty()) << client.extra;
 }
 
 TEST(SaveProjectFile, ReplacesAtomicallyAndLeavesNoTemporaryFile) {

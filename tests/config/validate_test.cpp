@@ -37,6 +37,21 @@ TEST(ValidateProject, TestProviderNeedsNoModelButOthersDo) {
   EXPECT_EQ(problems[0], (Diagnostic{"llms[0].model", "required for provider 'anthropic'"}));
 }
 
+TEST(ValidateProject, EveryMcpLogLevelAndAMaxTotalTimeoutFromTheTimeoutUpAreAccepted) {
+  auto project = small_project();
+  for (const auto level : kMcpLogLevels) {
+    project.clients[0].log_level = std::string(level);
+    EXPECT_TRUE(validate_project(project).empty()) << level;
+  }
+  project.clients[0].timeout = 2;
+  project.clients[0].max_total_timeout = 2;
+  EXPECT_TRUE(validate_project(project).empty());
+  project.clients[0].max_total_timeout = 1.5;
+  const auto problems = validate_project(project);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0], (Diagnostic{"clients[0].max_total_timeout", "must not be less than the timeout (2 s), got 1.5"}));
+}
+
 TEST(ValidateProject, CustomWorkflowNameClashesWithAgent) {
   auto project = small_project();
   project.custom_workflows.push_back({"Weather Agent", "x.so", "K", std::nullopt, Json::object()});

@@ -12,6 +12,7 @@ namespace aurite::mcp {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::child_processes;
 using testing::everything_client;
 using testing::wait_until;
@@ -80,6 +81,46 @@ TEST(mcp_everything, AnswersTheServersRootsRequestAndSurvivesItsListChanges) {
   ASSERT_TRUE(wait_until([&] { return has_tool(host, "get-roots-list"); }, std::chrono::seconds(10)));
   const ToolResult roots = host.call_tool("get-roots-list", Json::object());
   EXPECT_THAT(roots.to_json().dump(), HasSubstr("file:///tmp"));
+}
+
+TEST(mcp_everything, ItsLongRunningOperationIsKeptAliveByItsProgress) {
+  // Eight steps a second apart: 8 s in all, more than twice the 3 s timeout (which
+  // also bounds node's start, slow on a busy machine).
+  auto client = everything_client("everything");
+  client.timeout = 3;
+  McpHost host({client}, {});
+  host.start();
+  std::vector<Progress> reports;
+  const ToolResult done = host.call_tool("trigger-long-running-operation", {{"duration", 8}, {"steps", 8}}, nullptr,
+                                         [&](const Progress& p) { reports.push_back(p); });
+  ASSERT_FALSE(done.is_error) << done.text();
+  EXPECT_THAT(done.text(), HasSubstr("Long running operation completed"));
+  ASSERT_EQ(reports.size(), 8u);
+  EXPECT_EQ(reports.back().progress, 8);
+  EXPECT_EQ(reports.back().total, 8.0);
+}
+
+TEST(mcp_everything, ItsTaskOnlyToolIsHiddenAndItTakesOurLogLevel) {
+  testing::CapturedLog log;
+  auto client = everything_client("everything");
+  client.log_level = "error";
+  {
+    McpHost host({client}, {});
+    host.start();
+    // simulate-research-query (taskSupport "required") is added after initialized, with
+    // a list_changed: wait for the re-listing that sees it.
+    ASSERT_TRUE(wait_until(
+                    [&] {
+                      has_tool(host, "echo");  // re-lists when the list changed
+                      return log.text().find("'simulate-research-query' is hidden") != std::string::npos;
+                    },
+                    std::chrono::seconds(10)))
+        << log.text();
+    EXPECT_FALSE(has_tool(host, "simulate-research-query"));
+    EXPECT_TRUE(has_tool(host, "trigger-long-running-operation"));
+  }
+  EXPECT_THAT(log.text(), Not(HasSubstr("logging/setLevel 'error' refused")));
+  EXPECT_THAT(log.text(), Not(HasSubstr("not sent")));
 }
 
 TEST(mcp_everything, ShutdownStopsNodeAndLeavesNoChildren) {

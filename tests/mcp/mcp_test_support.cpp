@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -43,6 +46,21 @@ config::ClientConfig everything_client(const std::string& client_id) {
   client.args = {everything_server_entry().string()};
   client.timeout = 15.0;
   return client;
+}
+
+CapturedLog::CapturedLog() : sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(10000)), previous_(spdlog::default_logger()) {
+  auto logger = std::make_shared<spdlog::logger>("captured", sink_);
+  logger->set_pattern("[%l] %v");
+  logger->set_level(spdlog::level::debug);
+  spdlog::set_default_logger(logger);
+}
+
+CapturedLog::~CapturedLog() { spdlog::set_default_logger(previous_); }
+
+std::string CapturedLog::text() const {
+  std::string out;
+  for (const auto& line : sink_->last_formatted()) out += line;
+  return out;
 }
 
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {

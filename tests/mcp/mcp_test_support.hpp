@@ -7,8 +7,12 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 #include "aurite/config/models.hpp"
 
@@ -17,7 +21,7 @@ namespace aurite::testing {
 // The tools our test server always has (before any --tools N generated ones).
 inline const std::vector<std::string> kTestServerTools = {
     "echo", "sleep", "crash", "garbage", "huge", "content", "fail", "structured", "env", "pid", "fds",
-    "ask_client", "add_tool", "cancelled"};
+    "progress", "log", "log_level", "ask_client", "add_tool", "cancelled"};
 
 // Our test server (tests/mcp/servers/test_server.cpp) and the example servers.
 std::filesystem::path test_server_path();
@@ -33,6 +37,24 @@ config::ClientConfig test_client(const std::string& client_id, std::vector<std::
 // that needs it fails rather than skips.
 std::filesystem::path everything_server_entry();
 config::ClientConfig everything_client(const std::string& client_id);
+
+// Our log (the default spdlog logger), captured as "[level] message" lines at debug
+// level and up (the last 10000), while this lives. text() may be called while other
+// threads log. Create it before the servers whose output it should see, so the logger
+// is not swapped under their reader threads.
+class CapturedLog {
+ public:
+  CapturedLog();
+  ~CapturedLog();
+  CapturedLog(const CapturedLog&) = delete;
+  CapturedLog& operator=(const CapturedLog&) = delete;
+
+  std::string text() const;
+
+ private:
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
+  std::shared_ptr<spdlog::logger> previous_;
+};
 
 // Polls `condition` until it holds or `timeout` passes; returns its last value.
 bool wait_until(const std::function<bool()>& condition,

@@ -21,6 +21,9 @@ namespace aurite::config {
 using Json = nlohmann::json;
 
 inline constexpr double kDefaultClientTimeoutSeconds = 10.0;
+// A tools/call whose server keeps reporting progress may run this many times the
+// client's timeout in all (max_total_timeout's default).
+inline constexpr double kDefaultMaxTotalTimeoutFactor = 10.0;
 inline constexpr double kDefaultRoutingWeight = 1.0;
 inline constexpr int kDefaultMaxIterations = 10;
 inline constexpr int kDefaultHistoryLimit = 50;
@@ -28,6 +31,10 @@ inline constexpr int kDefaultMaxTokens = 4096;
 
 // The LLM providers this build speaks to.
 inline constexpr std::string_view kProviders[] = {"anthropic", "openai", "test"};
+
+// The MCP log levels (RFC 5424 severities, lowest first), the values of a client's log_level.
+inline constexpr std::string_view kMcpLogLevels[] = {"debug", "info",     "notice", "warning",
+                                                     "error", "critical", "alert",  "emergency"};
 
 // A root (a URI the server may work in) offered to an MCP server.
 struct RootConfig {
@@ -66,7 +73,15 @@ struct ClientConfig {
   InheritEnv inherit_env;
   std::vector<std::string> capabilities;   // e.g. tools, prompts, resources
   std::vector<RootConfig> roots;
-  std::optional<double> timeout;           // seconds per request [kDefaultClientTimeoutSeconds]
+  // Seconds a request waits for its answer [kDefaultClientTimeoutSeconds]; for a
+  // tools/call, seconds without an answer or a progress report.
+  std::optional<double> timeout;
+  // Seconds a tools/call may take in all, however much progress it reports
+  // [kDefaultMaxTotalTimeoutFactor x timeout]; not less than timeout.
+  std::optional<double> max_total_timeout;
+  // The least severe of kMcpLogLevels the server should send us (logging/setLevel, sent
+  // only to a server that declares logging). Unset: nothing is sent; the server decides.
+  std::optional<std::string> log_level;
   std::optional<double> routing_weight;    // [kDefaultRoutingWeight]
   std::vector<std::string> exclude;        // component names hidden from every agent
   // A run goes on without this client when its server cannot start, and reports it as

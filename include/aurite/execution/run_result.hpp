@@ -21,6 +21,23 @@ enum class RunStatus {
 };
 std::string_view to_string(RunStatus status);
 
+// A tool call as it starts: `id` is the model's tool_use id, which the call's progress
+// and its ToolCallRecord carry too, so a client can pair them.
+struct ToolCallRequest {
+  std::string id;
+  std::string name;
+  Json input;
+};
+
+// A progress report from the MCP server running a tool call (notifications/progress).
+struct ToolProgress {
+  std::string id;    // the tool_use id
+  std::string name;  // the tool
+  double progress = 0;
+  std::optional<double> total;  // unset when the server does not know it
+  std::string message;          // empty when the server sent none
+};
+
 struct ToolCallRecord {
   std::string id;
   std::string name;
@@ -70,7 +87,9 @@ class RunObserver {
   virtual void on_model_call(const std::string& /*agent*/, int /*iteration*/) {}
   virtual void on_text_delta(const std::string& /*text*/) {}
   virtual void on_model_reply(const std::string& /*agent*/, const llm::ModelResponse& /*reply*/, double /*ms*/) {}
-  virtual void on_tool_call(const std::string& /*agent*/, const std::string& /*tool*/, const Json& /*input*/) {}
+  virtual void on_tool_call(const std::string& /*agent*/, const ToolCallRequest& /*call*/) {}
+  // Between on_tool_call and on_tool_result of the same call, as often as the server reports.
+  virtual void on_tool_progress(const std::string& /*agent*/, const ToolProgress& /*progress*/) {}
   virtual void on_tool_result(const std::string& /*agent*/, const ToolCallRecord& /*record*/) {}
   virtual void on_agent_done(const AgentResult& /*result*/) {}
   virtual void on_step(const std::string& /*workflow*/, std::size_t /*index*/, const std::string& /*agent*/) {}

@@ -148,8 +148,9 @@ class HostManager : public execution::ConfigLookup {
   storage::StorageManager* storage() { return storage_.get(); }
 
  private:
-  // The MCP host and the facade, on whatever storage_ holds.
-  void start_services();
+  // The MCP host and the facade, on whatever storage_ holds (the settings give the
+  // session lease timings).
+  void start_services(const storage::StorageSettings& storage_settings);
 
   template <typename T, typename Save>
   Registration register_component(std::vector<T> config::ProjectConfig::*registry, T component,

@@ -2,7 +2,11 @@
 //
 // A session owns its Transport and a reader thread that matches responses to the
 // requests waiting for them (by id), answers the server's own requests (ping,
-// roots/list; anything else gets JSON-RPC error -32601) and records notifications.
+// roots/list; anything else gets JSON-RPC error -32601), hands progress reports to the
+// requests they are about and logs the server's log messages at their own level
+// (notifications/message: debug is our debug, warning our warn, alert our critical...).
+// Errors saying the server exited or failed to start end with the last lines of its
+// stderr (Transport::diagnostics()).
 // Once the server exits, closes its output or breaks the protocol, the session is dead
 // for good: every waiting and later request fails with an error naming the client; the
 // owner (McpHost) starts a new session on next use.
@@ -32,9 +36,12 @@ class ClientSession {
  public:
   // Takes over `transport` (already connected to the server) and performs the
   // handshake: initialize offering `offered_version` -> check the answered version ->
-  // notifications/initialized. Throws Error naming the client: kTimeout (no answer
-  // within the client's timeout), kProtocol (unsupported version, malformed answer),
-  // kUnavailable (the server exited). The transport is closed when it throws.
+  // notifications/initialized -> logging/setLevel with the client's log_level, when it
+  // has one and the server declared the logging capability (a refusal is logged, not
+  // fatal). Throws Error naming the client and ending with the server's last stderr
+  // lines: kTimeout (no answer within the client's timeout), kProtocol (unsupported
+  // version, malformed answer), kUnavailable (the server exited). The transport is
+  // closed when it throws.
   static std::unique_ptr<ClientSession> open(const config::ClientConfig& client,
                                              std::unique_ptr<Transport> transport,
                                              std::string_view offered_version = kLatestProtocolVersion);
@@ -61,6 +68,21 @@ class ClientSession {
   // a dead session throws the error that killed it.
   Json request(const std::string& method, Json params = Json::object(),
                std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+
+  // How request() waits when it may hear progress.
+  struct RequestOptions {
+    // For the answer, started again by each progress report [the client's timeout].
+    std::optional<std::chrono::milliseconds> timeout;
+    // For the whole request, progress or not [the client's max_total_timeout]; only
+    // applies with on_progress.
+    std::optional<std::chrono::milliseconds> max_total;
+    // Set: the request carries a progressToken (params._meta) and each report whose
+    // progress grows is passed here, on the calling thread, before the answer returns.
+    ProgressCallback on_progress;
+  };
+  // As request() above; expiry of either deadline cancels the request and throws
+  // Error(kTimeout) naming which.
+  Json request(const std::string& method, Json params, const RequestOptions& options);
   void notify(const std::string& method, Json params = Json::object());
 
   // Every item of a paginated list (tools/list, prompts/list, resources/list),
@@ -75,6 +97,9 @@ class ClientSession {
     std::condition_variable done_cv;
     std::optional<Json> response;  // the whole response message
     std::optional<Error> error;    // set instead when the session died
+    bool wants_progress = false;
+    std::vector<Progress> progress;        // reports not yet handed to the caller
+    std::optional<double> last_progress;   // reports must grow; others are dropped
   };
 
   ClientSession(config::ClientConfig client, std::unique_ptr<Transport> transport);
@@ -82,8 +107,15 @@ class ClientSession {
   void read_loop();
   void dispatch(Json message);
   void answer_server_request(const Json& message);
+  void record_progress(const Json& params);
+  void set_server_log_level();
+  // Waits for `pending` (request `id`) to be answered; see RequestOptions.
+  Json await(std::int64_t id, const std::string& method, Pending& pending, const RequestOptions& options);
+  // `error` with the server's last stderr lines appended (once).
+  Error with_diagnostics(const Error& error) const;
   void die(const Error& error);
   std::chrono::milliseconds default_timeout() const;
+  std::chrono::milliseconds default_max_total() const;
 
   const config::ClientConfig client_;
   std::unique_ptr<Transport> transport_;
@@ -94,6 +126,7 @@ class ClientSession {
   mutable std::mutex mutex_;  // guards pending_, dead_
   std::map<std::int64_t, std::shared_ptr<Pending>> pending_;
   std::optional<Error> dead_;
+  std::condition_variable dead_cv_;  // signalled when dead_ is set
   std::atomic<std::int64_t> next_id_{1};
   std::atomic<std::uint64_t> tools_generation_{0};
   std::atomic<bool> closing_{false};  // close() began: the end of input is ours, not a fault

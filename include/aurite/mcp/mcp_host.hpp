@@ -8,6 +8,8 @@
 //    exclude can resolve a clash): a clash is Error(kInvalidConfig) naming the tool
 //    and both client ids, at start() and whenever a tool list is refreshed.
 //  - A notifications/tools/list_changed makes the next lookup re-list that client.
+//  - A tool whose `execution.taskSupport` is "required" can only be called as a task,
+//    which this host does not do: it is hidden (logged once per client and tool).
 //
 // Faults: a server that cannot start, exits or breaks the protocol is restarted the
 // next time it is used; call_tool() reports such failures, and timeouts, as a
@@ -82,9 +84,12 @@ class McpHost {
   std::optional<ToolInfo> find_tool(const std::string& name);
 
   // Calls a visible tool. Throws Error(kNotFound) when no client offers `name` (or it
-  // is hidden from `agent`, when given); every other failure is in the result.
+  // is hidden from `agent`, when given); every other failure is in the result. The call
+  // always asks for progress: each report restarts its timeout (the client's `timeout`),
+  // its max_total_timeout bounds it, and `on_progress`, when set, sees each report on
+  // the calling thread.
   ToolResult call_tool(const std::string& name, const Json& arguments,
-                       const config::AgentConfig* agent = nullptr);
+                       const config::AgentConfig* agent = nullptr, const ProgressCallback& on_progress = {});
 
   // Prompts and resources, filtered like tools (by prompt name, by resource name or
   // uri). Listing a client that cannot be reached throws its error.

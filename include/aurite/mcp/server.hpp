@@ -34,6 +34,10 @@ struct ServerTool {
   std::string description;
   Json input_schema = {{"type", "object"}};
   std::function<ToolResult(const Json& arguments)> handler;
+  // Listed as the tool's `execution` when an object ({"taskSupport": ...}). A tool with
+  // taskSupport "required" answers a tools/call that is not a task with -32601, as the
+  // 2025-11-25 revision says; this library runs no tasks itself.
+  Json execution = Json();
 };
 
 struct ServerPrompt {
@@ -64,6 +68,8 @@ class McpServer {
     // of the host's negotiation). Unset: echo the client's if we support it, else our latest.
     std::optional<std::string> forced_protocol_version;
     std::string instructions;
+    // Declare the logging capability: logging/setLevel is accepted and log() honours it.
+    bool logging = false;
   };
 
   explicit McpServer(Options options);
@@ -86,6 +92,14 @@ class McpServer {
 
   // Sends notifications/tools/list_changed to the client. Only while serving.
   void notify_tools_changed();
+  // Sends notifications/message {level, logger?, data} unless the client set a more
+  // severe level with logging/setLevel. Only while serving.
+  void log(const std::string& level, const Json& data, const std::string& logger = "");
+  // The level the client last set with logging/setLevel; nullopt if it never did.
+  std::optional<std::string> client_log_level();
+  // From inside a tool handler: sends notifications/progress for the call it runs, if
+  // the client asked for progress (a progressToken); otherwise does nothing.
+  void report_progress(double progress, std::optional<double> total = std::nullopt, const std::string& message = "");
   // Sends a request to the client and waits for its answer (the whole response
   // message: result or error). For handlers only (the serving loop delivers the
   // answer). Throws Error(kTimeout) when none comes in time.
@@ -126,6 +140,8 @@ class McpServer {
   std::condition_variable requests_cv_;
   std::map<std::string, std::optional<Json>> requests_;
   long next_request_id_ = 1;
+  std::mutex log_mutex_;
+  std::optional<std::string> client_log_level_;
 };
 
 }  // namespace aurite::mcp

@@ -37,14 +37,20 @@ class Transport {
   virtual void close() = 0;
 
   // Why the peer is gone, for error messages ("exited with status 3"); empty while alive.
+  // Called by the reader once receive_line() returned nullopt.
   virtual std::string exit_description() = 0;
+
+  // What the peer said about itself lately, to end an error message with (stdio: "; its
+  // last stderr lines:\n  ..." from the server's own stderr, bounded); empty when it said
+  // nothing. Never holds anything of ours (environment, configuration). Any thread.
+  virtual std::string diagnostics() const { return {}; }
 };
 
 // Starts the server `client` describes: server_path (a `.py` runs with python3, anything
 // else is executed; relative to base_dir) or command (searched in PATH) + args; `env`
 // on top of our environment; working directory `base_dir`. The server's stderr goes to
-// the log at debug level, prefixed with the client id. Throws Error(kUnavailable)
-// naming the client when the program cannot be started.
+// the log at debug level, prefixed with the client id, its last lines to diagnostics().
+// Throws Error(kUnavailable) naming the client when the program cannot be started.
 std::unique_ptr<Transport> start_stdio_transport(const config::ClientConfig& client,
                                                  const std::filesystem::path& base_dir);
 

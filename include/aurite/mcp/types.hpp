@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +48,15 @@ struct ResourceInfo {
   std::string mime_type;
   Json raw = Json::object();
 };
+
+// One notifications/progress about a request still running. `progress` grows with each
+// report; `total` is unset when the server does not know it.
+struct Progress {
+  double progress = 0;
+  std::optional<double> total;
+  std::string message;
+};
+using ProgressCallback = std::function<void(const Progress&)>;
 
 // The outcome of a tools/call, always a value so an agent can show it to the model.
 struct ToolResult {

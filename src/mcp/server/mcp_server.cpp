@@ -12,6 +12,19 @@ namespace {
 // The JSON-RPC error code MCP uses for an unknown resource.
 constexpr int kResourceNotFound = -32002;
 
+// The progressToken of the tools/call the current worker thread runs (null: none).
+thread_local Json current_progress_token;
+
+// The position of `level` in the MCP levels (least severe first), -1 when it is none.
+int log_rank(const std::string& level) {
+  static const char* const kLevels[] = {"debug", "info",     "notice", "warning",
+                                        "error", "critical", "alert",  "emergency"};
+  for (int i = 0; i < 8; ++i) {
+    if (level == kLevels[i]) return i;
+  }
+  return -1;
+}
+
 int rpc_code_for(const Error& error) {
   switch (error.code()) {
     case ErrorCode::kInvalidArgument: return jsonrpc::kInvalidParams;
@@ -154,11 +167,19 @@ void McpServer::handle_request(const Json& id, const std::string& method, const 
       result = initialize(params);
     } else if (method == "ping") {
       result = Json::object();
+    } else if (method == "logging/setLevel" && options_.logging) {
+      const std::string level = string_param(params, "level");
+      if (log_rank(level) < 0) throw Error(ErrorCode::kInvalidArgument, "unknown log level: " + level);
+      std::lock_guard lock(log_mutex_);
+      client_log_level_ = level;
+      result = Json::object();
     } else if (method == "tools/list") {
       Json items = Json::array();
       std::lock_guard lock(tools_mutex_);
       for (const auto& t : tools_) {
-        items.push_back({{"name", t.name}, {"description", t.description}, {"inputSchema", t.input_schema}});
+        Json item = {{"name", t.name}, {"description", t.description}, {"inputSchema", t.input_schema}};
+        if (t.execution.is_object()) item["execution"] = t.execution;
+        items.push_back(std::move(item));
       }
       result = list_page(items, params, "tools");
     } else if (method == "prompts/list") {
@@ -208,6 +229,7 @@ Json McpServer::initialize(const Json& params) const {
   Json capabilities = {{"tools", {{"listChanged", false}}}};
   if (!prompts_.empty()) capabilities["prompts"] = {{"listChanged", false}};
   if (resource_lister_) capabilities["resources"] = {{"listChanged", false}, {"subscribe", false}};
+  if (options_.logging) capabilities["logging"] = Json::object();
   Json result = {{"protocolVersion", version},
                  {"capabilities", capabilities},
                  {"serverInfo", {{"name", options_.name}, {"version", options_.version}}}};
@@ -240,11 +262,19 @@ void McpServer::call_tool(const Json& id, const Json& params) {
   const std::string name = string_param(params, "name");
   auto tool = find_tool(name);
   if (!tool) throw Error(ErrorCode::kInvalidArgument, "unknown tool: " + name);
+  const bool task_only = tool->execution.is_object() && tool->execution.value("taskSupport", "") == "required";
+  if (task_only && !params.contains("task")) {
+    send(jsonrpc::make_error(id, jsonrpc::kMethodNotFound, "tool '" + name + "' must be called as a task"));
+    return;
+  }
   const Json arguments = params.contains("arguments") && params["arguments"].is_object() ? params["arguments"]
                                                                                           : Json::object();
+  Json token;
+  if (params.contains("_meta") && params["_meta"].is_object()) token = params["_meta"].value("progressToken", Json());
   reap_workers(/*all=*/false);
   auto done = std::make_shared<std::atomic<bool>>(false);
-  std::thread thread([this, id, tool = std::move(*tool), arguments, done] {
+  std::thread thread([this, id, tool = std::move(*tool), arguments, token, done] {
+    current_progress_token = token;
     ToolResult result;
     try {
       result = tool.handler(arguments);
@@ -287,6 +317,33 @@ Json McpServer::request_client(const std::string& method, const Json& params, st
   requests_.erase(id);
   if (!answered) throw Error(ErrorCode::kTimeout, "no answer from the client to " + method);
   return response;
+}
+
+}  // namespace aurite::mcp
+
+namespace aurite::mcp {
+
+void McpServer::log(const std::string& level, const Json& data, const std::string& logger) {
+  {
+    std::lock_guard lock(log_mutex_);
+    if (client_log_level_ && log_rank(level) < log_rank(*client_log_level_)) return;
+  }
+  Json params = {{"level", level}, {"data", data}};
+  if (!logger.empty()) params["logger"] = logger;
+  send(jsonrpc::make_notification("notifications/message", params));
+}
+
+std::optional<std::string> McpServer::client_log_level() {
+  std::lock_guard lock(log_mutex_);
+  return client_log_level_;
+}
+
+void McpServer::report_progress(double progress, std::optional<double> total, const std::string& message) {
+  if (current_progress_token.is_null()) return;
+  Json params = {{"progressToken", current_progress_token}, {"progress", progress}};
+  if (total) params["total"] = *total;
+  if (!message.empty()) params["message"] = message;
+  send(jsonrpc::make_notification("notifications/progress", params));
 }
 
 }  // namespace aurite::mcp

@@ -6,6 +6,9 @@
 //   --page-size K        list pages of K items
 //   --exit-at-start N    exit with status N before reading anything
 //   --prefix P           prefix every tool name with P
+//   --stderr-lines N     write N numbered lines to stderr first ("startup diagnostic I of N")
+//   --logging yes        declare the logging capability (logging/setLevel)
+//   --task-tools yes     add needs_task (taskSupport "required") and maybe_task ("optional")
 #include <unistd.h>
 
 #include <filesystem>
@@ -15,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -24,6 +28,7 @@ namespace {
 
 using aurite::mcp::Json;
 using aurite::mcp::McpServer;
+using aurite::mcp::ServerTool;
 using aurite::mcp::ToolResult;
 using aurite::mcp::text_result;
 
@@ -56,8 +61,11 @@ void add_tools(McpServer& server, const std::string& p) {
                      ++sleeps_finished;
                      return text_result("slept");
                    }});
-  server.add_tool({p + "crash", "Exits the server in the middle of the call.", any,
-                   [](const Json&) -> ToolResult { std::_Exit(3); }});
+  server.add_tool({p + "crash", "Says why on stderr, then exits the server in the middle of the call.", any,
+                   [](const Json&) -> ToolResult {
+                     std::fputs("crash tool called: exiting with status 3\n", stderr);
+                     std::_Exit(3);
+                   }});
   server.add_tool({p + "garbage", "Writes a line that is not JSON to stdout.", any, [](const Json&) {
                      std::fputs("this is not json\n", stdout);
                      std::fflush(stdout);
@@ -126,6 +134,21 @@ void add_client_facing_tools(McpServer& server, const std::string& p) {
                                                                  std::chrono::seconds(5));
                      return text_result(response.dump());
                    }});
+  server.add_tool({p + "progress", "Reports progress `steps` times (default 3), `interval_ms` apart (20), then answers.",
+                   any, [&server](const Json& a) {
+                     const int steps = a.value("steps", 3);
+                     for (int i = 1; i <= steps; ++i) {
+                       std::this_thread::sleep_for(std::chrono::milliseconds(a.value("interval_ms", 20)));
+                       server.report_progress(i, steps, "step " + std::to_string(i));
+                     }
+                     return text_result("done after " + std::to_string(steps) + " steps");
+                   }});
+  server.add_tool({p + "log", "Sends a log message `text` at `level` (default info).", any, [&server](const Json& a) {
+                     server.log(a.value("level", "info"), a.value("text", ""), "test-logger");
+                     return text_result("logged");
+                   }});
+  server.add_tool({p + "log_level", "The level the client set with logging/setLevel, or \"\".", any,
+                   [&server](const Json&) { return text_result(server.client_log_level().value_or("")); }});
   server.add_tool({p + "add_tool", "Adds tool `name` and tells the client the list changed.", any,
                    [&server](const Json& a) {
                      server.add_tool({a.value("name", "added"), "Added at run time.", {{"type", "object"}},
@@ -142,6 +165,9 @@ int main(int argc, char** argv) {
   options.name = "aurite-test-mcp-server";
   int generated = 0;
   std::string prefix;
+  std::optional<int> exit_at_start;
+  int stderr_lines = 0;
+  bool task_tools = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const std::string value = argv[i + 1];
@@ -149,12 +175,26 @@ int main(int argc, char** argv) {
     else if (flag == "--tools") generated = std::stoi(value);
     else if (flag == "--page-size") options.page_size = std::stoul(value);
     else if (flag == "--prefix") prefix = value;
-    else if (flag == "--exit-at-start") return std::stoi(value);
+    else if (flag == "--exit-at-start") exit_at_start = std::stoi(value);
+    else if (flag == "--stderr-lines") stderr_lines = std::stoi(value);
+    else if (flag == "--logging") options.logging = value == "yes";
+    else if (flag == "--task-tools") task_tools = value == "yes";
   }
+  for (int i = 1; i <= stderr_lines; ++i) std::fprintf(stderr, "startup diagnostic %d of %d\n", i, stderr_lines);
+  if (exit_at_start) return *exit_at_start;
   std::fprintf(stderr, "test server starting (pid %d)\n", static_cast<int>(::getpid()));
   McpServer server(options);
   add_tools(server, prefix);
   add_client_facing_tools(server, prefix);
+  if (task_tools) {
+    for (const char* support : {"required", "optional"}) {
+      ServerTool tool{prefix + (support == std::string("required") ? "needs_task" : "maybe_task"),
+                      std::string("A tool with taskSupport '") + support + "'.", {{"type", "object"}},
+                      [](const Json&) { return text_result("ran without a task"); }};
+      tool.execution = {{"taskSupport", support}};
+      server.add_tool(std::move(tool));
+    }
+  }
   for (int i = 0; i < generated; ++i) {
     server.add_tool({prefix + "tool_" + std::to_string(i), "Generated tool " + std::to_string(i), {{"type", "object"}},
                      [i](const Json&) { return text_result(std::to_string(i)); }});
