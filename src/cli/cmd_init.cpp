@@ -12,6 +12,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// `text` as one word for a POSIX shell: as it is when that is safe, else in single quotes.
+std::string shell_word(const std::string& text) {
+  const bool plain = !text.empty() && text.find_first_not_of(
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-./+:@%") == std::string::npos;
+  if (plain) return text;
+  std::string quoted = "'";
+  for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
 config::ProjectConfig starter_project(const std::string& name) {
   config::ProjectConfig project;
   project.name = name;
@@ -50,7 +60,13 @@ int run_init(const Context& context, const fs::path& dir, bool force) {
   if (context.options.json) {
     print_json(std::cout, {{"created", file.string()}});
   } else {
-    std::cout << "created " << file.string() << "\nnext: aurite validate --config " << file.string() << '\n';
+    // What to type next, runnable as printed: the starter agent needs no key and no server.
+    const std::string config = shell_word(file.string());
+    std::cout << "created " << file.string() << "\nnext:\n"
+              << "  aurite validate --config " << config << '\n'
+              << "  aurite run assistant \"Hello\" --config " << config << "   # the offline test model\n"
+              << "  aurite chat assistant --config " << config << '\n'
+              << "then set the agent's llm_config_id to 'claude' and export ANTHROPIC_API_KEY for a real model\n";
   }
   return kExitOk;
 }

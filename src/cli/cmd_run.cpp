@@ -9,6 +9,7 @@
 #include "cli/cli_context.hpp"
 #include "cli/output.hpp"
 #include "cli/run_progress.hpp"
+#include "cli/unknown_name.hpp"
 
 namespace aurite::cli {
 namespace {
@@ -34,6 +35,7 @@ int status_exit(const nlohmann::json& result) {
 
 int run_run(const Context& context, const RunOptions& options) {
   auto host = context.open_host();
+  require_runnable(*host, options.name, Runnable::kAnyKind);
   const bool show_progress = !context.options.json && !options.quiet;
   RunProgress progress(std::cerr, options.stream && !context.options.json ? &std::cout : nullptr);
   const nlohmann::json result =

@@ -4,17 +4,28 @@
 
 #include "aurite/common/error.hpp"
 #include "aurite/common/log.hpp"
+#include "aurite/common/text.hpp"
 #include "cli/cli_context.hpp"
 #include "cli/exit_status.hpp"
 
 int main(int argc, char** argv) {
   using namespace aurite::cli;
   Context context;
+  // Named here, not taken from argv[0]: the help (and the manual page made from it) says
+  // "aurite", not the path it was started by.
   CLI::App app{"aurite: run LLM agents with MCP tools; configurations and history optionally "
-               "in SQLite or PostgreSQL"};
+               "in SQLite or PostgreSQL",
+               "aurite"};
+  app.footer(
+      "Start here:\n"
+      "  aurite init my-project          # a starter project on the offline test model\n"
+      "  aurite run assistant \"Hello\" --config my-project/aurite_config.json\n"
+      "  aurite chat assistant --config my-project/aurite_config.json\n"
+      "The example project (MCP servers, workflows, a plugin) is examples/demo in the source tree,\n"
+      "/usr/share/aurite/examples/demo when installed. aurite COMMAND --help tells more.");
   app.require_subcommand(1);
   app.fallthrough();  // global options may also follow the subcommand
-  app.set_version_flag("--version", "aurite 0.1.0");
+  app.set_version_flag("--version", "aurite " AURITE_VERSION);
   app.add_option("-c,--config", context.options.config_path,
                  "Project file (default: $PROJECT_CONFIG_PATH, else ./aurite_config.json)");
   app.add_option("--log-level", context.options.log_level,
@@ -37,12 +48,24 @@ int main(int argc, char** argv) {
   add_history_command(app, context);
   add_serve_command(app, context);
 
+  if (argc == 1) {  // no command at all: what there is to do, rather than a bare error
+    std::cerr << app.help();
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     // CLI11 reports a mistyped command only as "a subcommand is required".
     if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr && !app.remaining().empty()) {
-      std::cerr << "error: unknown command '" << app.remaining().front() << "' (see aurite --help)\n";
+      const std::string typed = app.remaining().front();
+      std::vector<std::string> commands;
+      const CLI::App& all = app;  // the const overload lists every command, not the parsed ones
+      for (const auto* command : all.get_subcommands([](const CLI::App*) { return true; })) {
+        commands.push_back(command->get_name());
+      }
+      const std::string suggestion = aurite::closest_match(typed, commands);
+      std::cerr << "error: unknown command '" << typed << "'"
+                << (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)") << "; see aurite --help\n";
       return kExitUsage;
     }
     const int status = app.exit(error);

@@ -131,5 +131,18 @@ TEST(InitCommand, WritesAProjectThatValidates) {
   EXPECT_EQ(run_aurite({"init", project, "--force"}).exit_code, 0);
 }
 
+TEST(InitCommand, PrintsNextStepsThatRunAsPrinted) {
+  testing::TempDir dir;
+  const auto project = (dir / "my project").string();
+  const auto init = run_aurite({"init", project});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  const std::string config = "'" + project + "/aurite_config.json'";  // quoted: the folder has a space
+  EXPECT_TRUE(contains(init.out, "  aurite run assistant \"Hello\" --config " + config)) << init.out;
+  EXPECT_TRUE(contains(init.out, "  aurite chat assistant --config " + config)) << init.out;
+  const auto run = run_aurite({"run", "assistant", "Hello", "--config", project + "/aurite_config.json"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(contains(run.out, "You said: Hello")) << run.out;
+}
+
 }  // namespace
 }  // namespace aurite::cli
