@@ -4,3 +4,16 @@ find_package(nlohmann_json 3.11 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED)
+
+# valijson (header-only JSON Schema validation): the headers scripts/install-deps.sh
+# unpacked into build/third_party/valijson, else a system copy (libvalijson-dev). An
+# imported target, so its headers are included as SYSTEM and their warnings are not ours.
+find_path(AURITE_VALIJSON_INCLUDE_DIR valijson/validator.hpp
+  HINTS ${PROJECT_SOURCE_DIR}/build/third_party/valijson/usr/include
+  DOC "Folder holding valijson/validator.hpp")
+if(NOT AURITE_VALIJSON_INCLUDE_DIR)
+  message(FATAL_ERROR "valijson's headers are missing: run scripts/install-deps.sh (it unpacks them into "
+                      "build/third_party/valijson), or set AURITE_VALIJSON_INCLUDE_DIR")
+endif()
+add_library(aurite_valijson INTERFACE IMPORTED)
+set_target_properties(aurite_valijson PROPERTIES INTERFACE_INCLUDE_DIRECTORIES ${AURITE_VALIJSON_INCLUDE_DIR})

@@ -26,3 +26,4 @@ if(AURITE_SANITIZE_FLAGS)
   add_compile_options(${aurite_sanitize_flags})
   add_link_options(${aurite_sanitize_flags})
 endif()
+

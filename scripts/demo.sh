@@ -6,12 +6,13 @@
 # holds. No API key, no server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh demo  # what building and running needs, none of the tests' tools
 bash scripts/build.sh release
 
 root=$PWD
+# `aurite` on PATH, as in the README; the example servers and plugin next to it are found
+# without more (src/mcp/program_lookup.hpp).
 export PATH="$root/build/release/bin:$PATH"
-export AURITE_PLUGIN_PATH="$root/build/release/plugins"
 export AURITE_ENABLE_DB=true
 export AURITE_DB_PATH="$root/.aurite/demo.db"
 rm -f "$AURITE_DB_PATH" "$AURITE_DB_PATH-wal" "$AURITE_DB_PATH-shm"  # each demo starts afresh

@@ -5,7 +5,7 @@
 # bytes for AURITE_FUZZ_SECONDS (60) with scripts/fuzz.sh. CI runs exactly this (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh test
 # The reference MCP servers (npm) some MCP tests talk to; a cached copy is reused.
 bash scripts/fetch-mcp-servers.sh
 bash scripts/build.sh dev

@@ -12,7 +12,9 @@
 #include "aurite/storage/settings.hpp"
 #include "cli/cli_context.hpp"
 #include "cli/output.hpp"
+#include "cli/exit_status.hpp"
 #include "cli/run_progress.hpp"
+#include "cli/unknown_name.hpp"
 
 namespace aurite::cli {
 namespace {
@@ -44,7 +46,7 @@ class ChatConfigs final : public execution::ConfigLookup {
 
 int run_chat(const Context& context, const std::string& name, const std::string& session) {
   auto host = context.open_host();
-  if (!host->find_agent(name)) throw Error(ErrorCode::kNotFound, "no agent named '" + name + "'");
+  require_runnable(*host, name, Runnable::kAgentOnly);
   // Without a database the conversation is kept in memory, for this chat only.
   storage::MemoryHistoryStore memory;
   storage::HistoryStore* stored = host->storage() ? host->storage()->history() : nullptr;
@@ -70,7 +72,10 @@ int run_chat(const Context& context, const std::string& name, const std::string&
         std::cout << name << "> " << result.final_text << '\n';
       }
     } catch (const Error& error) {
-      // One failed message does not end the conversation; the turns so far are kept.
+      // A configuration error (a missing API key, an unknown model) would fail every
+      // message alike: it ends the conversation. Any other failure ends only this message;
+      // the turns so far are kept.
+      if (exit_status_for(error) == kExitUsage) throw;
       std::cerr << "error: " << error.what() << '\n';
     }
   }

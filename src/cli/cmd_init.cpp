@@ -51,7 +51,13 @@ int run_init(const Context& context, const fs::path& dir, bool force) {
   if (context.options.json) {
     print_json(std::cout, {{"created", file.string()}});
   } else {
-    std::cout << "created " << file.string() << "\nnext: aurite validate --config " << shell_quote(file.string()) << '\n';
+    // What to type next, runnable as printed: the starter agent needs no key and no server.
+    const std::string config = shell_quote(file.string());
+    std::cout << "created " << file.string() << "\nnext:\n"
+              << "  aurite validate --config " << config << '\n'
+              << "  aurite run assistant \"Hello\" --config " << config << "   # the offline test model\n"
+              << "  aurite chat assistant --config " << config << '\n'
+              << "then set the agent's llm_config_id to 'claude' and export ANTHROPIC_API_KEY for a real model\n";
   }
   return kExitOk;
 }

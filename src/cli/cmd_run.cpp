@@ -9,6 +9,7 @@
 #include "cli/cli_context.hpp"
 #include "cli/output.hpp"
 #include "cli/run_progress.hpp"
+#include "cli/unknown_name.hpp"
 
 namespace aurite::cli {
 namespace {
@@ -35,7 +36,7 @@ int status_exit(const nlohmann::json& result) {
 
 int run_run(const Context& context, const RunOptions& options) {
   auto host = context.open_host();
-  host->require_runnable(options.name);
+  require_runnable(*host, options.name, Runnable::kAnyKind);
   if (!options.session.empty() && (host->storage() == nullptr || host->storage()->history() == nullptr)) {
     std::cerr << fmt::format("note: session '{}' is not kept: history is stored with the database on "
                              "(AURITE_ENABLE_DB=true)\n", options.session);

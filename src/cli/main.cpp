@@ -14,11 +14,21 @@
 int main(int argc, char** argv) {
   using namespace aurite::cli;
   Context context;
+  // Named here, not taken from argv[0]: the help (and the manual page made from it) says
+  // "aurite", not the path it was started by.
   CLI::App app{"aurite: run LLM agents with MCP tools; configurations and history optionally "
-               "in SQLite or PostgreSQL"};
+               "in SQLite or PostgreSQL",
+               "aurite"};
+  app.footer(
+      "Start here:\n"
+      "  aurite init my-project          # a starter project on the offline test model\n"
+      "  aurite run assistant \"Hello\" --config my-project/aurite_config.json\n"
+      "  aurite chat assistant --config my-project/aurite_config.json\n"
+      "The example project (MCP servers, workflows, a plugin) is examples/demo in the source tree,\n"
+      "/usr/share/aurite/examples/demo when installed. aurite COMMAND --help tells more.");
   app.require_subcommand(1);
   app.fallthrough();  // global options may also follow the subcommand
-  app.set_version_flag("--version", "aurite 0.1.0");
+  app.set_version_flag("--version", "aurite " AURITE_VERSION);
   app.add_option("-c,--config", context.options.config_path,
                  "Project file (default: $PROJECT_CONFIG_PATH, else ./aurite_config.json)");
   app.add_option("--log-level", context.options.log_level,
@@ -41,6 +51,10 @@ int main(int argc, char** argv) {
   add_history_command(app, context);
   add_serve_command(app, context);
 
+  if (argc == 1) {  // no command at all: what there is to do, rather than a bare error
+    std::cerr << app.help();
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -48,9 +62,12 @@ int main(int argc, char** argv) {
     std::string message = error.what();
     // CLI11 reports a mistyped command only as "a subcommand is required".
     if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr && !app.remaining().empty()) {
-      std::vector<std::string> commands;
-      for (const auto* command : app.get_subcommands({})) commands.push_back(command->get_name());
       const std::string typed = app.remaining().front();
+      std::vector<std::string> commands;
+      const CLI::App& all = app;  // the const overload lists every command, not the parsed ones
+      for (const auto* command : all.get_subcommands([](const CLI::App*) { return true; })) {
+        commands.push_back(command->get_name());
+      }
       message = "unknown command '" + typed + "'" + aurite::did_you_mean(typed, commands) + " (see aurite --help)";
     } else {
       message += " (see aurite --help)";

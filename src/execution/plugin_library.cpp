@@ -9,6 +9,7 @@
 #include "aurite/common/env.hpp"
 #include "aurite/common/error.hpp"
 #include "aurite/config/models.hpp"
+#include "common/program_location.hpp"
 
 namespace aurite::execution {
 
@@ -40,7 +41,8 @@ std::filesystem::path absolute_normal(const std::filesystem::path& path) {
 
 }  // namespace
 
-std::filesystem::path resolve_module_path(const std::filesystem::path& base_dir, const std::string& module_path) {
+std::filesystem::path resolve_module_path(const std::filesystem::path& base_dir, const std::string& module_path,
+                                          const std::vector<std::filesystem::path>& installation) {
   const auto project = absolute_normal(base_dir.empty() ? std::filesystem::path(".") : base_dir);
   const auto direct = absolute_normal(config::resolve_path(project, module_path));
   const bool allow_external = env_bool("AURITE_ALLOW_EXTERNAL_MODULES", false);
@@ -54,15 +56,29 @@ std::filesystem::path resolve_module_path(const std::filesystem::path& base_dir,
     }
     return direct;
   }
+  std::vector<std::filesystem::path> folders;
   if (const auto search = get_env("AURITE_PLUGIN_PATH")) {
-    std::istringstream folders(*search);
-    for (std::string folder; std::getline(folders, folder, ':');) {
-      if (folder.empty()) continue;
-      const auto candidate = std::filesystem::path(folder) / direct.filename();
-      if (std::filesystem::is_regular_file(candidate, ec)) return candidate;
+    std::istringstream in(*search);
+    for (std::string folder; std::getline(in, folder, ':');) {
+      if (!folder.empty()) folders.emplace_back(folder);
     }
   }
+  folders.insert(folders.end(), installation.begin(), installation.end());
+  for (const auto& folder : folders) {
+    const auto candidate = folder / direct.filename();
+    if (std::filesystem::is_regular_file(candidate, ec)) return candidate;
+  }
   return direct;
+}
+
+std::vector<std::filesystem::path> installation_plugin_folders(const std::filesystem::path& program_folder) {
+  if (program_folder.empty()) return {};
+  const auto prefix = program_folder.parent_path();
+  return {prefix / "plugins", prefix / AURITE_PLUGIN_INSTALL_DIR};
+}
+
+std::filesystem::path resolve_module_path(const std::filesystem::path& base_dir, const std::string& module_path) {
+  return resolve_module_path(base_dir, module_path, installation_plugin_folders(aurite::detail::running_program_folder()));
 }
 
 LoadedPlugins::~LoadedPlugins() {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "aurite/execution/custom_workflow.hpp"
 
@@ -19,9 +20,20 @@ namespace aurite::execution {
 // posted to the API included) must not make the process load any library on the machine.
 // The operator lifts this with AURITE_ALLOW_EXTERNAL_MODULES=true. The file is taken where
 // module_path points when it exists, else by file name from the first folder of
-// $AURITE_PLUGIN_PATH (colon-separated, chosen by the operator) that holds it; when none
-// does, the path where it was looked for (so the load error names it).
+// $AURITE_PLUGIN_PATH (colon-separated, chosen by the operator) that holds it, else from
+// the plugin folders of the installation (installation_plugin_folders of the running
+// program: whoever installed aurite chose them too, and the example project's plugin is
+// found there); when none does, the path where it was looked for (so the load error names it).
 std::filesystem::path resolve_module_path(const std::filesystem::path& base_dir, const std::string& module_path);
+
+// The same with the installation's folders given.
+std::filesystem::path resolve_module_path(const std::filesystem::path& base_dir, const std::string& module_path,
+                                          const std::vector<std::filesystem::path>& installation);
+
+// The plugin folders of an installation whose program lives in `program_folder`:
+// <prefix>/plugins (the build tree: build/<preset>/bin next to build/<preset>/plugins)
+// and <prefix>/<libdir>/aurite/plugins (where the package installs the example plugin).
+std::vector<std::filesystem::path> installation_plugin_folders(const std::filesystem::path& program_folder);
 
 class LoadedPlugins {
  public:

@@ -7,6 +7,16 @@
 
 namespace aurite::llm {
 
+namespace {
+
+// What to do about a missing key, for someone who has never set one.
+std::string key_hint(const std::string& variable) {
+  return fmt::format(" (export {}=..., or name another variable with api_key_env; the 'test' provider needs no key)",
+                     variable);
+}
+
+}  // namespace
+
 std::unique_ptr<LlmClient> make_llm_client(const ProviderSettings& settings) {
   if (settings.provider == "test") return detail::make_test_client();
   if (settings.provider != "anthropic" && settings.provider != "openai") {
@@ -21,12 +31,12 @@ std::unique_ptr<LlmClient> make_llm_client(const ProviderSettings& settings) {
   std::optional<std::string> key = get_env(variable);
   if (key && key->empty()) key.reset();
   if (anthropic) {
-    if (!key) throw Error(ErrorCode::kInvalidConfig, fmt::format("anthropic: the API key variable {} is not set", variable));
+    if (!key) throw Error(ErrorCode::kInvalidConfig, fmt::format("anthropic: the API key variable {} is not set{}", variable, key_hint(variable)));
     return detail::make_anthropic_client(resolved, *key);
   }
   // A compatible server on another base_url (Ollama, llama.cpp, ...) often needs no key.
   if (!key && !settings.base_url) {
-    throw Error(ErrorCode::kInvalidConfig, fmt::format("openai: the API key variable {} is not set", variable));
+    throw Error(ErrorCode::kInvalidConfig, fmt::format("openai: the API key variable {} is not set{}", variable, key_hint(variable)));
   }
   return detail::make_openai_client(resolved, key);
 }

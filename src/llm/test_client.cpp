@@ -1,11 +1,13 @@
 // The "test" provider: a deterministic model for offline runs, demos and tests.
 // To a new user message it answers by calling every available tool once, with
-// arguments built from the tool's input schema; to tool results it answers with text
-// built from them (or JSON matching the response schema when one is set).
+// arguments built from the tool's input schema, the user's words going into the string
+// arguments that ask for a place or a text (llm/user_words.hpp); to tool results it
+// answers with text built from them (or JSON matching the response schema when one is set).
 #include <fmt/format.h>
 
 #include "aurite/llm/schema_example.hpp"
 #include "llm/providers.hpp"
+#include "llm/user_words.hpp"
 
 namespace aurite::llm::detail {
 namespace {
@@ -41,7 +43,7 @@ class TestClient : public LlmClient {
       for (std::size_t i = 0; i < request.tools.size(); ++i) {
         const auto& tool = request.tools[i];
         const std::string id = fmt::format("toolu_test_{}_{}", request.messages.size(), i);
-        response.message.content.push_back(tool_use_block(id, tool.name, example_for_schema(tool.input_schema)));
+        response.message.content.push_back(tool_use_block(id, tool.name, arguments_from_words(tool.input_schema, request.messages)));
       }
       response.stop_reason = "tool_use";
     } else {

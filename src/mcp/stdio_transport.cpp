@@ -20,6 +20,7 @@
 #include "aurite/mcp/transport.hpp"
 #include "mcp/child_process.hpp"
 #include "mcp/line_reader.hpp"
+#include "mcp/program_lookup.hpp"
 #include "mcp/stderr_tail.hpp"
 
 namespace aurite::mcp {
@@ -43,10 +44,10 @@ detail::SpawnSpec spawn_spec(const config::ClientConfig& client, const std::file
   detail::SpawnSpec spec;
   if (client.server_path) {
     const auto path = config::resolve_path(base_dir, *client.server_path);
-    if (path.extension() == ".py") spec.argv = {"python3", path.string()};
+    if (path.extension() == ".py") spec.argv = {detail::resolve_command("python3"), path.string()};
     else spec.argv = {path.string()};
   } else if (client.command) {
-    spec.argv = {expanded(client, "command", *client.command)};
+    spec.argv = {detail::resolve_command(expanded(client, "command", *client.command))};
   } else {
     throw Error(ErrorCode::kInvalidConfig,
                 "client '" + client.client_id + "' has neither server_path nor command");
@@ -235,8 +236,8 @@ class StdioTransport final : public Transport {
 
 std::unique_ptr<Transport> start_stdio_transport(const config::ClientConfig& client,
                                                  const std::filesystem::path& base_dir) {
-  detail::SpawnSpec spec = spawn_spec(client, base_dir);
   try {
+    const detail::SpawnSpec spec = spawn_spec(client, base_dir);
     const double seconds = client.timeout.value_or(config::kDefaultClientTimeoutSeconds);
     const auto write_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0));
     return std::make_unique<StdioTransport>(client.client_id, write_timeout, ChildProcess::spawn(spec));

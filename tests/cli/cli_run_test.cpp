@@ -51,6 +51,30 @@ TEST_F(RunCommand, SecondRunOnASessionLoadsTheFirstRunsTurns) {
   EXPECT_TRUE(std::filesystem::exists(dir_ / "aurite.db"));
 }
 
+TEST_F(RunCommand, TheReadmeExampleRunsWithoutTheBuildOnPathAndAnswersAboutTheCityAsked) {
+  // Only the system's folders on PATH and no plugin path: the example servers and the
+  // example plugin are found next to the aurite program of the build.
+  auto env = demo_env(false);
+  env.env["PATH"] = "/usr/bin:/bin";
+  env.unset_env.push_back("AURITE_PLUGIN_PATH");
+  env.env.erase("AURITE_PLUGIN_PATH");
+  const auto result = run_aurite({"run", "Weather Agent", "What should I wear in Oslo?", "--config", kExampleProject}, env);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(contains(result.err, "[Weather Agent] tool weather_lookup {\"location\":\"Oslo\"")) << result.err;
+  const json answer = json::parse(result.out);
+  EXPECT_TRUE(contains(answer["weather_summary"].get<std::string>(), "Weather in Oslo:")) << result.out;
+  const auto custom = run_aurite({"run", "Example Custom Workflow", "Quito", "--json", "--config", kExampleProject}, env);
+  ASSERT_EQ(custom.exit_code, 0) << custom.err;
+  EXPECT_TRUE(contains(json::parse(custom.out)["result"]["weather_report"].get<std::string>(), "Weather in Quito:")) << custom.out;
+}
+
+TEST_F(RunCommand, AFollowUpQuestionIsAnsweredAboutTheCityOfTheSession) {
+  run_json({"Weather Planning Agent", "What should I wear in Oslo today?", "--session", "trip"});
+  const json second = run_json({"Weather Planning Agent", "And tomorrow?", "--session", "trip"});
+  EXPECT_EQ(second["tool_calls"][0]["input"]["location"], "Oslo") << second.dump(2);
+  EXPECT_TRUE(contains(second["final_text"].get<std::string>(), "Weather in Oslo:")) << second.dump(2);
+}
+
 TEST_F(RunCommand, WithoutTheDatabaseNothingIsRememberedAndNoFileIsCreated) {
   run_json({"Weather Agent", "one", "--session", "demo"}, false);
   EXPECT_EQ(run_json({"Weather Agent", "two", "--session", "demo"}, false)["history_turns_loaded"], 0);
@@ -106,6 +130,31 @@ TEST_F(RunCommand, UnknownNameIsAUsageError) {
   const auto result = run_aurite({"run", "Nobody", "hi", "--config", kExampleProject}, demo_env());
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_TRUE(contains(result.err, "no agent, workflow or custom workflow named 'Nobody'")) << result.err;
+}
+
+TEST_F(RunCommand, AMistypedNameSuggestsTheClosestOne) {
+  const auto result = run_aurite({"run", "weather agnet", "hi", "--config", kExampleProject}, demo_env());
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.err, "no agent, workflow or custom workflow named 'weather agnet' (did you mean "
+                                   "'Weather Agent'?); aurite list shows them"))
+      << result.err;
+  const auto chat = run_aurite({"chat", "Planer", "--config", kExampleProject}, demo_env());
+  EXPECT_EQ(chat.exit_code, 2);
+  EXPECT_TRUE(contains(chat.err, "no agent named 'Planer' (did you mean 'Planner'?)")) << chat.err;
+}
+
+TEST_F(RunCommand, ChatWithoutTheModelsApiKeyEndsAtTheFirstMessageNamingTheVariable) {
+  const auto project = dir_.write("claude.json", R"({"llms": [{"llm_id": "claude", "provider": "anthropic",
+    "model": "claude-sonnet-4-5", "api_key_env": "AURITE_TEST_UNSET_KEY"}],
+    "agents": [{"name": "assistant", "llm_config_id": "claude"}]})");
+  auto env = demo_env(false);
+  env.unset_env.push_back("AURITE_TEST_UNSET_KEY");
+  env.stdin_text = "hello\nagain\n";
+  const auto result = run_aurite({"chat", "assistant", "--config", project.string()}, env);
+  EXPECT_EQ(result.exit_code, 2);
+  const std::string missing = "the API key variable AURITE_TEST_UNSET_KEY is not set";
+  EXPECT_TRUE(contains(result.err, missing)) << result.err;
+  EXPECT_EQ(result.err.find(missing), result.err.rfind(missing)) << "asked twice:\n" << result.err;
 }
 
 TEST_F(RunCommand, BadDatabaseFlagIsAUsageErrorNamingTheVariable) {

@@ -18,12 +18,32 @@ TEST(Usage, HelpListsTheCommandsAndExitsZero) {
   }
 }
 
-TEST(Usage, NoCommandIsAUsageError) { EXPECT_EQ(run_aurite({}).exit_code, 2); }
+TEST(Usage, HelpNamesTheProgramAuriteNotThePathItWasStartedBy) {
+  const auto result = run_aurite({"--help"});
+  EXPECT_TRUE(result.out.rfind("aurite: run LLM agents", 0) == 0) << result.out;
+  EXPECT_TRUE(contains(result.out, "Usage: aurite [OPTIONS]")) << result.out;
+  EXPECT_FALSE(contains(result.out, "/bin/aurite")) << result.out;
+}
+
+TEST(Usage, NoCommandPrintsTheHelpWithWhereToStartAndIsAUsageError) {
+  const auto result = run_aurite({});
+  EXPECT_EQ(result.exit_code, 2);
+  for (const char* part : {"Subcommands:", "Start here:", "aurite init my-project", "examples/demo"}) {
+    EXPECT_TRUE(contains(result.err, part)) << part << "\n" << result.err;
+  }
+}
 
 TEST(Usage, UnknownCommandIsAUsageError) {
   const auto result = run_aurite({"frobnicate"});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_TRUE(contains(result.err, "frobnicate")) << result.err;
+  EXPECT_FALSE(contains(result.err, "did you mean")) << result.err;
+}
+
+TEST(Usage, AMistypedCommandSuggestsTheClosestOne) {
+  const auto result = run_aurite({"runn", "assistant", "hi"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.err, "error: unknown command 'runn' (did you mean 'run'?)")) << result.err;
 }
 
 TEST(Usage, AMistypedCommandNamesTheCommandItProbablyMeant) {

@@ -81,6 +81,21 @@ TEST_F(ModulePaths, ThePluginPathIsSearchedByFileNameForPathsInside) {
   EXPECT_EQ(refusal(kPlugin.string()).code(), ErrorCode::kInvalidConfig);
 }
 
+TEST_F(ModulePaths, TheInstallationsPluginFoldersAreSearchedAfterThePluginPath) {
+  const fs::path prefix = dir_ / "usr";
+  EXPECT_EQ(installation_plugin_folders(prefix / "bin"),
+            (std::vector<fs::path>{prefix / "plugins", prefix / AURITE_PLUGIN_INSTALL_DIR}));
+  EXPECT_TRUE(installation_plugin_folders("").empty());
+  fs::create_directories(prefix / AURITE_PLUGIN_INSTALL_DIR);
+  const fs::path installed = prefix / AURITE_PLUGIN_INSTALL_DIR / "libaurite_example_workflow.so";
+  fs::copy_file(kPlugin, installed);
+  const auto folders = installation_plugin_folders(prefix / "bin");
+  EXPECT_EQ(resolve_module_path(project_, "plugins/libaurite_example_workflow.so", folders), installed);
+  env_.set("AURITE_PLUGIN_PATH", kPlugin.parent_path().string());  // the operator's folders come first
+  EXPECT_EQ(resolve_module_path(project_, "plugins/libaurite_example_workflow.so", folders), kPlugin);
+  EXPECT_EQ(refusal("../elsewhere/libaurite_example_workflow.so").code(), ErrorCode::kInvalidConfig);
+}
+
 TEST_F(ModulePaths, TheOperatorMayAllowExternalLibraries) {
   env_.set("AURITE_ALLOW_EXTERNAL_MODULES", "true");
   EXPECT_EQ(resolve_module_path(project_, kPlugin.string()), kPlugin);

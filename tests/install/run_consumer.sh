@@ -12,3 +12,8 @@ cmake --build "$work/build" >/dev/null
 output=$("$work/build/consumer" "$project")
 echo "$output"
 [ "$output" = "agents: 4" ] || { echo "unexpected consumer output"; exit 1; }
+# The installed aurite finds the example servers in <prefix>/libexec/aurite by itself.
+answer=$(cd "$work" && env -u AURITE_PLUGIN_PATH PATH=/usr/bin:/bin AURITE_ENABLE_DB=false \
+  "$work/prefix/bin/aurite" run "Weather Agent" "What should I wear in Oslo?" --config "$project")
+echo "$answer"
+grep -q "Weather in Oslo" <<<"$answer" || { echo "the installed aurite did not answer about Oslo"; exit 1; }

@@ -157,7 +157,9 @@ TEST(AnthropicClient, MissingApiKeyNamesTheVariable) {
     FAIL();
   } catch (const Error& error) {
     EXPECT_EQ(error.code(), ErrorCode::kInvalidConfig);
-    EXPECT_STREQ(error.what(), "anthropic: the API key variable AURITE_TEST_UNSET_KEY is not set");
+    EXPECT_EQ(std::string(error.what()),
+              "anthropic: the API key variable AURITE_TEST_UNSET_KEY is not set (export AURITE_TEST_UNSET_KEY=..., "
+              "or name another variable with api_key_env; the 'test' provider needs no key)");
   }
 }
 

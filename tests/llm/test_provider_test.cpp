@@ -20,13 +20,13 @@ ModelRequest weather_request() {
   return request;
 }
 
-TEST(TestProvider, FirstCallsEveryToolOnceWithArgumentsFromTheSchema) {
+TEST(TestProvider, FirstCallsEveryToolOnceWithArgumentsFromTheSchemaAndTheUsersWords) {
   const auto response = test_model()->complete(weather_request());
   EXPECT_EQ(response.stop_reason, "tool_use");
   const auto uses = tool_uses_of(response.message);
   ASSERT_EQ(uses.size(), 2u);
   EXPECT_EQ(uses[0]["name"], "weather_lookup");
-  EXPECT_EQ(uses[0]["input"], (Json{{"location", "example location"}}));
+  EXPECT_EQ(uses[0]["input"], (Json{{"location", "Oslo"}}));  // the place asked about
   EXPECT_EQ(uses[1]["name"], "current_time");
   EXPECT_NE(uses[0]["id"], uses[1]["id"]);
   EXPECT_EQ(test_model()->complete(weather_request()).message, response.message);  // deterministic

@@ -69,8 +69,8 @@ class ExecutionFacade : public WorkflowContext {
   }
 
   // Loads the workflow's library (once), creates class_name and executes it. module_path
-  // resolves against the project folder, then each folder of $AURITE_PLUGIN_PATH (by
-  // file name); it may not lead outside the project folder unless
+  // resolves against the project folder, then each folder of $AURITE_PLUGIN_PATH, then the
+  // installation's plugin folder (by file name); it may not lead outside the project folder unless
   // AURITE_ALLOW_EXTERNAL_MODULES=true. Throws Error(kNotFound) for an unknown workflow,
   // kInvalidConfig naming the path for a module_path outside the project folder, a library
   // that cannot be loaded, lacks the entry points, has another ABI version or does not know
