@@ -69,7 +69,11 @@ std::string mask_pg_uri(const std::string& uri) {
     out += "@";
   }
   out += p.hosts + p.path;
-  if (p.has_query) out += "?" + mask_query(p.query);
+  // Appended in two steps: GCC 12 warns (-Wrestrict, a false positive) on "?" + string.
+  if (p.has_query) {
+    out += '?';
+    out += mask_query(p.query);
+  }
   return out;
 }
 
