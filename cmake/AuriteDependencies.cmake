@@ -4,6 +4,7 @@ find_package(nlohmann_json 3.11 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED)
+find_package(CURL 7.85 REQUIRED)  # libcurl4-openssl-dev
 
 # valijson (header-only JSON Schema validation): the headers scripts/install-deps.sh
 # unpacked into build/third_party/valijson, else a system copy (libvalijson-dev). An

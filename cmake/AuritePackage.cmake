@@ -17,6 +17,6 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # aurite_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS
-    "g++, cmake, nlohmann-json3-dev, libfmt-dev, libspdlog-dev, libcpp-httplib-dev, libpq-dev, libsqlite3-dev, pkg-config")
+    "g++, cmake, nlohmann-json3-dev, libfmt-dev, libspdlog-dev, libcpp-httplib-dev, libcurl4-openssl-dev, libpq-dev, libsqlite3-dev, pkg-config")
 set(CPACK_STRIP_FILES ON)
 include(CPack)

@@ -17,7 +17,7 @@
 #include <string_view>
 
 #include "aurite/common/error.hpp"
-#include "aurite/llm/sse_parser.hpp"
+#include "aurite/net/sse_parser.hpp"
 #include "fuzz_support.hpp"
 #include "llm/providers.hpp"
 
@@ -31,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                  : aurite::llm::detail::make_openai_stream_decoder(on_text);
   aurite::llm::ModelResponse response;
   try {
-    aurite::llm::SseParser parser([&decoder](const aurite::llm::SseEvent& event) { decoder->on_event(event); });
+    aurite::net::SseParser parser([&decoder](const aurite::net::SseEvent& event) { decoder->on_event(event); });
     parser.feed(stream);
     parser.finish();
     response = decoder->finish();

@@ -1,5 +1,5 @@
 // Fuzz target: a Server-Sent Events stream as an LLM provider sends it
-// (llm::SseParser), fed whole and fed in arbitrary network-sized pieces.
+// (net::SseParser), fed whole and fed in arbitrary network-sized pieces.
 //
 // Properties beyond "no crash":
 // - the events do not depend on how the stream was cut: CRLF, CR and LF line ends, a
@@ -12,13 +12,13 @@
 #include <string_view>
 #include <vector>
 
-#include "aurite/llm/sse_parser.hpp"
+#include "aurite/net/sse_parser.hpp"
 #include "fuzz_support.hpp"
 
 namespace {
 
-using aurite::llm::SseEvent;
-using aurite::llm::SseParser;
+using aurite::net::SseEvent;
+using aurite::net::SseParser;
 
 struct Seen {
   std::string event;

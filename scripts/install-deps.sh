@@ -24,11 +24,11 @@ set_name=${1:-test}
 
 demo_packages=(
   build-essential cmake ninja-build ccache pkg-config
-  nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
+  nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libbrotli-dev
   libpq-dev libsqlite3-dev
 )
 test_packages=(
-  git sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
+  git sqlite3 libgtest-dev libgmock-dev libbenchmark-dev openssl iproute2
   postgresql procps python3
   clang libclang-rt-14-dev  # the fuzz preset: clang and its libFuzzer runtime
 )

@@ -33,7 +33,7 @@ const char* name_key(ComponentKind kind) {
 template <typename T>
 Json list_of(const std::vector<T>& items) {
   Json out = Json::array();
-  for (const auto& item : items) out.push_back(config::to_json(item));
+  for (const auto& item : items) out.push_back(config::to_shown_json(item));
   return out;
 }
 
@@ -63,7 +63,7 @@ std::optional<Json> find_json(const host::HostManager& host, ComponentKind kind,
   return with_registry(project, kind, [&](const auto& items) -> std::optional<Json> {
     const auto* item = find_in(items, name);
     if (item == nullptr) return std::nullopt;
-    return config::to_json(*item);
+    return config::to_shown_json(*item);
   });
 }
 

@@ -1,4 +1,5 @@
-// aurite call-tool NAME --args JSON [--client ID] [--agent NAME]: calls one MCP tool
+// aurite call-tool NAME --args JSON [--client ID] [--agent NAME] [--url URL [--header
+// NAME:VALUE]...]: calls one MCP tool
 // and prints its result. Exit 0 for a result, 1 when the tool reported an error or its
 // server failed (unavailable, timeout, protocol), 2 for bad usage (--args not a JSON
 // object, unknown tool).

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "aurite/config/json_codec.hpp"
+#include "aurite/net/http_client.hpp"
 #include "cli/cli_context.hpp"
 #include "cli/output.hpp"
 
@@ -17,7 +18,7 @@ std::string or_dash(const std::optional<std::string>& value) { return value ? *v
 Table clients_table(const ProjectConfig& project) {
   Table table({"CLIENT_ID", "SERVER", "TIMEOUT", "EXCLUDE"});
   for (const auto& c : project.clients) {
-    std::string server = c.server_path ? *c.server_path : or_dash(c.command);
+    std::string server = c.url ? net::display_url(*c.url) : c.server_path ? *c.server_path : or_dash(c.command);
     for (const auto& arg : c.args) server += " " + arg;
     table.add_row({c.client_id, server,
                    fmt::format("{}s", c.timeout.value_or(config::kDefaultClientTimeoutSeconds)),
@@ -75,7 +76,7 @@ constexpr Section kSections[] = {
 
 int run_list(const Context& context, const std::string& kind) {
   const auto project = context.load_host()->snapshot();
-  const auto json = config::to_json(project);
+  const auto json = config::to_shown_json(project);
   bool first = true;
   nlohmann::json out = nlohmann::json::object();
   for (const auto& section : kSections) {

@@ -14,7 +14,7 @@ int run_show(const Context& context, const std::string& name) {
   const auto host = context.load_host();
   nlohmann::json matches = nlohmann::json::array();
   const auto add = [&](config::ComponentKind kind, const auto& component) {
-    if (component) matches.push_back({{"kind", config::kind_name(kind)}, {"config", config::to_json(*component)}});
+    if (component) matches.push_back({{"kind", config::kind_name(kind)}, {"config", config::to_shown_json(*component)}});
   };
   add(config::ComponentKind::kClient, host->find_client(name));
   add(config::ComponentKind::kLlm, host->find_llm(name));

@@ -1,6 +1,8 @@
-// aurite tools [--client ID] [--agent NAME]: the MCP tools an agent would see, after
-// starting the servers and asking them.
+// aurite tools [--client ID] [--agent NAME] [--url URL [--header NAME:VALUE]...]: the MCP
+// tools an agent would see, after starting the servers and asking them, and the protocol
+// revision each server speaks.
 #include <iostream>
+#include <map>
 
 #include "cli/cli_context.hpp"
 #include "cli/mcp_clients.hpp"
@@ -21,11 +23,15 @@ int run_tools(const Context& context, const McpSelection& selection) {
   const auto failures = mcp.host->failed_clients(mcp.agent ? &*mcp.agent : nullptr);
   for (const auto& failure : failures) std::cerr << "error: " << failure.error << '\n';
   const int status = failures.empty() ? kExitOk : kExitFailure;
+  std::map<std::string, mcp::ClientConnection> connections;
+  for (auto& connection : mcp.host->connections()) connections[connection.client_id] = connection;
   if (context.options.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& tool : tools) {
+      const auto& connection = connections[tool.client_id];
       out.push_back({{"name", tool.name}, {"client_id", tool.client_id}, {"description", tool.description},
-                     {"inputSchema", tool.input_schema}});
+                     {"inputSchema", tool.input_schema}, {"transport", connection.transport},
+                     {"protocol_version", connection.protocol_version}});
     }
     print_json(std::cout, out);
     return status;
@@ -34,6 +40,19 @@ int run_tools(const Context& context, const McpSelection& selection) {
   for (const auto& tool : tools) table.add_row({tool.name, tool.client_id, first_line(tool.description)});
   if (table.empty()) std::cout << "No tools.\n";
   else table.print(std::cout);
+  if (!connections.empty()) {
+    // Which revision each server speaks tells why a feature is or is not there.
+    Table servers({"CLIENT", "TRANSPORT", "PROTOCOL", "SERVER"});
+    for (const auto& [id, connection] : connections) {
+      const std::string server = connection.server_name.empty()
+                                     ? "-"
+                                     : connection.server_name + (connection.server_version.empty()
+                                                                     ? "" : " " + connection.server_version);
+      servers.add_row({id, connection.transport, connection.protocol_version, server});
+    }
+    std::cout << '\n';
+    servers.print(std::cout);
+  }
   return status;
 }
 

@@ -3,10 +3,65 @@
 #include <algorithm>
 
 #include "aurite/common/error.hpp"
+#include "aurite/config/validate.hpp"
 
 namespace aurite::cli {
+namespace {
+
+// "https://user@host:8443/mcp?x" -> "host:8443": what errors call the ad-hoc client.
+std::string host_of(const std::string& url) {
+  const auto start = url.find("://");
+  std::string authority = url.substr(start == std::string::npos ? 0 : start + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  const auto at = authority.rfind('@');
+  return at == std::string::npos ? authority : authority.substr(at + 1);
+}
+
+// --url with its --header lines, checked as a project's client would be.
+config::ClientConfig ad_hoc_client(const McpSelection& selection) {
+  if (selection.client_id || selection.agent_name) {
+    throw Error(ErrorCode::kInvalidArgument, "--url talks to one server without a project: not with --client or --agent");
+  }
+  config::ClientConfig client;
+  client.client_id = host_of(*selection.url);
+  client.url = *selection.url;
+  for (const auto& line : selection.headers) {
+    const auto colon = line.find(':');
+    std::string name = colon == std::string::npos ? "" : line.substr(0, colon);
+    std::string value = colon == std::string::npos ? "" : line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    if (name.empty()) throw Error(ErrorCode::kInvalidArgument, "--header must be NAME:VALUE, got '" + name + "...'");
+    // The shell has expanded what it should: what is left is meant literally.
+    for (std::size_t at = value.find("${"); at != std::string::npos; at = value.find("${", at + 3)) value.insert(at, "$");
+    client.headers[name] = value;
+  }
+  config::ProjectConfig project;
+  project.clients.push_back(client);
+  project.clients.back().client_id = "url";  // host:port is no component name, but reads well in errors
+  const auto problems = config::validate_project(project);
+  if (!problems.empty()) {
+    std::string message;
+    for (const auto& problem : problems) {
+      std::string where = problem.path;
+      where.replace(0, std::string("clients[0]").size(), "");
+      const std::string flag = where.rfind(".headers.", 0) == 0 ? "--header " + where.substr(9) : "--url";
+      message += (message.empty() ? "" : "; ") + flag + ": " + problem.message;
+    }
+    throw Error(ErrorCode::kInvalidArgument, message);
+  }
+  return client;
+}
+
+}  // namespace
 
 StartedMcp start_mcp(const Context& context, const McpSelection& selection) {
+  if (selection.url) {
+    StartedMcp started;
+    started.host = std::make_unique<mcp::McpHost>(std::vector<config::ClientConfig>{ad_hoc_client(selection)},
+                                                  std::filesystem::current_path());
+    return started;
+  }
+  if (!selection.headers.empty()) throw Error(ErrorCode::kInvalidArgument, "--header goes with --url");
   const config::ProjectConfig project = context.load_host()->snapshot();
   StartedMcp started;
   if (selection.agent_name) {
@@ -42,6 +97,8 @@ StartedMcp start_mcp(const Context& context, const McpSelection& selection) {
 void add_selection_options(CLI::App& command, McpSelection& selection) {
   command.add_option("--client", selection.client_id, "Only this MCP client");
   command.add_option("--agent", selection.agent_name, "What this agent sees (its clients, minus its exclusions)");
+  command.add_option("--url", selection.url, "Talk to the MCP server at this http(s) URL instead of the project's");
+  command.add_option("--header", selection.headers, "NAME:VALUE sent with every request to --url (repeatable)");
 }
 
 }  // namespace aurite::cli

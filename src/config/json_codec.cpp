@@ -86,6 +86,9 @@ ClientConfig parse_client(const Json& json, const std::string& path, ParseReport
   client.server_path = reader.string({"server_path"});
   client.command = reader.string({"command"});
   client.args = reader.string_list({"args"});
+  client.url = reader.string({"url"});
+  client.headers = reader.string_map({"headers"});
+  client.ca_file = reader.string({"ca_file"});
   client.env = reader.string_map({"env"});
   client.inherit_env = parse_inherit_env(reader);
   client.capabilities = reader.string_list({"capabilities"});
@@ -188,6 +191,9 @@ Json to_json(const ClientConfig& client) {
   put(out, "server_path", client.server_path);
   put(out, "command", client.command);
   put(out, "args", client.args);
+  put(out, "url", client.url);
+  if (!client.headers.empty()) out["headers"] = client.headers;
+  put(out, "ca_file", client.ca_file);
   if (!client.env.empty()) out["env"] = client.env;
   if (client.inherit_env.all) out["inherit_env"] = true;
   else put(out, "inherit_env", client.inherit_env.names);
@@ -203,6 +209,26 @@ Json to_json(const ClientConfig& client) {
   put(out, "routing_weight", client.routing_weight);
   put(out, "exclude", client.exclude);
   put(out, "optional", client.optional);
+  return out;
+}
+
+Json to_shown_json(const ClientConfig& client) {
+  Json out = to_json(client);
+  if (out.contains("headers")) {
+    for (auto& [name, value] : out["headers"].items()) {
+      if (value.get<std::string>().find("${") == std::string::npos) value = kMaskedValue;
+    }
+  }
+  return out;
+}
+
+Json to_shown_json(const ProjectConfig& project) {
+  Json out = to_json(project);
+  if (out.contains("clients")) {
+    Json clients = Json::array();
+    for (const auto& client : project.clients) clients.push_back(to_shown_json(client));
+    out["clients"] = std::move(clients);
+  }
   return out;
 }
 

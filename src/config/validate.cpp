@@ -1,6 +1,7 @@
 #include "aurite/config/validate.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <unordered_set>
 
@@ -96,10 +97,53 @@ class Validator {
     error(path, fmt::format("unknown log level '{}' (expected one of {})", excerpt(level), known));
   }
 
+  void check_url(const std::string& path, const ClientConfig& client) {
+    const std::string& url = *client.url;
+    const auto scheme_end = url.find("://");
+    const std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
+    const bool has_host = scheme_end != std::string::npos && scheme_end + 3 < url.size() &&
+                          url[scheme_end + 3] != '/' && url.find_first_of(" \t\r\n") == std::string::npos;
+    if ((scheme != "http" && scheme != "https") || !has_host) {
+      error(key_path(path, "url"), fmt::format("must be an http:// or https:// URL with a host, got '{}'",
+                                               excerpt(url.substr(0, url.find('?')))));
+    }
+  }
+
+  // Names are HTTP tokens; values one line (a newline would start a header of its own).
+  // The headers that carry the protocol itself are ours to set.
+  void check_header(const std::string& path, const std::string& name, const std::string& value) {
+    static const std::string kTokenChars = "!#$%&'*+-.^_`|~";
+    const bool token = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || kTokenChars.find(c) != std::string::npos;
+    });
+    if (!token) {
+      error(path, "not a header name (letters, digits and !#$%&'*+-.^_`|~)");
+      return;
+    }
+    std::string lowered = name;
+    for (auto& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const char* reserved : {"content-type", "content-length", "accept", "host", "mcp-session-id",
+                                 "mcp-protocol-version", "last-event-id"}) {
+      if (lowered == reserved) error(path, "set by the MCP transport itself; it cannot be configured");
+    }
+    if (value.find_first_of("\r\n") != std::string::npos) error(path, "a header value is one line");
+  }
+
   void check(const ClientConfig& client, const std::string& path) {
     check_name(path, "client_id", client.client_id, client_names_);
-    if (client.server_path.has_value() == client.command.has_value()) {
-      error(path, "set exactly one of server_path or command");
+    const int ways = client.server_path.has_value() + client.command.has_value() + client.url.has_value();
+    if (ways != 1) error(path, "set exactly one of server_path, command or url");
+    if (client.url) check_url(path, client);
+    for (const auto& [name, value] : client.headers) check_header(key_path(key_path(path, "headers"), name), name, value);
+    if (!client.headers.empty() && !client.url) {
+      error(key_path(path, "headers"), "headers go with a url (a server we start gets env instead)");
+    }
+    if (client.ca_file && (!client.url || client.url->rfind("https://", 0) != 0)) {
+      error(key_path(path, "ca_file"), "ca_file goes with an https:// url");
+    }
+    if (client.url && (!client.env.empty() || client.inherit_env.all || !client.inherit_env.names.empty())) {
+      error(key_path(path, client.env.empty() ? "inherit_env" : "env"),
+            "env and inherit_env are for a server we start; a url client sends headers");
     }
     if (client.server_path && client.server_path->empty()) {
       error(key_path(path, "server_path"), "must not be empty");

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "aurite/common/error.hpp"
-#include "aurite/llm/sse_parser.hpp"
+#include "aurite/net/sse_parser.hpp"
 #include "llm/http_json_client.hpp"
 #include "llm/providers.hpp"
 

@@ -9,9 +9,12 @@
 
 #include "aurite/common/error.hpp"
 #include "aurite/llm/llm_client.hpp"
-#include "aurite/llm/sse_parser.hpp"
+#include "aurite/net/sse_parser.hpp"
 
 namespace aurite::llm::detail {
+
+using net::SseEvent;
+using net::SseParser;
 
 std::unique_ptr<LlmClient> make_anthropic_client(const ProviderSettings& settings, const std::string& api_key);
 std::unique_ptr<LlmClient> make_openai_client(const ProviderSettings& settings, const std::optional<std::string>& api_key);

@@ -25,7 +25,17 @@ std::string supported_list() {
 
 ClientSession::ClientSession(config::ClientConfig client, std::unique_ptr<Transport> transport)
     : client_(std::move(client)), transport_(std::move(transport)) {
+  transport_->on_request_failed([this](std::int64_t id, const Error& error) { fail_request(id, error); });
   reader_ = std::thread([this] { read_loop(); });
+}
+
+void ClientSession::fail_request(std::int64_t id, const Error& error) {
+  std::lock_guard lock(mutex_);
+  const auto it = pending_.find(id);
+  if (it == pending_.end()) return;  // answered, timed out or cancelled meanwhile
+  it->second->error = error;
+  it->second->done_cv.notify_all();
+  pending_.erase(it);
 }
 
 std::unique_ptr<ClientSession> ClientSession::open(const config::ClientConfig& client,

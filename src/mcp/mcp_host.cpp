@@ -65,8 +65,12 @@ struct McpHost::Slot {
 };
 
 McpHost::McpHost(std::vector<config::ClientConfig> clients, std::filesystem::path base_dir,
-                 std::string offered_version)
-    : base_dir_(std::move(base_dir)), offered_version_(std::move(offered_version)) {
+                 std::string offered_version, TransportFactory connect)
+    : connect_(connect ? std::move(connect)
+                       : [base_dir = std::move(base_dir)](const config::ClientConfig& client) {
+                           return start_transport(client, base_dir);
+                         }),
+      offered_version_(std::move(offered_version)) {
   for (auto& client : clients) {
     auto slot = std::make_shared<Slot>();
     slot->config = std::move(client);
@@ -159,6 +163,18 @@ std::vector<std::string> McpHost::client_ids() const {
   return ids;
 }
 
+std::vector<ClientConnection> McpHost::connections() {
+  std::vector<ClientConnection> out;
+  for (const auto& slot : slots()) {
+    const auto session = live_session(*slot);
+    if (!session) continue;
+    const Json& info = session->server_info();
+    out.push_back({slot->config.client_id, std::string(session->transport_name()), session->protocol_version(),
+                   string_field(info, "name"), string_field(info, "version")});
+  }
+  return out;
+}
+
 std::shared_ptr<McpHost::Slot> McpHost::slot(const std::string& client_id) const {
   for (auto& slot : slots()) {
     if (slot->config.client_id == client_id) return slot;
@@ -171,7 +187,7 @@ std::shared_ptr<ClientSession> McpHost::session(Slot& slot) {
   if (slot.session && slot.session->alive()) return slot.session;
   if (slot.session) spdlog::info("MCP client '{}': restarting the server", slot.config.client_id);
   slot.session.reset();
-  auto transport = start_stdio_transport(slot.config, base_dir_);
+  auto transport = connect_(slot.config);
   slot.session = ClientSession::open(slot.config, std::move(transport), offered_version_);
   return slot.session;
 }

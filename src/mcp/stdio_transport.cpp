@@ -132,6 +132,7 @@ class StdioTransport final : public Transport {
   }
 
   std::string diagnostics() const override { return tail_.as_suffix(); }
+  std::string_view name() const override { return "stdio"; }
 
  private:
   Error too_long() const {
@@ -244,6 +245,10 @@ std::unique_ptr<Transport> start_stdio_transport(const config::ClientConfig& cli
   } catch (const Error& error) {
     throw Error(error.code(), "MCP client '" + client.client_id + "': " + error.what());
   }
+}
+
+std::unique_ptr<Transport> start_transport(const config::ClientConfig& client, const std::filesystem::path& base_dir) {
+  return client.url ? start_http_transport(client, base_dir) : start_stdio_transport(client, base_dir);
 }
 
 }  // namespace aurite::mcp

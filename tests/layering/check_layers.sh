@@ -9,13 +9,14 @@ cd "$root"
 declare -A allowed=(
   [common]="common"
   [config]="config common"
+  [net]="net common"
   [storage]="storage config common"
-  [mcp]="mcp config common"
-  [llm]="llm config common"
-  [execution]="execution storage mcp llm config common"
-  [host]="host execution storage mcp llm config common"
-  [api]="api host execution storage mcp llm config common"
-  [cli]="cli api host execution storage mcp llm config common"
+  [mcp]="mcp net config common"
+  [llm]="llm net config common"
+  [execution]="execution storage mcp llm net config common"
+  [host]="host execution storage mcp llm net config common"
+  [api]="api host execution storage mcp llm net config common"
+  [cli]="cli api host execution storage mcp llm net config common"
 )
 
 status=0

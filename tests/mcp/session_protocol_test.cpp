@@ -49,6 +49,7 @@ class InMemoryTransport final : public Transport {
     wire_->changed.notify_all();
   }
   std::string exit_description() override { return "hung up"; }
+  std::string_view name() const override { return "memory"; }
 
  private:
   std::shared_ptr<Wire> wire_;

@@ -52,4 +52,16 @@ Json to_json(const WorkflowConfig& workflow);
 Json to_json(const CustomWorkflowConfig& workflow);
 Json to_json(const ProjectConfig& project);
 
+// A client as shown to people and scripts (aurite show, the HTTP API): a header value
+// written out literally is masked ("********"), one that names a variable (`${NAME}`)
+// is shown as written, since the secret is not in it.
+Json to_shown_json(const ClientConfig& client);
+Json to_shown_json(const ProjectConfig& project);  // its clients as above
+// Every other component is shown as it is stored.
+template <typename Component>
+Json to_shown_json(const Component& component) {
+  return to_json(component);
+}
+inline constexpr const char* kMaskedValue = "********";
+
 }  // namespace aurite::config

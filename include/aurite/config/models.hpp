@@ -62,11 +62,19 @@ struct InheritEnv {
 struct ClientConfig {
   std::string client_id;
   // Exactly one of server_path (a `.py` file runs with python3, anything else is
-  // executed) or command (+ args) is set. server_path is kept as written; relative paths
-  // are resolved against the project file's folder (see ProjectConfig::base_dir).
+  // executed), command (+ args) or url (a remote server, Streamable HTTP) is set.
+  // server_path is kept as written; relative paths are resolved against the project
+  // file's folder (see ProjectConfig::base_dir).
   std::optional<std::string> server_path;
   std::optional<std::string> command;
   std::vector<std::string> args;
+  std::optional<std::string> url;  // http:// or https://
+  // Sent with every request to `url`. `${NAME}` in a value expands from our environment
+  // when the client connects, so a token need not be written down; shown masked.
+  std::map<std::string, std::string> headers;
+  // Trusted certificates (PEM) for an https url; relative to the project's folder.
+  // Unset: SSL_CERT_FILE, else the system store.
+  std::optional<std::string> ca_file;
   // `${NAME}` in command, args and env values expands from our environment when the
   // server starts (an unset variable is an error naming client, field and variable).
   std::map<std::string, std::string> env;  // added to the minimal environment

@@ -54,6 +54,7 @@ class ClientSession {
   const std::string& client_id() const { return client_.client_id; }
   const config::ClientConfig& config() const { return client_; }
   const std::string& protocol_version() const { return protocol_version_; }
+  std::string_view transport_name() const { return transport_->name(); }
   const Json& server_info() const { return server_info_; }
   const Json& server_capabilities() const { return server_capabilities_; }
   // False once the server is gone or broke the protocol; such a session stays dead.
@@ -114,6 +115,8 @@ class ClientSession {
   // `error` with the server's last stderr lines appended (once).
   Error with_diagnostics(const Error& error) const;
   void die(const Error& error);
+  // A request the transport could not deliver or read the answer of fails alone.
+  void fail_request(std::int64_t id, const Error& error);
   std::chrono::milliseconds default_timeout() const;
   std::chrono::milliseconds default_max_total() const;
 

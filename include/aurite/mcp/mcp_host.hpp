@@ -24,6 +24,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -36,6 +37,7 @@
 namespace aurite::mcp {
 
 class ClientSession;
+class Transport;
 
 // A client whose server could not be started or listed, and so offers no tools.
 struct ClientFailure {
@@ -46,13 +48,25 @@ struct ClientFailure {
   friend bool operator==(const ClientFailure&, const ClientFailure&) = default;
 };
 
+// A client with a live session: how it is connected and what the server said it is.
+struct ClientConnection {
+  std::string client_id;
+  std::string transport;         // "stdio" or "http"
+  std::string protocol_version;  // the revision the server speaks with us
+  std::string server_name;       // serverInfo, empty when it gave none
+  std::string server_version;
+};
+
+// Connects to the server a client describes (start_transport, or a test's own).
+using TransportFactory = std::function<std::unique_ptr<Transport>(const config::ClientConfig& client)>;
+
 class McpHost {
  public:
   // Nothing starts until start() or the first use of a client (a listing or a call).
-  // Relative server paths and the servers' working
-  // directory are `base_dir` (ProjectConfig::base_dir).
+  // Transports come from `connect`, by default start_transport with `base_dir`
+  // (ProjectConfig::base_dir: relative server paths, ca_file, the servers' working directory).
   McpHost(std::vector<config::ClientConfig> clients, std::filesystem::path base_dir,
-          std::string offered_version = std::string(kLatestProtocolVersion));
+          std::string offered_version = std::string(kLatestProtocolVersion), TransportFactory connect = {});
   // Stops every server (see ChildProcess: EOF, SIGTERM, SIGKILL).
   ~McpHost();
   McpHost(const McpHost&) = delete;
@@ -72,6 +86,8 @@ class McpHost {
   void update_clients(std::vector<config::ClientConfig> clients);
 
   std::vector<std::string> client_ids() const;
+  // The clients whose session is live now, in client order (starts nothing).
+  std::vector<ClientConnection> connections();
 
   // Tools of every client (minus each client's exclude), in client then server order.
   std::vector<ToolInfo> tools();
@@ -125,7 +141,7 @@ class McpHost {
   std::optional<ToolInfo> find_tool(const std::string& name, const config::AgentConfig* agent);
   static bool visible(const Slot& slot, const std::string& name, const config::AgentConfig* agent);
 
-  const std::filesystem::path base_dir_;
+  const TransportFactory connect_;
   const std::string offered_version_;
   mutable std::mutex slots_mutex_;  // guards slots_ (the list, not the slots)
   std::vector<std::shared_ptr<Slot>> slots_;

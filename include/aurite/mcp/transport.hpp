@@ -1,14 +1,20 @@
 // mcp/transport — how JSON-RPC messages reach an MCP server: one line per message.
 //
-// The session above speaks JSON-RPC and knows nothing of processes; a Transport moves
-// whole lines. The stdio implementation owns the server process.
+// The session above speaks JSON-RPC and knows nothing of processes or HTTP; a Transport
+// moves whole messages, each one line of JSON. The stdio implementation owns the server
+// process; the Streamable HTTP one (a `url` client) POSTs each message and reads the
+// answers from the HTTP responses and event streams.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "aurite/common/error.hpp"
 #include "aurite/config/models.hpp"
 
 namespace aurite::mcp {
@@ -44,7 +50,22 @@ class Transport {
   // last stderr lines:\n  ..." from the server's own stderr, bounded); empty when it said
   // nothing. Never holds anything of ours (environment, configuration). Any thread.
   virtual std::string diagnostics() const { return {}; }
+
+  // A transport that carries each message on its own (HTTP) reports a request it could
+  // not deliver, or whose answer it could not read, to `handler` (id, error naming the
+  // client and the URL) instead of ending the conversation: that request fails, the
+  // others go on. Its send_line() returns once a request is on its way, so the caller's
+  // wait keeps its own timeout. Set by the session before its first message; stdio never
+  // calls it (a failure of a pipe is the end of the server).
+  using RequestFailure = std::function<void(std::int64_t id, const Error& error)>;
+  virtual void on_request_failed(RequestFailure handler) { (void)handler; }
+
+  // "stdio" or "http", for people reading `aurite tools`.
+  virtual std::string_view name() const = 0;
 };
+
+// Starts what `client` asks for: start_http_transport for a url, else start_stdio_transport.
+std::unique_ptr<Transport> start_transport(const config::ClientConfig& client, const std::filesystem::path& base_dir);
 
 // Starts the server `client` describes: server_path (a `.py` runs with python3, anything
 // else is executed; relative to base_dir) or command (searched in PATH) + args; `env`
@@ -53,5 +74,17 @@ class Transport {
 // Throws Error(kUnavailable) naming the client when the program cannot be started.
 std::unique_ptr<Transport> start_stdio_transport(const config::ClientConfig& client,
                                                  const std::filesystem::path& base_dir);
+
+// Connects to the Streamable HTTP server at `client.url` (revisions 2025-03-26 to
+// 2025-11-25): each message is POSTed; answers come as JSON or as an event stream (cut
+// streams are resumed with Last-Event-ID after the server's retry delay); the session id
+// the server assigns is kept, sent, and ended with DELETE on close(); a 404 for a stale
+// session starts a new one transparently; the optional GET stream brings the server's own
+// requests. `headers` go with every request, `${NAME}` in them expanded now (an unset
+// variable is Error(kInvalidConfig) naming client, header and variable); their values
+// never appear in logs or errors. `ca_file` is relative to `base_dir`. Connection, TLS
+// and HTTP failures of a request are errors of that request naming client and URL.
+std::unique_ptr<Transport> start_http_transport(const config::ClientConfig& client,
+                                                const std::filesystem::path& base_dir);
 
 }  // namespace aurite::mcp

@@ -1,14 +1,16 @@
-// llm/sse_parser — incremental parser of a Server-Sent Events stream
+// net/sse_parser — incremental parser of a Server-Sent Events stream
 // (https://html.spec.whatwg.org/multipage/server-sent-events.html), fed in arbitrary
 // chunks as they arrive from the network.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
-namespace aurite::llm {
+namespace aurite::net {
 
 struct SseEvent {
   std::string event;  // "message" when the stream names none
@@ -25,6 +27,12 @@ class SseParser {
       : handler_(std::move(handler)), max_line_(max_line) {}
 
   void feed(std::string_view chunk);
+  // The stream's last event id (the `id` field persists across events, as the
+  // specification says; an event without data still sets it): what a client resuming
+  // the stream sends as Last-Event-ID. Empty when the stream named none.
+  const std::string& last_event_id() const { return pending_.id; }
+  // The reconnection delay the stream asked for with its last valid `retry` field.
+  std::optional<std::chrono::milliseconds> retry() const { return retry_; }
   // Dispatches an event left pending at the end of the stream (no trailing blank line).
   void finish();
 
@@ -40,6 +48,7 @@ class SseParser {
   bool bom_checked_ = false;
   SseEvent pending_;
   bool has_data_ = false;
+  std::optional<std::chrono::milliseconds> retry_;
 };
 
-}  // namespace aurite::llm
+}  // namespace aurite::net

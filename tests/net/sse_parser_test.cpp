@@ -1,10 +1,10 @@
-#include "aurite/llm/sse_parser.hpp"
+#include "aurite/net/sse_parser.hpp"
 
 #include <gtest/gtest.h>
 
 #include "aurite/common/error.hpp"
 
-namespace aurite::llm {
+namespace aurite::net {
 namespace {
 
 std::vector<SseEvent> parse_in_chunks(const std::string& stream, std::size_t chunk_size) {
@@ -53,6 +53,25 @@ TEST(SseParser, EventWithoutDataIsNotDispatched) {
   EXPECT_TRUE(parse_in_chunks("event: nothing\n\n", 4).empty());
 }
 
+// What a client resuming a stream needs (MCP Streamable HTTP): the last id, even from
+// an event without data (a server primes its stream so), and the retry delay.
+TEST(SseParser, RemembersTheLastEventIdAndTheRetryDelay) {
+  std::vector<SseEvent> events;
+  SseParser parser([&events](const SseEvent& e) { events.push_back(e); });
+  EXPECT_EQ(parser.last_event_id(), "");
+  EXPECT_FALSE(parser.retry().has_value());
+  parser.feed("id: prime-1\nretry: 250\ndata:\n\n");
+  EXPECT_EQ(parser.last_event_id(), "prime-1");
+  ASSERT_TRUE(parser.retry().has_value());
+  EXPECT_EQ(parser.retry()->count(), 250);
+  parser.feed("retry: soon\nid: 2\ndata: {}\n\ndata: x\n\n");
+  EXPECT_EQ(parser.retry()->count(), 250) << "a retry that is not a number is ignored";
+  EXPECT_EQ(parser.last_event_id(), "2") << "an id lasts until the next one";
+  ASSERT_EQ(events.size(), 2u) << "an event with empty data is not dispatched";
+  EXPECT_EQ(events[0].data, "{}");
+  EXPECT_EQ(events[1].id, "2");
+}
+
 TEST(SseParser, OverlongLineIsAProtocolError) {
   SseParser parser([](const SseEvent&) {}, 64);
   try {
@@ -64,4 +83,4 @@ TEST(SseParser, OverlongLineIsAProtocolError) {
 }
 
 }  // namespace
-}  // namespace aurite::llm
+}  // namespace aurite::net

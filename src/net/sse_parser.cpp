@@ -1,8 +1,8 @@
-#include "aurite/llm/sse_parser.hpp"
+#include "aurite/net/sse_parser.hpp"
 
 #include "aurite/common/error.hpp"
 
-namespace aurite::llm {
+namespace aurite::net {
 
 void SseParser::feed(std::string_view chunk) {
   if (!bom_checked_) {
@@ -63,12 +63,19 @@ void SseParser::process_line(std::string_view line) {
     pending_.event.assign(value);
   } else if (field == "id") {
     if (value.find('\0') == std::string_view::npos) pending_.id.assign(value);
+  } else if (field == "retry") {
+    // Only ASCII digits count; anything else is ignored, as the specification says.
+    const bool digits = !value.empty() && value.size() <= 9 &&
+                        value.find_first_not_of("0123456789") == std::string_view::npos;
+    if (digits) retry_ = std::chrono::milliseconds(std::stol(std::string(value)));
   }
-  // "retry" and unknown fields are ignored, as the specification says.
+  // Unknown fields are ignored, as the specification says.
 }
 
 void SseParser::dispatch() {
-  if (has_data_) {
+  // An empty data buffer dispatches nothing (the specification's rule; MCP servers send
+  // such an event to prime a stream with its id).
+  if (has_data_ && !pending_.data.empty()) {
     SseEvent event = pending_;
     if (event.event.empty()) event.event = "message";
     handler_(event);
@@ -78,4 +85,4 @@ void SseParser::dispatch() {
   has_data_ = false;
 }
 
-}  // namespace aurite::llm
+}  // namespace aurite::net
