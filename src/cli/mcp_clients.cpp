@@ -44,7 +44,13 @@ config::ClientConfig ad_hoc_client(const McpSelection& selection) {
     for (const auto& problem : problems) {
       std::string where = problem.path;
       where.replace(0, std::string("clients[0]").size(), "");
-      const std::string flag = where.rfind(".headers.", 0) == 0 ? "--header " + where.substr(9) : "--url";
+      std::string flag = "--url";
+      if (where.rfind(".headers", 0) == 0) {  // .headers.Name or .headers["Odd-Name"]
+        std::string name = where.substr(8);
+        if (name.rfind("[\"", 0) == 0 && name.size() >= 4) name = name.substr(2, name.size() - 4);
+        else if (!name.empty() && name.front() == '.') name.erase(0, 1);
+        flag = "--header " + name;
+      }
       message += (message.empty() ? "" : "; ") + flag + ": " + problem.message;
     }
     throw Error(ErrorCode::kInvalidArgument, message);
