@@ -5,6 +5,10 @@ find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(CURL 7.85 REQUIRED)  # libcurl4-openssl-dev
+find_package(PkgConfig REQUIRED)
+# Debian's cpp-httplib is a compiled library with TLS (OpenSSL), zlib and brotli; the
+# servers we serve (the API, MCP over HTTP) and the tests' local servers use it.
+pkg_check_modules(CPP_HTTPLIB REQUIRED IMPORTED_TARGET GLOBAL cpp-httplib)
 
 # valijson (header-only JSON Schema validation): the headers scripts/install-deps.sh
 # unpacked into build/third_party/valijson, else a system copy (libvalijson-dev). An

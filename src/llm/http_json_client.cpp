@@ -1,6 +1,5 @@
 #include "llm/http_json_client.hpp"
 
-#include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include <cctype>
@@ -52,15 +51,26 @@ std::string without_credentials(std::string text, const std::map<std::string, st
 }
 
 // Seconds from a retry-after header (the HTTP-date form is not used by model providers).
-std::optional<std::chrono::milliseconds> retry_after_of(const httplib::Headers& headers) {
-  const auto it = headers.find("retry-after");
-  if (it == headers.end()) return std::nullopt;
+std::optional<std::chrono::milliseconds> retry_after_of(const net::HttpResponseHead& head) {
+  const auto value = head.header("retry-after");
+  if (!value) return std::nullopt;
   char* end = nullptr;
-  const double seconds = std::strtod(it->second.c_str(), &end);
+  const double seconds = std::strtod(value->c_str(), &end);
   // "nan" or "inf" parse too; converting them to an integer would be undefined.
-  if (end == it->second.c_str() || !std::isfinite(seconds) || seconds < 0) return std::nullopt;
+  if (end == value->c_str() || !std::isfinite(seconds) || seconds < 0) return std::nullopt;
   return std::chrono::milliseconds(static_cast<int64_t>(std::min(seconds, 300.0) * 1000));
 }
+
+// The HTTP client's reason without its "POST url: " prefix (we name the URL ourselves).
+std::string reason_of(const Error& error, const std::string& prefix) {
+  const std::string text = error.what();
+  return text.rfind(prefix, 0) == 0 ? text.substr(prefix.size()) : text;
+}
+
+// Error answers are quoted, not kept whole.
+constexpr std::size_t kMaxErrorBody = 64 * 1024;
+// A non-streamed answer is one JSON document; past this it is not one we can use.
+constexpr std::size_t kMaxAnswerBytes = 64u * 1024u * 1024u;
 
 std::chrono::milliseconds backoff_for(const RetryPolicy& policy, int retry) {
   static thread_local std::mt19937_64 random(std::random_device{}());
@@ -94,52 +104,46 @@ HttpJsonClient::HttpJsonClient(std::string provider, const std::string& base_url
 struct HttpJsonClient::Attempt {
   int status = 0;
   std::string body;             // the whole body (non-streaming, or an error answer)
-  httplib::Headers headers;
-  httplib::Error error = httplib::Error::Success;
+  net::HttpResponseHead head;
   bool delivered = false;       // a streamed chunk already went to the caller
 };
 
 template <typename Send>
 void HttpJsonClient::with_retries(const std::string& path, Send send) const {
-  const std::string where = endpoint_.origin + endpoint_.path_prefix + path;
+  const std::string url = endpoint_.origin + endpoint_.path_prefix + path;
+  const std::string where = net::display_url(url);
   for (int retry = 0;; ++retry) {
-    httplib::Client client(endpoint_.origin);
-    const auto to_timeval = [](std::chrono::milliseconds ms) {
-      return std::pair<time_t, time_t>(ms.count() / 1000, (ms.count() % 1000) * 1000);
-    };
-    const auto [connect_s, connect_us] = to_timeval(settings_.connect_timeout);
-    const auto [read_s, read_us] = to_timeval(settings_.request_timeout);
-    client.set_connection_timeout(connect_s, connect_us);
-    client.set_read_timeout(read_s, read_us);
-    client.set_write_timeout(read_s, read_us);
-    httplib::Headers headers;
-    for (const auto& [name, value] : headers_) headers.emplace(name, value);
+    net::HttpRequest request;
+    request.method = "POST";
+    request.url = url;
+    request.connect_timeout = settings_.connect_timeout;
+    request.headers.push_back({"Content-Type", "application/json"});
+    for (const auto& [name, value] : headers_) request.headers.push_back({name, value});
 
-    const auto started = Clock::now();
-    Attempt attempt = send(client, endpoint_.path_prefix + path, headers);
-    if (attempt.status >= 200 && attempt.status < 300) return;
-
+    Attempt attempt;
     std::string failure;
-    std::optional<std::chrono::milliseconds> wait;
-    if (attempt.status == 0) {
-      // The library reports a read timeout and a connection closed mid-answer alike;
-      // only the clock tells them apart.
-      const bool timed_out = attempt.error == httplib::Error::ConnectionTimeout ||
-                             (attempt.error == httplib::Error::Read &&
-                              Clock::now() - started >= settings_.request_timeout - std::chrono::milliseconds(50));
-      if (timed_out) {
-        throw Error(ErrorCode::kTimeout, fmt::format("{}: no answer from {} within the timeout ({})", provider_,
-                                                     where, httplib::to_string(attempt.error)));
+    try {
+      send(request, attempt);
+      if (attempt.status >= 200 && attempt.status < 300) return;
+    } catch (const Error& error) {
+      const std::string reason = reason_of(error, "POST " + where + ": ");
+      if (error.code() == ErrorCode::kTimeout) {
+        throw Error(ErrorCode::kTimeout,
+                    fmt::format("{}: no answer from {} within the timeout ({})", provider_, where, reason));
       }
-      failure = fmt::format("{}: cannot reach {}: {}", provider_, where, httplib::to_string(attempt.error));
-    } else {
+      if (error.code() != ErrorCode::kUnavailable) throw;
+      attempt.status = 0;  // an interrupted stream is a failure even after a 200
+      failure = fmt::format("{}: cannot reach {}: {}", provider_, where, reason);
+    }
+    std::optional<std::chrono::milliseconds> wait;
+    if (attempt.status != 0) {
       failure = fmt::format("{}: HTTP {} from {}: {}", provider_, attempt.status, where,
                             without_credentials(error_message_of(attempt.body), headers_));
       if ((attempt.status == 401 || attempt.status == 403) && settings_.api_key_env) {
         failure += fmt::format(" (check the API key in {})", *settings_.api_key_env);
       }
       if (!is_retryable_status(attempt.status)) throw Error(ErrorCode::kUpstream, failure);
-      wait = retry_after_of(attempt.headers);
+      wait = retry_after_of(attempt.head);
     }
     if (attempt.delivered || retry >= settings_.retry.max_retries) {
       // The provider answered, with an error: upstream's fault. No answer at all: unreachable.
@@ -155,18 +159,15 @@ void HttpJsonClient::with_retries(const std::string& path, Send send) const {
 Json HttpJsonClient::post(const std::string& path, const Json& body) const {
   const std::string payload = body.dump();
   std::string answer;
-  with_retries(path, [&](httplib::Client& client, const std::string& full_path, const httplib::Headers& headers) {
-    Attempt attempt;
-    auto result = client.Post(full_path.c_str(), headers, payload, "application/json");
-    if (!result) {
-      attempt.error = result.error();
-      return attempt;
-    }
-    attempt.status = result->status;
-    attempt.body = std::move(result->body);
-    attempt.headers = result->headers;
-    if (attempt.status >= 200 && attempt.status < 300) answer = attempt.body;
-    return attempt;
+  with_retries(path, [&](net::HttpRequest& request, Attempt& attempt) {
+    request.body = payload;
+    // Nothing comes before the whole answer, so its silence is its duration.
+    request.total_timeout = settings_.request_timeout;
+    auto response = http_->fetch(request, kMaxAnswerBytes);
+    attempt.status = static_cast<int>(response.head.status);
+    attempt.head = std::move(response.head);
+    attempt.body = std::move(response.body);
+    if (attempt.status >= 200 && attempt.status < 300) answer = std::move(attempt.body);
   });
   Json json = Json::parse(answer, nullptr, false);
   if (json.is_discarded()) {
@@ -179,46 +180,25 @@ Json HttpJsonClient::post(const std::string& path, const Json& body) const {
 void HttpJsonClient::post_stream(const std::string& path, const Json& body,
                                  const std::function<void(std::string_view)>& on_chunk) const {
   const std::string payload = body.dump();
-  with_retries(path, [&](httplib::Client& client, const std::string& full_path, const httplib::Headers& headers) {
-    Attempt attempt;
-    httplib::Request request;
-    request.method = "POST";
-    request.path = full_path;
-    request.headers = headers;
-    request.set_header("Accept", "text/event-stream");
+  with_retries(path, [&](net::HttpRequest& request, Attempt& attempt) {
     request.body = payload;
-    request.set_header("Content-Type", "application/json");
-    request.response_handler = [&attempt](const httplib::Response& response) {
-      attempt.status = response.status;
-      attempt.headers = response.headers;
-      return true;
-    };
-    // An exception must not unwind through the HTTP library: park it, stop the
-    // transfer, and rethrow it here.
-    std::exception_ptr failure;
-    request.content_receiver = [&](const char* data, size_t length, uint64_t, uint64_t) {
-      if (attempt.status < 200 || attempt.status >= 300) {
-        attempt.body.append(data, length);
-        return true;
-      }
-      attempt.delivered = true;
-      try {
-        on_chunk(std::string_view(data, length));
-        return true;
-      } catch (...) {
-        failure = std::current_exception();
-        return false;
-      }
-    };
-    httplib::Response response;
-    httplib::Error error = httplib::Error::Success;
-    const bool sent = client.send(request, response, error);
-    if (failure) std::rethrow_exception(failure);
-    if (!sent) {
-      attempt.error = error;
-      attempt.status = 0;  // an interrupted stream is a failure even after a 200
-    }
-    return attempt;
+    request.headers.push_back({"Accept", "text/event-stream"});
+    // A stream may take minutes in all; what must not last is its silence.
+    request.idle_timeout = settings_.request_timeout;
+    const auto ok = [&attempt] { return attempt.status >= 200 && attempt.status < 300; };
+    attempt.head = http_->perform(
+        request,
+        [&](std::string_view chunk) {
+          if (!ok()) {
+            attempt.body.append(chunk.substr(0, kMaxErrorBody - std::min(kMaxErrorBody, attempt.body.size())));
+            return true;
+          }
+          attempt.delivered = true;
+          on_chunk(chunk);
+          return true;
+        },
+        nullptr, [&attempt](const net::HttpResponseHead& head) { attempt.status = static_cast<int>(head.status); });
+    attempt.status = static_cast<int>(attempt.head.status);
   });
 }
 

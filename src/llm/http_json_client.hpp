@@ -1,14 +1,18 @@
 // POSTs JSON to a model provider over HTTP(S) with the retry rules of LlmClient:
 // 429, 5xx and connection failures are retried with exponential backoff and full
 // jitter (a retry-after header wins), other answers become errors naming the provider.
+// The connection is net::HttpClient's: certificates, SSL_CERT_FILE and the proxy
+// variables count as they do for remote MCP servers, and it is kept alive between calls.
 #pragma once
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "aurite/llm/llm_client.hpp"
+#include "aurite/net/http_client.hpp"
 
 namespace aurite::llm::detail {
 
@@ -38,6 +42,7 @@ class HttpJsonClient {
 
  private:
   struct Attempt;
+  // Tries send(request, attempt) until it succeeds or the retry rules say stop.
   template <typename Send>
   void with_retries(const std::string& path, Send send) const;
 
@@ -45,6 +50,7 @@ class HttpJsonClient {
   Endpoint endpoint_;
   std::map<std::string, std::string> headers_;
   ProviderSettings settings_;
+  std::shared_ptr<net::HttpClient> http_ = std::make_shared<net::HttpClient>();
 };
 
 }  // namespace aurite::llm::detail

@@ -23,8 +23,9 @@ std::string supported_list() {
 
 }  // namespace
 
-ClientSession::ClientSession(config::ClientConfig client, std::unique_ptr<Transport> transport)
-    : client_(std::move(client)), transport_(std::move(transport)) {
+ClientSession::ClientSession(config::ClientConfig client, std::unique_ptr<Transport> transport,
+                             ServerRequestHandler server_requests)
+    : client_(std::move(client)), transport_(std::move(transport)), server_requests_(std::move(server_requests)) {
   transport_->on_request_failed([this](std::int64_t id, const Error& error) { fail_request(id, error); });
   reader_ = std::thread([this] { read_loop(); });
 }
@@ -40,8 +41,10 @@ void ClientSession::fail_request(std::int64_t id, const Error& error) {
 
 std::unique_ptr<ClientSession> ClientSession::open(const config::ClientConfig& client,
                                                    std::unique_ptr<Transport> transport,
-                                                   std::string_view offered_version) {
-  std::unique_ptr<ClientSession> session(new ClientSession(client, std::move(transport)));
+                                                   std::string_view offered_version,
+                                                   ServerRequestHandler server_requests) {
+  std::unique_ptr<ClientSession> session(
+      new ClientSession(client, std::move(transport), std::move(server_requests)));
   try {
     session->handshake(offered_version);  // on a throw the destructor closes everything
   } catch (const Error& error) {
@@ -87,7 +90,7 @@ std::chrono::milliseconds ClientSession::default_max_total() const {
 }
 
 void ClientSession::handshake(std::string_view offered_version) {
-  Json capabilities = Json::object();
+  Json capabilities = server_requests_.handler ? server_requests_.capabilities : Json::object();
   // Declaring roots invites the server to ask for them (roots/list); only do so when
   // there are roots to give.
   if (!client_.roots.empty()) capabilities["roots"] = {{"listChanged", false}};
@@ -325,7 +328,15 @@ void ClientSession::answer_server_request(const Json& message) {
     }
     reply = jsonrpc::make_result(message["id"], {{"roots", roots}});
   } else {
-    reply = jsonrpc::make_error(message["id"], jsonrpc::kMethodNotFound, "method not supported: " + method);
+    std::optional<Json> result;
+    try {
+      const Json params = message.contains("params") ? message["params"] : Json::object();
+      if (server_requests_.handler) result = server_requests_.handler(method, params);
+      reply = result ? jsonrpc::make_result(message["id"], std::move(*result))
+                     : jsonrpc::make_error(message["id"], jsonrpc::kMethodNotFound, "method not supported: " + method);
+    } catch (const std::exception& error) {
+      reply = jsonrpc::make_error(message["id"], jsonrpc::kInternalError, error.what());
+    }
   }
   try {
     transport_->send_line(reply.dump());

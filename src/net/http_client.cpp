@@ -212,6 +212,11 @@ HttpResponseHead HttpClient::perform(const HttpRequest& request, const BodySink&
   curl_easy_setopt(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(request.total_timeout.count()));
+  if (request.idle_timeout.count() > 0) {
+    // Less than one byte a second for that long: libcurl's way of saying "silent".
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>((request.idle_timeout.count() + 999) / 1000));
+  }
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header_line);
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body_bytes);

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -32,6 +33,16 @@
 
 namespace aurite::mcp {
 
+// The server's own requests beyond ping and roots/list (elicitation/create,
+// sampling/createMessage), for a caller that can answer them. `handler` returns the
+// result, or nullopt for "not supported" (JSON-RPC -32601); a throw is an error answer.
+// It runs on the session's reader thread, so it must not wait on this session.
+// `capabilities` are declared at initialize for what it answers ({"elicitation": {}}).
+struct ServerRequestHandler {
+  Json capabilities = Json::object();
+  std::function<std::optional<Json>(const std::string& method, const Json& params)> handler;
+};
+
 class ClientSession {
  public:
   // Takes over `transport` (already connected to the server) and performs the
@@ -44,7 +55,8 @@ class ClientSession {
   // closed when it throws.
   static std::unique_ptr<ClientSession> open(const config::ClientConfig& client,
                                              std::unique_ptr<Transport> transport,
-                                             std::string_view offered_version = kLatestProtocolVersion);
+                                             std::string_view offered_version = kLatestProtocolVersion,
+                                             ServerRequestHandler server_requests = {});
 
   // Closes the transport (stopping the server) and joins the reader thread.
   ~ClientSession();
@@ -103,7 +115,7 @@ class ClientSession {
     std::optional<double> last_progress;   // reports must grow; others are dropped
   };
 
-  ClientSession(config::ClientConfig client, std::unique_ptr<Transport> transport);
+  ClientSession(config::ClientConfig client, std::unique_ptr<Transport> transport, ServerRequestHandler server_requests);
   void handshake(std::string_view offered_version);
   void read_loop();
   void dispatch(Json message);
@@ -122,6 +134,7 @@ class ClientSession {
 
   const config::ClientConfig client_;
   std::unique_ptr<Transport> transport_;
+  const ServerRequestHandler server_requests_;
   std::string protocol_version_;
   Json server_info_ = Json::object();
   Json server_capabilities_ = Json::object();

@@ -35,6 +35,9 @@ struct HttpRequest {
   // The whole exchange, head and body; zero: no limit (an event stream stays open as
   // long as the server keeps it; cancel it with a Cancellation).
   std::chrono::milliseconds total_timeout{0};
+  // The longest the server may send nothing at all before the exchange fails with
+  // kTimeout (whole seconds, rounded up); zero: no limit.
+  std::chrono::milliseconds idle_timeout{0};
   // Trusted certificates for https (PEM); unset: SSL_CERT_FILE, else the system store.
   std::optional<std::string> ca_file;
 };
