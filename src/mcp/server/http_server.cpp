@@ -1,0 +1,269 @@
+// mcp/server/http_server — the Streamable HTTP transport of the server library: the
+// POST/GET/DELETE routes of the MCP endpoint and the SSE streams they write
+// (routing is described in aurite/mcp/http_server.hpp).
+#include "aurite/mcp/http_server.hpp"
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
+#include "common/listen_socket.hpp"
+#include "mcp/jsonrpc.hpp"
+#include "mcp/server/http_guard.hpp"
+#include "mcp/server/http_sessions.hpp"
+#include "mcp/server/http_streams.hpp"
+
+namespace aurite::mcp {
+namespace {
+
+using detail::EventQueue;
+
+// How often a stream with nothing to send looks whether its client went away.
+constexpr std::chrono::milliseconds kStreamPoll{200};
+// Long-lived SSE streams each hold a connection thread.
+constexpr std::size_t kConnectionThreads = 32;
+// JSON-RPC code the HTTP-level refusals carry (the range is for implementations).
+constexpr int kTransportError = -32000;
+
+void refuse(httplib::Response& response, int status, const std::string& message, int code = kTransportError) {
+  response.status = status;
+  response.set_content(jsonrpc::make_error(nullptr, code, message).dump(), "application/json");
+}
+
+std::string sse_text(const detail::SseEvent& event) {
+  return "id: " + event.id + "\nevent: message\ndata: " + event.data + "\n\n";
+}
+
+}  // namespace
+
+struct McpHttpServer::Impl {
+  Impl(McpServer& server_in, Options options_in)
+      : server(server_in), options(std::move(options_in)), sessions(options.session_idle_timeout) {}
+
+  McpServer& server;
+  Options options;
+  httplib::Server http;
+  detail::HttpSessionTable sessions;
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> serving{false};  // serve() has been entered and not returned
+  std::atomic<long> next_stream{1};
+
+  void routes();
+  bool admitted(const httplib::Request& request, httplib::Response& response);
+  std::shared_ptr<detail::HttpSession> session_of(const httplib::Request& request, httplib::Response& response);
+  void post(const httplib::Request& request, httplib::Response& response);
+  void get(const httplib::Request& request, httplib::Response& response);
+  void remove(const httplib::Request& request, httplib::Response& response);
+  void answer(const std::shared_ptr<detail::ServerSession>& session, const Json& message, httplib::Response& response);
+  void end(const std::shared_ptr<detail::HttpSession>& session);
+  void sweep();
+  std::string stream_id() { return std::to_string(next_stream++); }
+};
+
+bool McpHttpServer::Impl::admitted(const httplib::Request& request, httplib::Response& response) {
+  if (const auto why = detail::rebinding_refusal(options.host, request.get_header_value("Host"),
+                                                 request.get_header_value("Origin"), options.allowed_origins)) {
+    refuse(response, 403, "Forbidden: " + *why);
+    return false;
+  }
+  // Absent means 2025-03-26 (the revision before the header existed).
+  const std::string version = request.get_header_value("MCP-Protocol-Version");
+  if (!version.empty() && !is_supported_protocol_version(version)) {
+    refuse(response, 400, "Bad Request: unsupported MCP-Protocol-Version " + version);
+    return false;
+  }
+  return true;
+}
+
+std::shared_ptr<detail::HttpSession> McpHttpServer::Impl::session_of(const httplib::Request& request,
+                                                                      httplib::Response& response) {
+  if (!request.has_header("Mcp-Session-Id")) {
+    refuse(response, 400, "Bad Request: Mcp-Session-Id header is required");
+    return nullptr;
+  }
+  auto session = sessions.find(request.get_header_value("Mcp-Session-Id"));
+  if (!session) refuse(response, 404, "Session not found", -32001);
+  return session;
+}
+
+void McpHttpServer::Impl::sweep() {
+  for (const auto& expired : sessions.expire()) end(expired);
+}
+
+void McpHttpServer::Impl::end(const std::shared_ptr<detail::HttpSession>& session) {
+  session->standalone->close();
+  server.detach(session->session);
+}
+
+void McpHttpServer::Impl::post(const httplib::Request& request, httplib::Response& response) {
+  if (!admitted(request, response)) return;
+  sweep();
+  if (request.get_header_value("Content-Type").find("application/json") == std::string::npos) {
+    refuse(response, 415, "Unsupported Media Type: send application/json");
+    return;
+  }
+  const Json message = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (message.is_discarded()) return refuse(response, 400, "Parse error: the body is not JSON", jsonrpc::kParseError);
+  if (message.is_array()) {
+    return refuse(response, 400, "Invalid Request: batches are not supported", jsonrpc::kInvalidRequest);
+  }
+  const auto kind = jsonrpc::classify(message);
+  if (kind == jsonrpc::Kind::kInvalid) {
+    return refuse(response, 400, "Invalid Request: not a JSON-RPC 2.0 message", jsonrpc::kInvalidRequest);
+  }
+  if (kind == jsonrpc::Kind::kRequest && message["method"] == "initialize") {
+    auto [id, created] = sessions.create();
+    server.attach(created.session);
+    response.set_header("Mcp-Session-Id", id);
+    return answer(created.session, message, response);
+  }
+  const auto session = session_of(request, response);
+  if (!session) return;
+  if (kind != jsonrpc::Kind::kRequest) {
+    // Notifications and the client's answers to our requests: accepted, nothing to say.
+    server.handle(session->session, message, session->standalone);
+    response.status = 202;
+    return;
+  }
+  answer(session->session, message, response);
+}
+
+void McpHttpServer::Impl::answer(const std::shared_ptr<detail::ServerSession>& session, const Json& message,
+                                 httplib::Response& response) {
+  auto outbox = std::make_shared<detail::ExchangeOutbox>(stream_id(), message["id"]);
+  server.handle(session, message, outbox);
+  auto queue = outbox->queue();
+  // A request answered at once (the usual case) is answered as JSON; one whose handler
+  // sends anything first gets a stream, so what it sends arrives while it runs.
+  std::optional<bool> only_answer;
+  while (!only_answer && !stopping) only_answer = queue->only_the_answer(kStreamPoll);
+  if (only_answer.value_or(false)) {
+    const auto event = queue->pop(std::chrono::milliseconds(0));
+    response.set_content(event->data, "application/json");
+    return;
+  }
+  response.set_header("Cache-Control", "no-cache");
+  response.set_chunked_content_provider(
+      "text/event-stream",
+      [this, queue, outbox](std::size_t, httplib::DataSink& sink) {
+        while (!stopping) {
+          if (!sink.is_writable()) return false;
+          const auto event = queue->pop(kStreamPoll);
+          if (!event) continue;
+          const std::string text = sse_text(*event);
+          if (!sink.write(text.data(), text.size())) return false;
+          if (event->final) {
+            sink.done();
+            return true;
+          }
+        }
+        return false;
+      },
+      [queue](bool) { queue->close(); });
+}
+
+void McpHttpServer::Impl::get(const httplib::Request& request, httplib::Response& response) {
+  if (!admitted(request, response)) return;
+  if (request.get_header_value("Accept").find("text/event-stream") == std::string::npos) {
+    return refuse(response, 406, "Not Acceptable: the GET stream is text/event-stream");
+  }
+  const auto session = session_of(request, response);
+  if (!session) return;
+  auto queue = std::make_shared<EventQueue>(stream_id());
+  if (!session->standalone->open(queue)) {
+    return refuse(response, 409, "Conflict: this session already has a GET stream open");
+  }
+  const std::string id = request.get_header_value("Mcp-Session-Id");
+  response.set_header("Cache-Control", "no-cache");
+  response.set_chunked_content_provider(
+      "text/event-stream",
+      [this, queue, id](std::size_t, httplib::DataSink& sink) {
+        // Held open until the client leaves, the session ends or the server stops; an
+        // open stream keeps its session from expiring.
+        while (!stopping && !queue->closed() && sessions.find(id)) {
+          if (!sink.is_writable()) return false;
+          const auto event = queue->pop(kStreamPoll);
+          if (!event) continue;
+          const std::string text = sse_text(*event);
+          if (!sink.write(text.data(), text.size())) return false;
+        }
+        sink.done();
+        return true;
+      },
+      [queue, standalone = session->standalone](bool) { standalone->close(queue); });
+}
+
+void McpHttpServer::Impl::remove(const httplib::Request& request, httplib::Response& response) {
+  if (!admitted(request, response)) return;
+  if (!session_of(request, response)) return;
+  end(sessions.remove(request.get_header_value("Mcp-Session-Id")));
+  response.status = 200;
+}
+
+void McpHttpServer::Impl::routes() {
+  http.new_task_queue = [] { return new httplib::ThreadPool(kConnectionThreads); };
+  http.set_payload_max_length(options.max_body_bytes);
+  http.set_tcp_nodelay(true);
+  // httplib's default also sets SO_REUSEPORT, with which a second server on a port in
+  // use starts anyway and the kernel splits the connections between the two.
+  http.set_socket_options(aurite::detail::reuse_address_only);
+  http.Post(options.path, [this](const httplib::Request& q, httplib::Response& r) { post(q, r); });
+  http.Get(options.path, [this](const httplib::Request& q, httplib::Response& r) { get(q, r); });
+  http.Delete(options.path, [this](const httplib::Request& q, httplib::Response& r) { remove(q, r); });
+  http.set_exception_handler([](const httplib::Request&, httplib::Response& response, std::exception_ptr thrown) {
+    try {
+      std::rethrow_exception(thrown);
+    } catch (const std::exception& error) {
+      refuse(response, 500, error.what(), jsonrpc::kInternalError);
+    }
+  });
+}
+
+McpHttpServer::McpHttpServer(McpServer& server, Options options)
+    : impl_(std::make_unique<Impl>(server, std::move(options))) {
+  impl_->routes();
+}
+
+McpHttpServer::~McpHttpServer() {
+  stop();
+  for (const auto& session : impl_->sessions.clear()) impl_->end(session);
+  impl_->server.join_workers();
+}
+
+int McpHttpServer::bind() {
+  auto& http = impl_->http;
+  const Options& o = impl_->options;
+  const int port = o.port == 0 ? http.bind_to_any_port(o.host) : (http.bind_to_port(o.host, o.port) ? o.port : -1);
+  if (port <= 0) {
+    const int reason = aurite::detail::bind_errno(o.host, o.port);
+    if (reason == EADDRINUSE) {
+      throw Error(ErrorCode::kInvalidArgument, fmt::format("address already in use: {}:{}", o.host, o.port));
+    }
+    throw Error(ErrorCode::kUnavailable, fmt::format("cannot listen on {}:{}{}", o.host, o.port,
+                                                     reason != 0 ? std::string(": ") + std::strerror(reason) : ""));
+  }
+  return port;
+}
+
+void McpHttpServer::serve() {
+  impl_->serving = true;
+  if (!impl_->stopping) impl_->http.listen_after_bind();
+  impl_->serving = false;
+}
+
+void McpHttpServer::stop() {
+  impl_->stopping = true;
+  // httplib ignores stop() until its accept loop runs; a stop that comes just as serve()
+  // begins waits for that (briefly) so it is not lost.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (impl_->serving && !impl_->http.is_running() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  impl_->http.stop();
+}
+
+}  // namespace aurite::mcp

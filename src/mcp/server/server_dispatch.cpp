@@ -1,0 +1,231 @@
+// mcp/server/server_dispatch — how the server library answers each message a client
+// sends, whatever the transport: the method table, initialize, paging, tool calls on
+// worker threads.
+#include <string>
+
+#include "aurite/mcp/server.hpp"
+#include "mcp/jsonrpc.hpp"
+#include "mcp/server/log_levels.hpp"
+#include "mcp/server/server_session.hpp"
+
+namespace aurite::mcp {
+namespace {
+
+// The JSON-RPC error code MCP uses for an unknown resource.
+constexpr int kResourceNotFound = -32002;
+
+int rpc_code_for(const Error& error) {
+  switch (error.code()) {
+    case ErrorCode::kInvalidArgument: return jsonrpc::kInvalidParams;
+    case ErrorCode::kNotFound: return kResourceNotFound;
+    default: return jsonrpc::kInternalError;
+  }
+}
+
+std::string string_param(const Json& params, const char* key) {
+  if (!params.is_object() || !params.contains(key) || !params[key].is_string()) {
+    throw Error(ErrorCode::kInvalidArgument, std::string("missing string parameter '") + key + "'");
+  }
+  return params[key].get<std::string>();
+}
+
+Json params_of(const Json& message) {
+  return message.contains("params") && message["params"].is_object() ? message["params"] : Json::object();
+}
+
+// A method a capability we did not declare would have offered.
+struct MethodNotFound {};
+
+}  // namespace
+
+void McpServer::handle(const std::shared_ptr<detail::ServerSession>& session, const Json& message,
+                       const std::shared_ptr<detail::Outbox>& outbox) {
+  switch (jsonrpc::classify(message)) {
+    case jsonrpc::Kind::kRequest: {
+      const Json params = params_of(message);
+      Json token;
+      if (params.contains("_meta") && params["_meta"].is_object()) token = params["_meta"].value("progressToken", Json());
+      const Call call{session, outbox, message["id"], std::move(token)};
+      handle_request(call, message["method"].get<std::string>(), params);
+      return;
+    }
+    case jsonrpc::Kind::kNotification:
+      // A cancelled call still runs to its end here; the client ignores the late answer.
+      if (notification_handler_) notification_handler_(message["method"].get<std::string>(), params_of(message));
+      return;
+    case jsonrpc::Kind::kResponse:
+      session->deliver(message);
+      return;
+    case jsonrpc::Kind::kInvalid:
+      outbox->send(jsonrpc::make_error(message.is_object() && message.contains("id") ? message["id"] : Json(nullptr),
+                                       jsonrpc::kInvalidRequest, "not a JSON-RPC 2.0 message"));
+      return;
+  }
+}
+
+void McpServer::handle_request(const Call& call, const std::string& method, const Json& params) {
+  const detail::CallScope scope(call);
+  try {
+    if (method == "tools/call") return call_tool(call, params);
+    call.outbox->send(jsonrpc::make_result(call.id, dispatch(call, method, params)));
+  } catch (const MethodNotFound&) {
+    call.outbox->send(jsonrpc::make_error(call.id, jsonrpc::kMethodNotFound, "method not found: " + method));
+  } catch (const Error& error) {
+    call.outbox->send(jsonrpc::make_error(call.id, rpc_code_for(error), error.what()));
+  } catch (const std::exception& error) {
+    call.outbox->send(jsonrpc::make_error(call.id, jsonrpc::kInternalError, error.what()));
+  }
+}
+
+Json McpServer::dispatch(const Call& call, const std::string& method, const Json& params) {
+  if (method == "initialize") return initialize(call, params);
+  if (method == "ping") return Json::object();
+  if (method == "logging/setLevel" && options_.logging) {
+    std::string level = string_param(params, "level");
+    if (detail::log_rank(level) < 0) throw Error(ErrorCode::kInvalidArgument, "unknown log level: " + level);
+    call.session->set_log_level(std::move(level));
+    return Json::object();
+  }
+  if (method == "tools/list") {
+    Json items = Json::array();
+    std::lock_guard lock(tools_mutex_);
+    for (const auto& t : tools_) {
+      Json item = {{"name", t.name}, {"description", t.description}, {"inputSchema", t.input_schema}};
+      if (t.execution.is_object()) item["execution"] = t.execution;
+      items.push_back(std::move(item));
+    }
+    return list_page(items, params, "tools");
+  }
+  if (method == "prompts/list") {
+    Json items = Json::array();
+    for (const auto& p : prompts_) {
+      items.push_back({{"name", p.name}, {"description", p.description}, {"arguments", p.arguments}});
+    }
+    return list_page(items, params, "prompts");
+  }
+  if (method == "prompts/get") {
+    const std::string name = string_param(params, "name");
+    const ServerPrompt* prompt = nullptr;
+    for (const auto& p : prompts_) prompt = p.name == name ? &p : prompt;
+    if (prompt == nullptr) throw Error(ErrorCode::kInvalidArgument, "unknown prompt: " + name);
+    const Json arguments = params.value("arguments", Json::object());
+    return {{"description", prompt->description}, {"messages", prompt->handler(arguments)}};
+  }
+  if (method == "resources/list" && resource_lister_) {
+    Json items = Json::array();
+    for (const auto& r : resource_lister_()) {
+      items.push_back({{"uri", r.uri}, {"name", r.name}, {"description", r.description}, {"mimeType", r.mime_type}});
+    }
+    return list_page(items, params, "resources");
+  }
+  if (method == "resources/templates/list" && resource_lister_) {
+    Json items = Json::array();
+    for (const auto& t : resource_templates_) {
+      items.push_back({{"uriTemplate", t.uri_template}, {"name", t.name}, {"description", t.description},
+                       {"mimeType", t.mime_type}});
+    }
+    return list_page(items, params, "resourceTemplates");
+  }
+  if (method == "resources/read" && resource_reader_) return read_resource(params);
+  if ((method == "resources/subscribe" || method == "resources/unsubscribe") && options_.resource_subscriptions) {
+    const std::string uri = string_param(params, "uri");
+    if (method == "resources/subscribe") call.session->subscribe(uri);
+    else call.session->unsubscribe(uri);
+    return Json::object();
+  }
+  if (method == "completion/complete" && completer_) {
+    if (!params.contains("ref") || !params["ref"].is_object() || !params.contains("argument") ||
+        !params["argument"].is_object()) {
+      throw Error(ErrorCode::kInvalidArgument, "completion/complete needs 'ref' and 'argument' objects");
+    }
+    return {{"completion", completer_(params["ref"], params["argument"], params.value("context", Json()))}};
+  }
+  throw MethodNotFound{};
+}
+
+Json McpServer::read_resource(const Json& params) {
+  const std::string uri = string_param(params, "uri");
+  const ResourceContent content = resource_reader_(uri);
+  Json item = {{"uri", uri}, {"mimeType", content.mime_type}};
+  if (content.blob) item["blob"] = *content.blob;
+  else item["text"] = content.text;
+  return {{"contents", Json::array({item})}};
+}
+
+Json McpServer::capabilities() const {
+  Json capabilities = {{"tools", {{"listChanged", options_.tools_list_changed}}}};
+  if (!prompts_.empty()) capabilities["prompts"] = {{"listChanged", false}};
+  if (resource_lister_) {
+    capabilities["resources"] = {{"listChanged", false}, {"subscribe", options_.resource_subscriptions}};
+  }
+  if (options_.logging) capabilities["logging"] = Json::object();
+  if (completer_) capabilities["completions"] = Json::object();
+  return capabilities;
+}
+
+Json McpServer::initialize(const Call& call, const Json& params) const {
+  std::string version(kLatestProtocolVersion);
+  if (options_.forced_protocol_version) {
+    version = *options_.forced_protocol_version;
+  } else if (params.contains("protocolVersion") && params["protocolVersion"].is_string() &&
+             is_supported_protocol_version(params["protocolVersion"].get<std::string>())) {
+    version = params["protocolVersion"].get<std::string>();
+  }
+  call.session->set_client(params.value("capabilities", Json::object()), version);
+  Json result = {{"protocolVersion", version},
+                 {"capabilities", capabilities()},
+                 {"serverInfo", {{"name", options_.name}, {"version", options_.version}}}};
+  if (!options_.instructions.empty()) result["instructions"] = options_.instructions;
+  return result;
+}
+
+Json McpServer::list_page(const Json& items, const Json& params, const char* key) const {
+  std::size_t start = 0;
+  if (params.contains("cursor")) {
+    // Our cursors are the decimal index of the page's first item; still opaque to clients.
+    const Json& cursor = params["cursor"];
+    try {
+      start = cursor.is_string() ? std::stoul(cursor.get<std::string>()) : items.size() + 1;
+    } catch (const std::exception&) {
+      start = items.size() + 1;
+    }
+    if (start > items.size()) throw Error(ErrorCode::kInvalidArgument, "invalid cursor");
+  }
+  const std::size_t size = options_.page_size == 0 ? items.size() : options_.page_size;
+  const std::size_t end = std::min(items.size(), start + size);
+  Json page = Json::array();
+  for (std::size_t i = start; i < end; ++i) page.push_back(items[i]);
+  Json result = {{key, page}};
+  if (end < items.size()) result["nextCursor"] = std::to_string(end);
+  return result;
+}
+
+void McpServer::call_tool(const Call& call, const Json& params) {
+  const std::string name = string_param(params, "name");
+  auto tool = find_tool(name);
+  if (!tool) throw Error(ErrorCode::kInvalidArgument, "unknown tool: " + name);
+  const bool task_only = tool->execution.is_object() && tool->execution.value("taskSupport", "") == "required";
+  if (task_only && !params.contains("task")) {
+    call.outbox->send(jsonrpc::make_error(call.id, jsonrpc::kMethodNotFound, "tool '" + name + "' must be called as a task"));
+    return;
+  }
+  const Json arguments = params.contains("arguments") && params["arguments"].is_object() ? params["arguments"]
+                                                                                          : Json::object();
+  reap_workers(/*all=*/false);
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  std::thread thread([call, tool = std::move(*tool), arguments, done] {
+    const detail::CallScope scope(call);
+    ToolResult result;
+    try {
+      result = tool.handler(arguments);
+    } catch (const std::exception& error) {
+      result = text_result(error.what(), /*is_error=*/true);
+    }
+    call.outbox->send(jsonrpc::make_result(call.id, result.to_json()));
+    *done = true;
+  });
+  std::lock_guard lock(workers_mutex_);
+  workers_.push_back({std::move(thread), std::move(done)});
+}
+
+}  // namespace aurite::mcp
