@@ -15,6 +15,8 @@
 #include "mcp/jsonrpc.hpp"
 #include "mcp/server/http_guard.hpp"
 #include "mcp/server/http_sessions.hpp"
+#include "mcp/server/http_stateless.hpp"
+#include "mcp/server/revisions.hpp"
 #include "mcp/server/http_streams.hpp"
 
 namespace aurite::mcp {
@@ -29,10 +31,14 @@ constexpr std::size_t kConnectionThreads = 32;
 // JSON-RPC code the HTTP-level refusals carry (the range is for implementations).
 constexpr int kTransportError = -32000;
 
-void refuse(httplib::Response& response, int status, const std::string& message, int code = kTransportError) {
+// An HTTP-level refusal; its JSON-RPC error carries the request's id when there is one.
+void refuse(httplib::Response& response, int status, const std::string& message, int code = kTransportError,
+            const Json& id = nullptr) {
   response.status = status;
-  response.set_content(jsonrpc::make_error(nullptr, code, message).dump(), "application/json");
+  response.set_content(jsonrpc::make_error(id, code, message).dump(), "application/json");
 }
+
+Json id_of(const Json& message) { return message.is_object() ? message.value("id", Json()) : Json(); }
 
 std::string sse_text(const detail::SseEvent& event) {
   return "id: " + event.id + "\nevent: message\ndata: " + event.data + "\n\n";
@@ -54,11 +60,15 @@ struct McpHttpServer::Impl {
 
   void routes();
   bool admitted(const httplib::Request& request, httplib::Response& response);
-  std::shared_ptr<detail::HttpSession> session_of(const httplib::Request& request, httplib::Response& response);
+  bool version_supported(const httplib::Request& request, httplib::Response& response, const Json& id = nullptr);
+  std::shared_ptr<detail::HttpSession> session_of(const httplib::Request& request, httplib::Response& response,
+                                                  const Json& id = nullptr);
+  void stateless(const Json& message, const std::string& header_version, httplib::Response& response);
   void post(const httplib::Request& request, httplib::Response& response);
   void get(const httplib::Request& request, httplib::Response& response);
   void remove(const httplib::Request& request, httplib::Response& response);
-  void answer(const std::shared_ptr<detail::ServerSession>& session, const Json& message, httplib::Response& response);
+  void answer(const std::shared_ptr<detail::ServerSession>& session, const Json& message, httplib::Response& response,
+              bool stateless = false);
   void end(const std::shared_ptr<detail::HttpSession>& session);
   void sweep();
   std::string stream_id() { return std::to_string(next_stream++); }
@@ -70,23 +80,28 @@ bool McpHttpServer::Impl::admitted(const httplib::Request& request, httplib::Res
     refuse(response, 403, "Forbidden: " + *why);
     return false;
   }
+  return true;
+}
+
+bool McpHttpServer::Impl::version_supported(const httplib::Request& request, httplib::Response& response,
+                                            const Json& id) {
   // Absent means 2025-03-26 (the revision before the header existed).
   const std::string version = request.get_header_value("MCP-Protocol-Version");
   if (!version.empty() && !is_supported_protocol_version(version)) {
-    refuse(response, 400, "Bad Request: unsupported MCP-Protocol-Version " + version);
+    refuse(response, 400, "Bad Request: unsupported MCP-Protocol-Version " + version, kTransportError, id);
     return false;
   }
   return true;
 }
 
 std::shared_ptr<detail::HttpSession> McpHttpServer::Impl::session_of(const httplib::Request& request,
-                                                                      httplib::Response& response) {
+                                                                      httplib::Response& response, const Json& id) {
   if (!request.has_header("Mcp-Session-Id")) {
-    refuse(response, 400, "Bad Request: Mcp-Session-Id header is required");
+    refuse(response, 400, "Bad Request: Mcp-Session-Id header is required", kTransportError, id);
     return nullptr;
   }
   auto session = sessions.find(request.get_header_value("Mcp-Session-Id"));
-  if (!session) refuse(response, 404, "Session not found", -32001);
+  if (!session) refuse(response, 404, "Session not found", -32001, id);
   return session;
 }
 
@@ -113,15 +128,21 @@ void McpHttpServer::Impl::post(const httplib::Request& request, httplib::Respons
   }
   const auto kind = jsonrpc::classify(message);
   if (kind == jsonrpc::Kind::kInvalid) {
-    return refuse(response, 400, "Invalid Request: not a JSON-RPC 2.0 message", jsonrpc::kInvalidRequest);
+    return refuse(response, 400, "Invalid Request: not a JSON-RPC 2.0 message", jsonrpc::kInvalidRequest, id_of(message));
   }
-  if (kind == jsonrpc::Kind::kRequest && message["method"] == "initialize") {
+  const bool initialize = kind == jsonrpc::Kind::kRequest && message["method"] == "initialize";
+  const std::string header_version = request.get_header_value("MCP-Protocol-Version");
+  if (!initialize && !request.has_header("Mcp-Session-Id") && detail::speaks_stateless(message, header_version)) {
+    return stateless(message, header_version, response);
+  }
+  if (!version_supported(request, response, id_of(message))) return;
+  if (initialize) {
     auto [id, created] = sessions.create();
     server.attach(created.session);
     response.set_header("Mcp-Session-Id", id);
     return answer(created.session, message, response);
   }
-  const auto session = session_of(request, response);
+  const auto session = session_of(request, response, id_of(message));
   if (!session) return;
   if (kind != jsonrpc::Kind::kRequest) {
     // Notifications and the client's answers to our requests: accepted, nothing to say.
@@ -132,8 +153,30 @@ void McpHttpServer::Impl::post(const httplib::Request& request, httplib::Respons
   answer(session->session, message, response);
 }
 
+void McpHttpServer::Impl::stateless(const Json& message, const std::string& header_version,
+                                    httplib::Response& response) {
+  if (const auto refusal = detail::check_stateless(message, header_version)) {
+    response.status = refusal->status;
+    response.set_content(refusal->body.dump(), "application/json");
+    return;
+  }
+  if (jsonrpc::classify(message) != jsonrpc::Kind::kRequest) {
+    response.status = 202;
+    return;
+  }
+  // Each request is a client of its own: what it declared lives as long as it does.
+  // Its standalone outbox is never opened, so nothing outside the answer is sent.
+  const Json& meta = message["params"]["_meta"];
+  auto session = std::make_shared<detail::ServerSession>(std::make_shared<detail::StandaloneOutbox>());
+  session->set_client(meta[detail::kMetaClientCapabilities], meta[detail::kMetaProtocolVersion]);
+  if (meta.contains(detail::kMetaLogLevel) && meta[detail::kMetaLogLevel].is_string()) {
+    session->set_log_level(meta[detail::kMetaLogLevel]);
+  }
+  answer(session, message, response, /*stateless=*/true);
+}
+
 void McpHttpServer::Impl::answer(const std::shared_ptr<detail::ServerSession>& session, const Json& message,
-                                 httplib::Response& response) {
+                                 httplib::Response& response, bool stateless) {
   auto outbox = std::make_shared<detail::ExchangeOutbox>(stream_id(), message["id"]);
   server.handle(session, message, outbox);
   auto queue = outbox->queue();
@@ -143,6 +186,10 @@ void McpHttpServer::Impl::answer(const std::shared_ptr<detail::ServerSession>& s
   while (!only_answer && !stopping) only_answer = queue->only_the_answer(kStreamPoll);
   if (only_answer.value_or(false)) {
     const auto event = queue->pop(std::chrono::milliseconds(0));
+    // The stateless revision says an unknown method on HTTP too: 404.
+    if (stateless && Json::parse(event->data).value("/error/code"_json_pointer, 0) == jsonrpc::kMethodNotFound) {
+      response.status = 404;
+    }
     response.set_content(event->data, "application/json");
     return;
   }
@@ -167,7 +214,7 @@ void McpHttpServer::Impl::answer(const std::shared_ptr<detail::ServerSession>& s
 }
 
 void McpHttpServer::Impl::get(const httplib::Request& request, httplib::Response& response) {
-  if (!admitted(request, response)) return;
+  if (!admitted(request, response) || !version_supported(request, response)) return;
   if (request.get_header_value("Accept").find("text/event-stream") == std::string::npos) {
     return refuse(response, 406, "Not Acceptable: the GET stream is text/event-stream");
   }
@@ -198,7 +245,7 @@ void McpHttpServer::Impl::get(const httplib::Request& request, httplib::Response
 }
 
 void McpHttpServer::Impl::remove(const httplib::Request& request, httplib::Response& response) {
-  if (!admitted(request, response)) return;
+  if (!admitted(request, response) || !version_supported(request, response)) return;
   if (!session_of(request, response)) return;
   end(sessions.remove(request.get_header_value("Mcp-Session-Id")));
   response.status = 200;

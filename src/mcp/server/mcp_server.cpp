@@ -8,6 +8,7 @@
 
 #include "mcp/jsonrpc.hpp"
 #include "mcp/server/log_levels.hpp"
+#include "mcp/server/revisions.hpp"
 #include "mcp/server/server_session.hpp"
 
 namespace aurite::mcp {
@@ -137,7 +138,9 @@ void McpServer::log(const std::string& level, const Json& data, const std::strin
   const Json message = jsonrpc::make_notification("notifications/message", params);
   const auto wanted = [&](const detail::ServerSession& session) {
     const auto floor = session.log_level();
-    return !floor || detail::log_rank(level) >= detail::log_rank(*floor);
+    // A stateless request opts in to log messages by naming a level in its _meta.
+    if (!floor) return !detail::is_stateless_version(session.protocol_version());
+    return detail::log_rank(level) >= detail::log_rank(*floor);
   };
   if (const auto* call = detail::current_call()) {
     if (wanted(*call->session)) call->outbox->send(message);

@@ -6,6 +6,7 @@
 #include "aurite/mcp/server.hpp"
 #include "mcp/jsonrpc.hpp"
 #include "mcp/server/log_levels.hpp"
+#include "mcp/server/revisions.hpp"
 #include "mcp/server/server_session.hpp"
 
 namespace aurite::mcp {
@@ -14,13 +15,28 @@ namespace {
 // The JSON-RPC error code MCP uses for an unknown resource.
 constexpr int kResourceNotFound = -32002;
 
-int rpc_code_for(const Error& error) {
+int rpc_code_for(const Error& error, bool stateless) {
   switch (error.code()) {
     case ErrorCode::kInvalidArgument: return jsonrpc::kInvalidParams;
-    case ErrorCode::kNotFound: return kResourceNotFound;
+    // The stateless revision answers an unknown resource with Invalid Params (SEP-2164).
+    case ErrorCode::kNotFound: return stateless ? jsonrpc::kInvalidParams : kResourceNotFound;
     default: return jsonrpc::kInternalError;
   }
 }
+
+// What the stateless revision adds to every result: its type, and caching hints on
+// the cacheable ones. Zero ttlMs: our lists may change at any time.
+Json annotated(const std::string& method, Json result, bool stateless) {
+  if (!stateless || !result.is_object()) return result;
+  if (!result.contains("resultType")) result["resultType"] = "complete";
+  if (detail::cacheable(method)) {
+    if (!result.contains("ttlMs")) result["ttlMs"] = 0;
+    if (!result.contains("cacheScope")) result["cacheScope"] = "private";
+  }
+  return result;
+}
+
+bool is_stateless(const detail::Call& call) { return detail::is_stateless_version(call.session->protocol_version()); }
 
 std::string string_param(const Json& params, const char* key) {
   if (!params.is_object() || !params.contains(key) || !params[key].is_string()) {
@@ -67,17 +83,31 @@ void McpServer::handle_request(const Call& call, const std::string& method, cons
   const detail::CallScope scope(call);
   try {
     if (method == "tools/call") return call_tool(call, params);
-    call.outbox->send(jsonrpc::make_result(call.id, dispatch(call, method, params)));
+    call.outbox->send(jsonrpc::make_result(call.id, annotated(method, dispatch(call, method, params), is_stateless(call))));
   } catch (const MethodNotFound&) {
     call.outbox->send(jsonrpc::make_error(call.id, jsonrpc::kMethodNotFound, "method not found: " + method));
   } catch (const Error& error) {
-    call.outbox->send(jsonrpc::make_error(call.id, rpc_code_for(error), error.what()));
+    Json reply = jsonrpc::make_error(call.id, rpc_code_for(error, is_stateless(call)), error.what());
+    if (method == "resources/read" && error.code() == ErrorCode::kNotFound && params.contains("uri")) {
+      reply["error"]["data"] = {{"uri", params["uri"]}};
+    }
+    call.outbox->send(reply);
   } catch (const std::exception& error) {
     call.outbox->send(jsonrpc::make_error(call.id, jsonrpc::kInternalError, error.what()));
   }
 }
 
 Json McpServer::dispatch(const Call& call, const std::string& method, const Json& params) {
+  if (is_stateless(call)) {
+    if (detail::removed_in_stateless(method)) throw MethodNotFound{};
+    if (method == "server/discover") {
+      Json result = {{"supportedVersions", Json::array({detail::kStatelessProtocolVersion})},
+                     {"capabilities", capabilities()},
+                     {"_meta", {{detail::kMetaServerInfo, {{"name", options_.name}, {"version", options_.version}}}}}};
+      if (!options_.instructions.empty()) result["instructions"] = options_.instructions;
+      return result;
+    }
+  }
   if (method == "initialize") return initialize(call, params);
   if (method == "ping") return Json::object();
   if (method == "logging/setLevel" && options_.logging) {
@@ -221,7 +251,7 @@ void McpServer::call_tool(const Call& call, const Json& params) {
     } catch (const std::exception& error) {
       result = text_result(error.what(), /*is_error=*/true);
     }
-    call.outbox->send(jsonrpc::make_result(call.id, result.to_json()));
+    call.outbox->send(jsonrpc::make_result(call.id, annotated("tools/call", result.to_json(), is_stateless(call))));
     *done = true;
   });
   std::lock_guard lock(workers_mutex_);
