@@ -82,6 +82,32 @@ struct ResourceContent {
 // A tool result holding one text block.
 ToolResult text_result(std::string text, bool is_error = false);
 
+// Thrown by a tools/call, prompts/get or resources/read handler that cannot finish
+// without the client (stateless revision, multi round-trip requests, SEP-2322): the
+// request is answered with an InputRequiredResult, and the client retries it with the
+// answers, which the handler reads with McpServer::input_responses(). `input_requests`
+// maps keys of the handler's choosing to {method, params} (elicitation/create,
+// sampling/createMessage, roots/list); `request_state` (empty: none) comes back with
+// the retry: seal it with McpServer::seal_state when the handler relies on it.
+struct InputRequired {
+  Json input_requests = Json::object();
+  std::string request_state;
+};
+
+// Thrown by a handler to answer with a JSON-RPC error instead of a result. A tool's
+// own failures are results with isError; this is for a request that is wrong as a
+// request, such as a request state that fails its seal (code -32602, Invalid Params).
+struct RequestRejected {
+  int code = -32602;
+  std::string message;
+};
+
+// Thrown by McpServer::require_client_capability: answered with
+// MissingRequiredClientCapabilityError (-32021, HTTP 400) naming the capability.
+struct MissingClientCapability {
+  std::string capability;
+};
+
 class McpServer {
  public:
   struct Options {
@@ -146,6 +172,18 @@ class McpServer {
   // The capabilities the current client declared in initialize ({} if none, or when not
   // called from a handler): a handler checks them before request_client.
   Json client_capabilities();
+  // From a handler: throws MissingClientCapability unless the current client declared
+  // `capability` (sampling, elicitation, roots).
+  void require_client_capability(const std::string& capability);
+  // From a handler of a retried request (see InputRequired): the client's answers by
+  // key ({} on the first round), and the request state it echoed ("" when none).
+  Json input_responses();
+  std::string request_state();
+  // An opaque token carrying `payload` that this process can later tell apart from a
+  // forgery: open_state returns the payload, or nullopt for a token it did not seal
+  // (or one changed by the client). The key is random per process.
+  std::string seal_state(const std::string& payload) const;
+  std::optional<std::string> open_state(const std::string& token) const;
   // From inside a tool handler: sends notifications/progress for the call it runs, if
   // the client asked for progress (a progressToken); otherwise does nothing.
   void report_progress(double progress, std::optional<double> total = std::nullopt, const std::string& message = "");
@@ -201,6 +239,7 @@ class McpServer {
   std::vector<Worker> workers_;
   std::mutex sessions_mutex_;
   std::vector<std::weak_ptr<detail::ServerSession>> sessions_;
+  std::string state_key_;  // random; keys seal_state
 };
 
 }  // namespace aurite::mcp

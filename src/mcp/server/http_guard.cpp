@@ -61,7 +61,7 @@ std::optional<std::string> rebinding_refusal(const std::string& bound_host, cons
   return std::nullopt;
 }
 
-std::string random_session_id() {
+std::string random_token() {
   std::array<unsigned char, 32> bytes{};
   std::size_t filled = 0;
   while (filled < bytes.size()) {

@@ -18,7 +18,8 @@ bool is_loopback_name(const std::string& host);
 std::optional<std::string> rebinding_refusal(const std::string& bound_host, const std::string& host_header,
                                              const std::string& origin_header, const std::vector<std::string>& allowed);
 
-// 32 random bytes from the kernel as 64 hex digits: visible ASCII, as session ids must be.
-std::string random_session_id();
+// 32 random bytes from the kernel as 64 hex digits: visible ASCII, as session ids must
+// be; also the key of sealed request state.
+std::string random_token();
 
 }  // namespace aurite::mcp::detail

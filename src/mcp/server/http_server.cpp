@@ -130,8 +130,10 @@ void McpHttpServer::Impl::post(const httplib::Request& request, httplib::Respons
   if (kind == jsonrpc::Kind::kInvalid) {
     return refuse(response, 400, "Invalid Request: not a JSON-RPC 2.0 message", jsonrpc::kInvalidRequest, id_of(message));
   }
-  const bool initialize = kind == jsonrpc::Kind::kRequest && message["method"] == "initialize";
   const std::string header_version = request.get_header_value("MCP-Protocol-Version");
+  // An initialize in the stateless revision is a removed method (404 there), not a handshake.
+  const bool initialize = kind == jsonrpc::Kind::kRequest && message["method"] == "initialize" &&
+                          !detail::is_stateless_version(header_version);
   if (!initialize && !request.has_header("Mcp-Session-Id") && detail::speaks_stateless(message, header_version)) {
     return stateless(message, header_version, response);
   }
@@ -186,10 +188,11 @@ void McpHttpServer::Impl::answer(const std::shared_ptr<detail::ServerSession>& s
   while (!only_answer && !stopping) only_answer = queue->only_the_answer(kStreamPoll);
   if (only_answer.value_or(false)) {
     const auto event = queue->pop(std::chrono::milliseconds(0));
-    // The stateless revision says an unknown method on HTTP too: 404.
-    if (stateless && Json::parse(event->data).value("/error/code"_json_pointer, 0) == jsonrpc::kMethodNotFound) {
-      response.status = 404;
-    }
+    // The stateless revision says on HTTP too what went wrong: 404 for an unknown
+    // method, 400 for a capability the client did not declare.
+    const int code = stateless ? Json::parse(event->data).value("/error/code"_json_pointer, 0) : 0;
+    if (code == jsonrpc::kMethodNotFound) response.status = 404;
+    if (code == detail::kMissingRequiredClientCapability) response.status = 400;
     response.set_content(event->data, "application/json");
     return;
   }

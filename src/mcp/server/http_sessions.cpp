@@ -8,7 +8,7 @@ namespace aurite::mcp::detail {
 std::pair<std::string, HttpSession> HttpSessionTable::create() {
   auto standalone = std::make_shared<StandaloneOutbox>();
   HttpSession created{std::make_shared<ServerSession>(standalone), standalone};
-  std::string id = random_session_id();
+  std::string id = random_token();
   std::lock_guard lock(mutex_);
   sessions_[id] = {std::make_shared<HttpSession>(created), std::chrono::steady_clock::now()};
   return {id, created};

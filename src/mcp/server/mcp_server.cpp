@@ -7,6 +7,7 @@
 #include <string>
 
 #include "mcp/jsonrpc.hpp"
+#include "mcp/server/http_guard.hpp"
 #include "mcp/server/log_levels.hpp"
 #include "mcp/server/revisions.hpp"
 #include "mcp/server/server_session.hpp"
@@ -20,7 +21,7 @@ ToolResult text_result(std::string text, bool is_error) {
   return result;
 }
 
-McpServer::McpServer(Options options) : options_(std::move(options)) {}
+McpServer::McpServer(Options options) : options_(std::move(options)), state_key_(detail::random_token()) {}
 
 McpServer::~McpServer() { join_workers(); }
 

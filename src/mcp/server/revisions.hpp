@@ -19,6 +19,7 @@ inline constexpr const char* kMetaServerInfo = "io.modelcontextprotocol/serverIn
 // JSON-RPC errors the stateless revision adds.
 inline constexpr int kHeaderMismatch = -32020;
 inline constexpr int kUnsupportedProtocolVersion = -32022;
+inline constexpr int kMissingRequiredClientCapability = -32021;
 
 inline bool is_stateless_version(const std::string& version) { return version == kStatelessProtocolVersion; }
 

@@ -52,6 +52,24 @@ Json params_of(const Json& message) {
 // A method a capability we did not declare would have offered.
 struct MethodNotFound {};
 
+// The methods whose handlers may ask for input (SEP-2322).
+bool may_require_input(const std::string& method) {
+  return method == "tools/call" || method == "prompts/get" || method == "resources/read";
+}
+
+Json input_required_result(const InputRequired& needed) {
+  Json result = {{"resultType", "input_required"}, {"inputRequests", needed.input_requests}};
+  if (!needed.request_state.empty()) result["requestState"] = needed.request_state;
+  return result;
+}
+
+Json missing_capability_error(const Json& id, const MissingClientCapability& missing) {
+  Json reply = jsonrpc::make_error(id, detail::kMissingRequiredClientCapability,
+                                   "the client did not declare the " + missing.capability + " capability");
+  reply["error"]["data"] = {{"requiredCapabilities", {{missing.capability, Json::object()}}}};
+  return reply;
+}
+
 }  // namespace
 
 void McpServer::handle(const std::shared_ptr<detail::ServerSession>& session, const Json& message,
@@ -61,7 +79,13 @@ void McpServer::handle(const std::shared_ptr<detail::ServerSession>& session, co
       const Json params = params_of(message);
       Json token;
       if (params.contains("_meta") && params["_meta"].is_object()) token = params["_meta"].value("progressToken", Json());
-      const Call call{session, outbox, message["id"], std::move(token)};
+      Call call{session, outbox, message["id"], std::move(token), Json::object(), ""};
+      if (params.contains("inputResponses") && params["inputResponses"].is_object()) {
+        call.input_responses = params["inputResponses"];
+      }
+      if (params.contains("requestState") && params["requestState"].is_string()) {
+        call.request_state = params["requestState"];
+      }
       handle_request(call, message["method"].get<std::string>(), params);
       return;
     }
@@ -86,6 +110,17 @@ void McpServer::handle_request(const Call& call, const std::string& method, cons
     call.outbox->send(jsonrpc::make_result(call.id, annotated(method, dispatch(call, method, params), is_stateless(call))));
   } catch (const MethodNotFound&) {
     call.outbox->send(jsonrpc::make_error(call.id, jsonrpc::kMethodNotFound, "method not found: " + method));
+  } catch (const InputRequired& needed) {
+    if (may_require_input(method) && is_stateless(call)) {
+      call.outbox->send(jsonrpc::make_result(call.id, input_required_result(needed)));
+    } else {
+      call.outbox->send(jsonrpc::make_error(call.id, jsonrpc::kInternalError,
+                                            method + " needs input from the client, which only the stateless revision can ask for"));
+    }
+  } catch (const MissingClientCapability& missing) {
+    call.outbox->send(missing_capability_error(call.id, missing));
+  } catch (const RequestRejected& rejected) {
+    call.outbox->send(jsonrpc::make_error(call.id, rejected.code, rejected.message));
   } catch (const Error& error) {
     Json reply = jsonrpc::make_error(call.id, rpc_code_for(error, is_stateless(call)), error.what());
     if (method == "resources/read" && error.code() == ErrorCode::kNotFound && params.contains("uri")) {
@@ -101,8 +136,14 @@ Json McpServer::dispatch(const Call& call, const std::string& method, const Json
   if (is_stateless(call)) {
     if (detail::removed_in_stateless(method)) throw MethodNotFound{};
     if (method == "server/discover") {
+      // Change notifications come on a subscriptions/listen stream in this revision,
+      // which we do not serve: promise none.
+      Json offered = capabilities();
+      for (const char* kind : {"tools", "prompts", "resources"}) {
+        if (offered.contains(kind)) offered[kind] = Json::object();
+      }
       Json result = {{"supportedVersions", Json::array({detail::kStatelessProtocolVersion})},
-                     {"capabilities", capabilities()},
+                     {"capabilities", offered},
                      {"_meta", {{detail::kMetaServerInfo, {{"name", options_.name}, {"version", options_.version}}}}}};
       if (!options_.instructions.empty()) result["instructions"] = options_.instructions;
       return result;
@@ -245,13 +286,23 @@ void McpServer::call_tool(const Call& call, const Json& params) {
   auto done = std::make_shared<std::atomic<bool>>(false);
   std::thread thread([call, tool = std::move(*tool), arguments, done] {
     const detail::CallScope scope(call);
-    ToolResult result;
+    Json reply;
     try {
-      result = tool.handler(arguments);
+      reply = jsonrpc::make_result(call.id, annotated("tools/call", tool.handler(arguments).to_json(), is_stateless(call)));
+    } catch (const InputRequired& needed) {
+      reply = is_stateless(call) ? jsonrpc::make_result(call.id, input_required_result(needed))
+                                 : jsonrpc::make_result(call.id, text_result("this tool needs input from the client, which "
+                                                                             "only the stateless revision can ask for",
+                                                                             /*is_error=*/true).to_json());
+    } catch (const MissingClientCapability& missing) {
+      reply = missing_capability_error(call.id, missing);
+    } catch (const RequestRejected& rejected) {
+      reply = jsonrpc::make_error(call.id, rejected.code, rejected.message);
     } catch (const std::exception& error) {
-      result = text_result(error.what(), /*is_error=*/true);
+      reply = jsonrpc::make_result(call.id, annotated("tools/call", text_result(error.what(), /*is_error=*/true).to_json(),
+                                                      is_stateless(call)));
     }
-    call.outbox->send(jsonrpc::make_result(call.id, annotated("tools/call", result.to_json(), is_stateless(call))));
+    call.outbox->send(reply);
     *done = true;
   });
   std::lock_guard lock(workers_mutex_);

@@ -64,6 +64,8 @@ struct Call {
   std::shared_ptr<Outbox> outbox;  // where the answer goes
   nlohmann::json id;               // the request's id
   nlohmann::json progress_token;   // null: the client asked for no progress
+  nlohmann::json input_responses = nlohmann::json::object();  // a retried request's answers
+  std::string request_state;       // what a retried request echoed back
 };
 
 // The Call of the current thread, nullptr outside handlers.
