@@ -354,6 +354,11 @@ void add_multi_round_tools(McpServer& server) {
                      const auto answers = answers_or_ask(server, {{"question", sampling_request("Say hello", 20)}});
                      return aurite::mcp::text_result(sampled_text(answers.at("question")));
                    }});
+  server.add_tool({"test_region_header", "Echoes a region that HTTP clients also send as Mcp-Param-Region.",
+                   {{"type", "object"},
+                    {"properties", {{"region", {{"type", "string"}, {"x-mcp-header", "Region"}}}}},
+                    {"required", {"region"}}},
+                   [](const Json& args) { return aurite::mcp::text_result("Region: " + required_string(args, "region")); }});
   server.add_tool({"test_logging_tool", "Logs a message (sent only when the request asked for logs).", kNoArguments,
                    [&server](const Json&) {
                      server.log("info", "test_logging_tool ran");

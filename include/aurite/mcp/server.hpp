@@ -208,6 +208,9 @@ class McpServer {
   void detach(const std::shared_ptr<detail::ServerSession>& session);
   // Waits for every running tool call to finish.
   void join_workers();
+  // For transports: the input schema of the tool `name` (null when there is none), for
+  // checks that read it before the call (HTTP parameter headers).
+  Json tool_input_schema(const std::string& name);
 
  private:
   using Call = detail::Call;  // the request a handler runs for (src/mcp/server/server_session.hpp)

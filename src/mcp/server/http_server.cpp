@@ -14,6 +14,7 @@
 #include "common/listen_socket.hpp"
 #include "mcp/jsonrpc.hpp"
 #include "mcp/server/http_guard.hpp"
+#include "mcp/server/http_headers.hpp"
 #include "mcp/server/http_sessions.hpp"
 #include "mcp/server/http_stateless.hpp"
 #include "mcp/server/revisions.hpp"
@@ -63,7 +64,7 @@ struct McpHttpServer::Impl {
   bool version_supported(const httplib::Request& request, httplib::Response& response, const Json& id = nullptr);
   std::shared_ptr<detail::HttpSession> session_of(const httplib::Request& request, httplib::Response& response,
                                                   const Json& id = nullptr);
-  void stateless(const Json& message, const std::string& header_version, httplib::Response& response);
+  void stateless(const httplib::Request& request, const Json& message, httplib::Response& response);
   void post(const httplib::Request& request, httplib::Response& response);
   void get(const httplib::Request& request, httplib::Response& response);
   void remove(const httplib::Request& request, httplib::Response& response);
@@ -135,7 +136,7 @@ void McpHttpServer::Impl::post(const httplib::Request& request, httplib::Respons
   const bool initialize = kind == jsonrpc::Kind::kRequest && message["method"] == "initialize" &&
                           !detail::is_stateless_version(header_version);
   if (!initialize && !request.has_header("Mcp-Session-Id") && detail::speaks_stateless(message, header_version)) {
-    return stateless(message, header_version, response);
+    return stateless(request, message, response);
   }
   if (!version_supported(request, response, id_of(message))) return;
   if (initialize) {
@@ -155,9 +156,9 @@ void McpHttpServer::Impl::post(const httplib::Request& request, httplib::Respons
   answer(session->session, message, response);
 }
 
-void McpHttpServer::Impl::stateless(const Json& message, const std::string& header_version,
+void McpHttpServer::Impl::stateless(const httplib::Request& request, const Json& message,
                                     httplib::Response& response) {
-  if (const auto refusal = detail::check_stateless(message, header_version)) {
+  if (const auto refusal = detail::check_stateless(message, request.get_header_value("MCP-Protocol-Version"))) {
     response.status = refusal->status;
     response.set_content(refusal->body.dump(), "application/json");
     return;
@@ -165,6 +166,17 @@ void McpHttpServer::Impl::stateless(const Json& message, const std::string& head
   if (jsonrpc::classify(message) != jsonrpc::Kind::kRequest) {
     response.status = 202;
     return;
+  }
+  const Json schema = message["method"] == "tools/call" && message["params"].contains("name") &&
+                              message["params"]["name"].is_string()
+                          ? server.tool_input_schema(message["params"]["name"])
+                          : Json();
+  const auto header = [&request](const std::string& name) -> std::optional<std::string> {
+    if (!request.has_header(name.c_str())) return std::nullopt;
+    return request.get_header_value(name.c_str());
+  };
+  if (const auto why = detail::header_mismatch(message, header, schema)) {
+    return refuse(response, 400, "Header mismatch: " + *why, detail::kHeaderMismatch, id_of(message));
   }
   // Each request is a client of its own: what it declared lives as long as it does.
   // Its standalone outbox is never opened, so nothing outside the answer is sent.

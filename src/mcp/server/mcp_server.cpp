@@ -59,6 +59,11 @@ std::optional<ServerTool> McpServer::find_tool(const std::string& name) {
   return std::nullopt;
 }
 
+Json McpServer::tool_input_schema(const std::string& name) {
+  const auto tool = find_tool(name);
+  return tool ? tool->input_schema : Json();
+}
+
 void McpServer::add_prompt(ServerPrompt prompt) {
   for (const auto& p : prompts_) {
     if (p.name == prompt.name) throw Error(ErrorCode::kAlreadyExists, "prompt '" + prompt.name + "' registered twice");
