@@ -88,9 +88,12 @@ run_suite() {
   local code=0
   "${suite_dir}/node_modules/.bin/node" "${suite_dir}/node_modules/.bin/conformance" "$@" \
     --expected-failures "${expected}" -o "${results}/${name}" >"${log}" 2>&1 || code=$?
-  local ok bad baselined
-  baselined=$(grep -c '^  ~ ' "${log}" || true)
-  expected_failures=$((expected_failures + baselined))
+  local ok bad scenario
+  # Failed scenarios the expected-failures file lists (the suite does not score some
+  # of them, so its own baseline report does not name them all).
+  for scenario in $(sed -n '/=== SUMMARY ===/,$p' "${log}" | sed -n 's/^✗ \([^:]*\):.*/\1/p'); do
+    if grep -qE "^  - ${scenario}( |$)" "${expected}"; then expected_failures=$((expected_failures + 1)); fi
+  done
   if grep -q '=== SUMMARY ===' "${log}"; then
     ok=$(sed -n '/=== SUMMARY ===/,$p' "${log}" | grep -c '^✓ ' || true)
     bad=$(sed -n '/=== SUMMARY ===/,$p' "${log}" | grep -c '^✗ ' || true)
