@@ -31,7 +31,7 @@ readonly kSets=(2025-11-25 2026-07-28)
 # conformance fixtures (test_* tools, prompts, resources).
 readonly kWeatherScenarios=(server-initialize server-session-lifecycle ping tools-list server-sse-multiple-streams
                             dns-rebinding-protection)
-readonly kAuthReason="authorization (OAuth) is not part of this transport work; the auth/* scenarios need an OAuth client"
+readonly kAuthReason="the auth/* scenarios test OAuth authorization, which the MCP client does not implement yet"
 
 install_suite() {
   local node="${suite_dir}/node_modules/.bin/node"

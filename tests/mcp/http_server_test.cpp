@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <functional>
 #include <future>
 #include <string>
 #include <thread>
@@ -57,6 +58,17 @@ class HttpServing : public ::testing::Test {
                                                                    std::chrono::seconds(10));
                         return text_result("client said " + answer["result"]["content"]["text"].get<std::string>());
                       }});
+    // Written for the stateless revision's multi round-trip requests; in a session the
+    // library asks the client itself.
+    server_.add_tool({"ask_name", "", {{"type", "object"}}, [this](const Json&) {
+                        const Json answers = server_.input_responses();
+                        if (!answers.contains("who")) {
+                          throw InputRequired{{{"who", {{"method", "elicitation/create"},
+                                                        {"params", {{"message", "name?"}}}}}},
+                                              ""};
+                        }
+                        return text_result("hello " + answers["who"]["content"]["name"].get<std::string>());
+                      }});
     http_ = std::make_unique<McpHttpServer>(server_, McpHttpServer::Options{});
     port_ = http_->bind();
     serving_ = std::thread([this] { http_->serve(); });
@@ -107,7 +119,7 @@ TEST_F(HttpServing, InitializeGivesARandomSessionIdThatLaterRequestsNeed) {
 
   const auto listed = post(request(2, "tools/list"), {{"Mcp-Session-Id", id}});
   EXPECT_EQ(listed->status, 200);
-  EXPECT_EQ(Json::parse(listed->body)["result"]["tools"].size(), 3u);
+  EXPECT_EQ(Json::parse(listed->body)["result"]["tools"].size(), 4u);
   EXPECT_EQ(post(request(3, "tools/list"))->status, 400);
   EXPECT_EQ(post(request(4, "tools/list"), {{"Mcp-Session-Id", std::string(64, 'a')}})->status, 404);
 }
@@ -144,37 +156,65 @@ TEST_F(HttpServing, ProgressTravelsOnTheCallsStreamBeforeTheResult) {
   EXPECT_THAT(called->body, HasSubstr("id: "));  // events carry ids
 }
 
-TEST_F(HttpServing, ARequestToTheClientGoesOnTheCallsStreamAndItsAnswerComesBackAsAPost) {
-  const std::string id = open_session();
-  httplib::Client answerer("127.0.0.1", port_);
-  std::vector<int> answer_statuses;
+// Calls `tool` in session `session`, answering the server's requests to the client with
+// `answer(method)` as POSTs while the call's stream is still open. Returns the messages
+// of the stream; `answer_statuses` gets the status of each answering POST.
+std::vector<Json> call_answering(httplib::Client& client, int port, const std::string& session, int id,
+                                 const std::string& tool, const std::function<Json(const std::string&)>& answer,
+                                 std::vector<int>& answer_statuses) {
+  httplib::Client answerer("127.0.0.1", port);
   std::string body;
+  std::size_t answered = 0;
   httplib::Request call;
   call.method = "POST";
   call.path = "/mcp";
-  call.headers = {{"Mcp-Session-Id", id}, {"Accept", "application/json, text/event-stream"},
+  call.headers = {{"Mcp-Session-Id", session}, {"Accept", "application/json, text/event-stream"},
                   {"Content-Type", "application/json"}};
-  call.body = request(9, "tools/call", {{"name", "ask"}}).dump();
-  // Answers the server's request as soon as it arrives, while the call is still open.
+  call.body = request(id, "tools/call", {{"name", tool}}).dump();
   call.content_receiver = [&](const char* data, std::size_t size, std::uint64_t, std::uint64_t) {
     body.append(data, size);
-    for (const auto& message : sse_messages(body)) {
-      if (message.value("method", "") != "sampling/createMessage" || !answer_statuses.empty()) continue;
-      const Json answer = {{"jsonrpc", "2.0"},
-                           {"id", message["id"]},
-                           {"result", {{"role", "assistant"}, {"content", {{"type", "text"}, {"text", "hi"}}}}}};
-      answer_statuses.push_back(answerer.Post("/mcp", {{"Mcp-Session-Id", id}}, answer.dump(), "application/json")->status);
+    const auto messages = sse_messages(body);
+    std::size_t requests = 0;
+    for (const auto& message : messages) {
+      if (!message.contains("method") || !message.contains("id") || ++requests <= answered) continue;
+      ++answered;
+      const Json reply = {{"jsonrpc", "2.0"}, {"id", message["id"]}, {"result", answer(message["method"])}};
+      answer_statuses.push_back(answerer.Post("/mcp", {{"Mcp-Session-Id", session}}, reply.dump(), "application/json")->status);
     }
     return true;
   };
   httplib::Response response;
   httplib::Error error = httplib::Error::Success;
-  ASSERT_TRUE(client_->send(call, response, error)) << httplib::to_string(error);
+  EXPECT_TRUE(client.send(call, response, error)) << httplib::to_string(error);
+  return sse_messages(body);
+}
+
+TEST_F(HttpServing, ARequestToTheClientGoesOnTheCallsStreamAndItsAnswerComesBackAsAPost) {
+  const std::string id = open_session();
+  std::vector<int> answer_statuses;
+  std::vector<std::string> asked;
+  const auto messages = call_answering(*client_, port_, id, 9, "ask", [&](const std::string& method) {
+    asked.push_back(method);
+    return Json{{"role", "assistant"}, {"content", {{"type", "text"}, {"text", "hi"}}}};
+  }, answer_statuses);
+  EXPECT_EQ(asked, std::vector<std::string>{"sampling/createMessage"});
   EXPECT_EQ(answer_statuses, std::vector<int>{202});
-  const auto messages = sse_messages(body);
-  ASSERT_EQ(messages.size(), 2u) << body;
+  ASSERT_EQ(messages.size(), 2u);
   EXPECT_EQ(messages[1]["id"], 9);
   EXPECT_EQ(messages[1]["result"]["content"][0]["text"], "client said hi");
+}
+
+TEST_F(HttpServing, AHandlerThatAsksForInputIsAnsweredByAskingTheClientInASession) {
+  const std::string id = open_session();
+  std::vector<int> answer_statuses;
+  std::vector<std::string> asked;
+  const auto messages = call_answering(*client_, port_, id, 10, "ask_name", [&](const std::string& method) {
+    asked.push_back(method);
+    return Json{{"action", "accept"}, {"content", {{"name", "Ada"}}}};
+  }, answer_statuses);
+  EXPECT_EQ(asked, std::vector<std::string>{"elicitation/create"});
+  ASSERT_FALSE(messages.empty());
+  EXPECT_EQ(messages.back()["result"]["content"][0]["text"], "hello Ada");
 }
 
 TEST_F(HttpServing, ToolListChangesGoOnTheSessionsGetStream) {

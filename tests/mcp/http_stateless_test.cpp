@@ -43,6 +43,13 @@ class StatelessServing : public ::testing::Test {
                         server_.require_client_capability("sampling");
                         return text_result("unreachable without sampling");
                       }});
+    // Written for sessions: two requests to the client, one after the other.
+    server_.add_tool({"two_questions", "", {{"type", "object"}}, [this](const Json&) {
+                        const Json first = server_.request_client("roots/list", Json::object(), std::chrono::seconds(5));
+                        const Json second = server_.request_client("sampling/createMessage", {{"maxTokens", 5}},
+                                                                   std::chrono::seconds(5));
+                        return text_result(first["result"]["roots"].dump() + " " + second["result"]["content"]["text"].get<std::string>());
+                      }});
     http_ = std::make_unique<McpHttpServer>(server_, McpHttpServer::Options{});
     const int port = http_->bind();
     serving_ = std::thread([this] { http_->serve(); });
@@ -85,7 +92,7 @@ TEST_F(StatelessServing, ARequestIsServedWithoutASessionAndItsResultCarriesTypeA
   EXPECT_FALSE(listed->has_header("Mcp-Session-Id"));
   const Json body = Json::parse(listed->body);
   EXPECT_EQ(body["id"], 3);
-  EXPECT_EQ(body["result"]["tools"].size(), 2u);
+  EXPECT_EQ(body["result"]["tools"].size(), 3u);
   EXPECT_EQ(body["result"]["resultType"], "complete");
   EXPECT_EQ(body["result"]["ttlMs"], 0);
 
@@ -151,6 +158,27 @@ TEST_F(StatelessServing, AHandlerAsksForInputThroughTheResultAndTrustsOnlyItsOwn
                                                                             {"requestState", state + "x"}}))
                                       ->body);
   EXPECT_EQ(forged["error"]["code"], -32602);
+}
+
+TEST_F(StatelessServing, RequestsToTheClientBecomeRoundsOfInputRequests) {
+  const auto call = [&](int id, Json extra) {
+    Json params = {{"name", "two_questions"}};
+    params.update(extra);
+    return Json::parse(post(stateless_request(id, "tools/call", params))->body)["result"];
+  };
+  const Json first = call(13, Json::object());
+  ASSERT_EQ(first["resultType"], "input_required") << first;
+  EXPECT_EQ(first["inputRequests"]["request-1"]["method"], "roots/list");
+  const Json roots = {{"roots", Json::array({{{"uri", "file:///work"}}})}};
+  const Json second = call(14, {{"inputResponses", {{"request-1", roots}}}, {"requestState", first["requestState"]}});
+  ASSERT_EQ(second["resultType"], "input_required") << second;
+  EXPECT_EQ(second["inputRequests"]["request-2"]["method"], "sampling/createMessage");
+  EXPECT_FALSE(second["inputRequests"].contains("request-1"));
+  // The retry carries only the latest answer; the first comes back in the state.
+  const Json sampled = {{"role", "assistant"}, {"content", {{"type", "text"}, {"text", "ok"}}}};
+  const Json third = call(15, {{"inputResponses", {{"request-2", sampled}}}, {"requestState", second["requestState"]}});
+  EXPECT_EQ(third["resultType"], "complete");
+  EXPECT_EQ(third["content"][0]["text"], roots["roots"].dump() + " ok");
 }
 
 TEST_F(StatelessServing, ACapabilityTheClientDidNotDeclareIsNamedInA400) {

@@ -83,12 +83,16 @@ struct ResourceContent {
 ToolResult text_result(std::string text, bool is_error = false);
 
 // Thrown by a tools/call, prompts/get or resources/read handler that cannot finish
-// without the client (stateless revision, multi round-trip requests, SEP-2322): the
-// request is answered with an InputRequiredResult, and the client retries it with the
-// answers, which the handler reads with McpServer::input_responses(). `input_requests`
-// maps keys of the handler's choosing to {method, params} (elicitation/create,
-// sampling/createMessage, roots/list); `request_state` (empty: none) comes back with
-// the retry: seal it with McpServer::seal_state when the handler relies on it.
+// without the client (multi round-trip requests, SEP-2322). In the stateless revision
+// the request is answered with an InputRequiredResult, and the client retries it with
+// the answers, which the handler reads with McpServer::input_responses(). In a session
+// of the handshake revisions the library asks the client itself (request_client) and
+// runs the handler again with the answers, so one handler serves both. The handler
+// may therefore run more than once per call: keep side effects after the last ask.
+// `input_requests` maps keys of the handler's choosing to {method, params}
+// (elicitation/create, sampling/createMessage, roots/list); `request_state` (empty:
+// none) comes back with the retry: seal it with McpServer::seal_state when the
+// handler relies on it.
 struct InputRequired {
   Json input_requests = Json::object();
   std::string request_state;
@@ -190,7 +194,11 @@ class McpServer {
   // From inside a handler: sends a request to the client whose request it handles (over
   // HTTP, on that request's stream) and waits for its answer (the whole response
   // message: result or error). Throws Error(kTimeout) when none comes in time, and
-  // Error(kInternal) when not called from a handler.
+  // Error(kInternal) when not called from a handler. The stateless revision has no
+  // requests to the client: there it throws InputRequired for the request (keys
+  // "request-1", "request-2", ... in call order, earlier answers kept in the sealed
+  // request state) and returns the answer when the client retries, so the handler must
+  // not use request_state itself.
   Json request_client(const std::string& method, const Json& params, std::chrono::milliseconds timeout);
 
   // Serves on stdin/stdout until stdin closes; waits for running tool calls. Returns 0.
@@ -214,6 +222,8 @@ class McpServer {
 
  private:
   using Call = detail::Call;  // the request a handler runs for (src/mcp/server/server_session.hpp)
+  template <typename Run>
+  auto answering_input(Call& call, Run&& run) -> decltype(run());
   void handle_request(const Call& call, const std::string& method, const Json& params);
   Json dispatch(const Call& call, const std::string& method, const Json& params);
   Json initialize(const Call& call, const Json& params) const;

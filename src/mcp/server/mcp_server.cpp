@@ -179,6 +179,17 @@ void McpServer::report_progress(double progress, std::optional<double> total, co
 Json McpServer::request_client(const std::string& method, const Json& params, std::chrono::milliseconds timeout) {
   const auto* call = detail::current_call();
   if (call == nullptr) throw Error(ErrorCode::kInternal, "request_client(" + method + ") called outside a handler");
+  if (detail::is_stateless_version(call->session->protocol_version())) {
+    // Asked through the result instead; the answers of earlier rounds ride in the
+    // sealed state, since a retry carries only the latest round's.
+    Json known = Json::object();
+    if (const auto opened = open_state(call->request_state)) known = Json::parse(*opened, nullptr, false);
+    if (!known.is_object()) known = Json::object();
+    known.update(call->input_responses);
+    const std::string key = "request-" + std::to_string(++call->client_requests);
+    if (known.contains(key)) return {{"jsonrpc", "2.0"}, {"id", key}, {"result", known[key]}};
+    throw InputRequired{{{key, {{"method", method}, {"params", params}}}}, seal_state(known.dump())};
+  }
   const std::string id = call->session->open_request();
   call->outbox->send({{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}});
   auto response = call->session->wait_response(id, timeout);

@@ -57,6 +57,11 @@ bool may_require_input(const std::string& method) {
   return method == "tools/call" || method == "prompts/get" || method == "resources/read";
 }
 
+// How often a handler of the handshake revisions may ask again, and how long the
+// client has for each answer (a person may be answering an elicitation).
+constexpr int kInputRounds = 8;
+constexpr std::chrono::minutes kInputTimeout{5};
+
 Json input_required_result(const InputRequired& needed) {
   Json result = {{"resultType", "input_required"}, {"inputRequests", needed.input_requests}};
   if (!needed.request_state.empty()) result["requestState"] = needed.request_state;
@@ -103,19 +108,47 @@ void McpServer::handle(const std::shared_ptr<detail::ServerSession>& session, co
   }
 }
 
-void McpServer::handle_request(const Call& call, const std::string& method, const Json& params) {
+// In a session of the handshake revisions the client can be asked directly: an
+// InputRequired from `run` is answered with request_client, one request per input
+// request, and `run` runs again with the answers.
+template <typename Run>
+auto McpServer::answering_input(Call& call, Run&& run) -> decltype(run()) {
+  for (int round = 1;; ++round) {
+    try {
+      call.client_requests = 0;
+      return run();
+    } catch (const InputRequired& needed) {
+      if (is_stateless(call) || round >= kInputRounds) throw;
+      Json answers = Json::object();
+      for (const auto& [key, request] : needed.input_requests.items()) {
+        const Json response = request_client(request.value("method", ""), request.value("params", Json::object()),
+                                             kInputTimeout);
+        if (!response.contains("result")) {
+          throw Error(ErrorCode::kUpstream, "the client refused " + request.value("method", "") + ": " + response.dump());
+        }
+        answers[key] = response["result"];
+      }
+      call.input_responses = std::move(answers);
+      call.request_state = needed.request_state;
+    }
+  }
+}
+
+void McpServer::handle_request(const Call& incoming, const std::string& method, const Json& params) {
+  Call call = incoming;  // answering_input fills in the answers of each round
   const detail::CallScope scope(call);
   try {
     if (method == "tools/call") return call_tool(call, params);
-    call.outbox->send(jsonrpc::make_result(call.id, annotated(method, dispatch(call, method, params), is_stateless(call))));
+    Json result = may_require_input(method) ? answering_input(call, [&] { return dispatch(call, method, params); })
+                                            : dispatch(call, method, params);
+    call.outbox->send(jsonrpc::make_result(call.id, annotated(method, std::move(result), is_stateless(call))));
   } catch (const MethodNotFound&) {
     call.outbox->send(jsonrpc::make_error(call.id, jsonrpc::kMethodNotFound, "method not found: " + method));
   } catch (const InputRequired& needed) {
     if (may_require_input(method) && is_stateless(call)) {
       call.outbox->send(jsonrpc::make_result(call.id, input_required_result(needed)));
     } else {
-      call.outbox->send(jsonrpc::make_error(call.id, jsonrpc::kInternalError,
-                                            method + " needs input from the client, which only the stateless revision can ask for"));
+      call.outbox->send(jsonrpc::make_error(call.id, jsonrpc::kInternalError, method + " still needed input from the client"));
     }
   } catch (const MissingClientCapability& missing) {
     call.outbox->send(missing_capability_error(call.id, missing));
@@ -284,15 +317,16 @@ void McpServer::call_tool(const Call& call, const Json& params) {
                                                                                           : Json::object();
   reap_workers(/*all=*/false);
   auto done = std::make_shared<std::atomic<bool>>(false);
-  std::thread thread([call, tool = std::move(*tool), arguments, done] {
+  std::thread thread([this, call = Call(call), tool = std::move(*tool), arguments, done]() mutable {
     const detail::CallScope scope(call);
     Json reply;
     try {
-      reply = jsonrpc::make_result(call.id, annotated("tools/call", tool.handler(arguments).to_json(), is_stateless(call)));
+      const ToolResult result = answering_input(call, [&] { return tool.handler(arguments); });
+      reply = jsonrpc::make_result(call.id, annotated("tools/call", result.to_json(), is_stateless(call)));
     } catch (const InputRequired& needed) {
       reply = is_stateless(call) ? jsonrpc::make_result(call.id, input_required_result(needed))
-                                 : jsonrpc::make_result(call.id, text_result("this tool needs input from the client, which "
-                                                                             "only the stateless revision can ask for",
+                                 : jsonrpc::make_result(call.id, text_result("the tool still needed input after " +
+                                                                             std::to_string(kInputRounds) + " rounds",
                                                                              /*is_error=*/true).to_json());
     } catch (const MissingClientCapability& missing) {
       reply = missing_capability_error(call.id, missing);

@@ -66,6 +66,7 @@ struct Call {
   nlohmann::json progress_token;   // null: the client asked for no progress
   nlohmann::json input_responses = nlohmann::json::object();  // a retried request's answers
   std::string request_state;       // what a retried request echoed back
+  mutable int client_requests = 0;  // request_client calls in this run of the handler
 };
 
 // The Call of the current thread, nullptr outside handlers.
