@@ -155,6 +155,11 @@ void add_interactive_tools(McpServer& server) {
                      }
                      return aurite::mcp::text_result("Tool with progress executed successfully");
                    }});
+  server.add_tool({"test_reconnection", "Ends its SSE stream early; the answer comes when the client resumes it.",
+                   kNoArguments, [&server](const Json&) {
+                     server.close_sse_stream();
+                     return aurite::mcp::text_result("Reconnection test completed");
+                   }});
   server.add_tool({"test_sampling", "Asks the client's model to answer a prompt.",
                    {{"type", "object"}, {"properties", {{"prompt", {{"type", "string"}}}}}, {"required", {"prompt"}}},
                    [&server](const Json& args) {

@@ -37,7 +37,8 @@ std::vector<Json> sse_messages(const std::string& body) {
   while ((at = body.find("data: ", at)) != std::string::npos) {
     const auto end = body.find('\n', at);
     if (end == std::string::npos) break;  // not all there yet
-    out.push_back(Json::parse(body.substr(at + 6, end - at - 6)));
+    const std::string data = body.substr(at + 6, end - at - 6);
+    if (!data.empty()) out.push_back(Json::parse(data));  // empty: the event that names the stream
     at = end;
   }
   return out;
@@ -68,6 +69,10 @@ class HttpServing : public ::testing::Test {
                                               ""};
                         }
                         return text_result("hello " + answers["who"]["content"]["name"].get<std::string>());
+                      }});
+    server_.add_tool({"pause", "", {{"type", "object"}}, [this](const Json&) {
+                        server_.close_sse_stream();
+                        return text_result("after the pause");
                       }});
     http_ = std::make_unique<McpHttpServer>(server_, McpHttpServer::Options{});
     port_ = http_->bind();
@@ -119,7 +124,7 @@ TEST_F(HttpServing, InitializeGivesARandomSessionIdThatLaterRequestsNeed) {
 
   const auto listed = post(request(2, "tools/list"), {{"Mcp-Session-Id", id}});
   EXPECT_EQ(listed->status, 200);
-  EXPECT_EQ(Json::parse(listed->body)["result"]["tools"].size(), 4u);
+  EXPECT_EQ(Json::parse(listed->body)["result"]["tools"].size(), 5u);
   EXPECT_EQ(post(request(3, "tools/list"))->status, 400);
   EXPECT_EQ(post(request(4, "tools/list"), {{"Mcp-Session-Id", std::string(64, 'a')}})->status, 404);
 }
@@ -215,6 +220,24 @@ TEST_F(HttpServing, AHandlerThatAsksForInputIsAnsweredByAskingTheClientInASessio
   EXPECT_EQ(asked, std::vector<std::string>{"elicitation/create"});
   ASSERT_FALSE(messages.empty());
   EXPECT_EQ(messages.back()["result"]["content"][0]["text"], "hello Ada");
+}
+
+TEST_F(HttpServing, AStreamEndedBeforeItsAnswerIsResumedWithLastEventId) {
+  const std::string id = open_session();
+  const auto paused = post(request(11, "tools/call", {{"name", "pause"}}), {{"Mcp-Session-Id", id}});
+  ASSERT_TRUE(paused);
+  EXPECT_THAT(paused->body, HasSubstr("retry: "));
+  EXPECT_TRUE(sse_messages(paused->body).empty()) << paused->body;  // only the event naming the stream
+  const auto start = paused->body.find("id: ") + 4;
+  const std::string last_event = paused->body.substr(start, paused->body.find('\n', start) - start);
+
+  const auto resumed = client_->Get("/mcp", {{"Mcp-Session-Id", id}, {"Accept", "text/event-stream"},
+                                             {"Last-Event-ID", last_event}});
+  ASSERT_TRUE(resumed);
+  const auto messages = sse_messages(resumed->body);
+  ASSERT_EQ(messages.size(), 1u) << resumed->body;
+  EXPECT_EQ(messages[0]["id"], 11);
+  EXPECT_EQ(messages[0]["result"]["content"][0]["text"], "after the pause");
 }
 
 TEST_F(HttpServing, ToolListChangesGoOnTheSessionsGetStream) {

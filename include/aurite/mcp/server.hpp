@@ -188,6 +188,11 @@ class McpServer {
   // (or one changed by the client). The key is random per process.
   std::string seal_state(const std::string& payload) const;
   std::optional<std::string> open_state(const std::string& token) const;
+  // From a handler, over HTTP in a session: ends the SSE stream carrying its request
+  // now, before the answer, freeing the connection of a long call; the client resumes
+  // with a GET carrying Last-Event-ID and receives the rest, answer included, there
+  // (SEP-1699). Elsewhere (stdio, the stateless revision) nothing happens.
+  void close_sse_stream();
   // From inside a tool handler: sends notifications/progress for the call it runs, if
   // the client asked for progress (a progressToken); otherwise does nothing.
   void report_progress(double progress, std::optional<double> total = std::nullopt, const std::string& message = "");

@@ -29,6 +29,8 @@ using detail::EventQueue;
 constexpr std::chrono::milliseconds kStreamPoll{200};
 // Long-lived SSE streams each hold a connection thread.
 constexpr std::size_t kConnectionThreads = 32;
+// How long a client waits before resuming a stream the server ended early.
+constexpr std::chrono::milliseconds kRetry{500};
 // JSON-RPC code the HTTP-level refusals carry (the range is for implementations).
 constexpr int kTransportError = -32000;
 
@@ -68,8 +70,13 @@ struct McpHttpServer::Impl {
   void post(const httplib::Request& request, httplib::Response& response);
   void get(const httplib::Request& request, httplib::Response& response);
   void remove(const httplib::Request& request, httplib::Response& response);
+  // Answers a request; `resumable` (null for stateless requests) keeps its stream when
+  // it ends before the answer.
   void answer(const std::shared_ptr<detail::ServerSession>& session, const Json& message, httplib::Response& response,
-              bool stateless = false);
+              const std::shared_ptr<detail::ResumableStreams>& resumable);
+  void stream(httplib::Response& response, const std::shared_ptr<EventQueue>& queue,
+              const std::shared_ptr<detail::ResumableStreams>& resumable, bool prime,
+              const std::shared_ptr<detail::Outbox>& outbox);
   void end(const std::shared_ptr<detail::HttpSession>& session);
   void sweep();
   std::string stream_id() { return std::to_string(next_stream++); }
@@ -112,6 +119,8 @@ void McpHttpServer::Impl::sweep() {
 
 void McpHttpServer::Impl::end(const std::shared_ptr<detail::HttpSession>& session) {
   session->standalone->close();
+  session->resumable->clear();
+  session->session->close();
   server.detach(session->session);
 }
 
@@ -143,7 +152,7 @@ void McpHttpServer::Impl::post(const httplib::Request& request, httplib::Respons
     auto [id, created] = sessions.create();
     server.attach(created.session);
     response.set_header("Mcp-Session-Id", id);
-    return answer(created.session, message, response);
+    return answer(created.session, message, response, created.resumable);
   }
   const auto session = session_of(request, response, id_of(message));
   if (!session) return;
@@ -153,7 +162,7 @@ void McpHttpServer::Impl::post(const httplib::Request& request, httplib::Respons
     response.status = 202;
     return;
   }
-  answer(session->session, message, response);
+  answer(session->session, message, response, session->resumable);
 }
 
 void McpHttpServer::Impl::stateless(const httplib::Request& request, const Json& message,
@@ -186,11 +195,12 @@ void McpHttpServer::Impl::stateless(const httplib::Request& request, const Json&
   if (meta.contains(detail::kMetaLogLevel) && meta[detail::kMetaLogLevel].is_string()) {
     session->set_log_level(meta[detail::kMetaLogLevel]);
   }
-  answer(session, message, response, /*stateless=*/true);
+  answer(session, message, response, /*resumable=*/nullptr);
 }
 
 void McpHttpServer::Impl::answer(const std::shared_ptr<detail::ServerSession>& session, const Json& message,
-                                 httplib::Response& response, bool stateless) {
+                                 httplib::Response& response, const std::shared_ptr<detail::ResumableStreams>& resumable) {
+  const bool stateless = resumable == nullptr;
   auto outbox = std::make_shared<detail::ExchangeOutbox>(stream_id(), message["id"]);
   server.handle(session, message, outbox);
   auto queue = outbox->queue();
@@ -208,24 +218,55 @@ void McpHttpServer::Impl::answer(const std::shared_ptr<detail::ServerSession>& s
     response.set_content(event->data, "application/json");
     return;
   }
+  // The stateless revision's streams are not resumable; the others start with an
+  // event naming the stream, so a client can resume it from the start.
+  stream(response, queue, resumable, /*prime=*/!stateless, outbox);
+}
+
+void McpHttpServer::Impl::stream(httplib::Response& response, const std::shared_ptr<EventQueue>& queue,
+                                 const std::shared_ptr<detail::ResumableStreams>& resumable, bool prime,
+                                 const std::shared_ptr<detail::Outbox>& outbox) {
+  // Set on the provider's thread, read by the releaser that httplib runs after it.
+  auto handed_on = std::make_shared<bool>(false);  // answered, or kept for resuming
   response.set_header("Cache-Control", "no-cache");
+  response.set_header("X-Accel-Buffering", "no");
   response.set_chunked_content_provider(
       "text/event-stream",
-      [this, queue, outbox](std::size_t, httplib::DataSink& sink) {
+      [this, queue, resumable, prime, handed_on, outbox](std::size_t, httplib::DataSink& sink) mutable {
+        if (prime) {
+          prime = false;
+          const std::string text = "id: " + queue->stream_id() + "-0\nretry: " + std::to_string(kRetry.count()) + "\ndata: \n\n";
+          if (!sink.write(text.data(), text.size())) return false;
+        }
         while (!stopping) {
           if (!sink.is_writable()) return false;
           const auto event = queue->pop(kStreamPoll);
           if (!event) continue;
+          if (event->pause && resumable) {
+            // Kept before the response ends, so the client's reconnection finds it.
+            resumable->keep(queue);
+            *handed_on = true;
+            sink.done();
+            return true;
+          }
+          if (event->pause) continue;
           const std::string text = sse_text(*event);
           if (!sink.write(text.data(), text.size())) return false;
           if (event->final) {
+            *handed_on = true;
             sink.done();
             return true;
           }
         }
         return false;
       },
-      [queue](bool) { queue->close(); });
+      [queue, resumable, handed_on](bool) {
+        // A client that went away may come back for the rest (disconnection is not
+        // cancellation in the handshake revisions).
+        if (*handed_on) return;
+        if (resumable) resumable->keep(queue);
+        else queue->close();
+      });
 }
 
 void McpHttpServer::Impl::get(const httplib::Request& request, httplib::Response& response) {
@@ -235,6 +276,13 @@ void McpHttpServer::Impl::get(const httplib::Request& request, httplib::Response
   }
   const auto session = session_of(request, response);
   if (!session) return;
+  if (request.has_header("Last-Event-ID")) {
+    // A request stream that ended early continues here; an unknown id opens the
+    // standalone stream as a GET without it would (nothing is replayed).
+    if (auto paused = session->resumable->take(request.get_header_value("Last-Event-ID"))) {
+      return stream(response, paused, session->resumable, /*prime=*/false, nullptr);
+    }
+  }
   auto queue = std::make_shared<EventQueue>(stream_id());
   if (!session->standalone->open(queue)) {
     return refuse(response, 409, "Conflict: this session already has a GET stream open");

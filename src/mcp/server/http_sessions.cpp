@@ -7,7 +7,7 @@ namespace aurite::mcp::detail {
 
 std::pair<std::string, HttpSession> HttpSessionTable::create() {
   auto standalone = std::make_shared<StandaloneOutbox>();
-  HttpSession created{std::make_shared<ServerSession>(standalone), standalone};
+  HttpSession created{std::make_shared<ServerSession>(standalone), standalone, std::make_shared<ResumableStreams>()};
   std::string id = random_token();
   std::lock_guard lock(mutex_);
   sessions_[id] = {std::make_shared<HttpSession>(created), std::chrono::steady_clock::now()};

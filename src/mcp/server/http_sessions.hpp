@@ -16,6 +16,7 @@ namespace aurite::mcp::detail {
 struct HttpSession {
   std::shared_ptr<ServerSession> session;
   std::shared_ptr<StandaloneOutbox> standalone;
+  std::shared_ptr<ResumableStreams> resumable = std::make_shared<ResumableStreams>();
 };
 
 class HttpSessionTable {

@@ -12,6 +12,15 @@ void EventQueue::push(const std::string& data, bool final) {
   changed_.notify_all();
 }
 
+void EventQueue::push_pause() {
+  std::lock_guard lock(mutex_);
+  if (closed_) return;
+  SseEvent pause;
+  pause.pause = true;
+  events_.push_back(std::move(pause));
+  changed_.notify_all();
+}
+
 std::optional<SseEvent> EventQueue::pop(std::chrono::milliseconds wait) {
   std::unique_lock lock(mutex_);
   changed_.wait_for(lock, wait, [&] { return !events_.empty() || closed_; });
@@ -62,6 +71,27 @@ void StandaloneOutbox::close(const std::shared_ptr<EventQueue>& queue) {
   if (!queue_ || (queue && queue_ != queue)) return;
   queue_->close();
   queue_.reset();
+}
+
+void ResumableStreams::keep(const std::shared_ptr<EventQueue>& queue) {
+  std::lock_guard lock(mutex_);
+  streams_[queue->stream_id()] = queue;
+}
+
+std::shared_ptr<EventQueue> ResumableStreams::take(const std::string& last_event_id) {
+  const std::string stream = last_event_id.substr(0, last_event_id.rfind('-'));
+  std::lock_guard lock(mutex_);
+  const auto it = streams_.find(stream);
+  if (it == streams_.end()) return nullptr;
+  auto queue = std::move(it->second);
+  streams_.erase(it);
+  return queue;
+}
+
+void ResumableStreams::clear() {
+  std::lock_guard lock(mutex_);
+  for (auto& [id, queue] : streams_) queue->close();
+  streams_.clear();
 }
 
 }  // namespace aurite::mcp::detail

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -21,6 +22,7 @@ struct SseEvent {
   std::string id;
   std::string data;  // one JSON-RPC message, on one line
   bool final = false;  // the answer that ends a request's stream
+  bool pause = false;  // not an event: end the HTTP response here, resumably
 };
 
 // A queue of events written out by one HTTP response.
@@ -29,6 +31,10 @@ class EventQueue {
   explicit EventQueue(std::string stream_id) : stream_id_(std::move(stream_id)) {}
   // Queues `data` as the next event; ignored once closed.
   void push(const std::string& data, bool final);
+  // Queues a pause: the response writing this queue ends there, and a later one
+  // continues with what follows.
+  void push_pause();
+  const std::string& stream_id() const { return stream_id_; }
   // The next event, or nullopt when `wait` passes first or the queue is closed.
   std::optional<SseEvent> pop(std::chrono::milliseconds wait);
   // Waits until an event is queued and tells whether the queue holds exactly one final
@@ -54,6 +60,7 @@ class ExchangeOutbox final : public Outbox {
   ExchangeOutbox(std::string stream_id, nlohmann::json request_id)
       : queue_(std::make_shared<EventQueue>(std::move(stream_id))), request_id_(std::move(request_id)) {}
   void send(const nlohmann::json& message) override;
+  void close_stream() override { queue_->push_pause(); }
   const std::shared_ptr<EventQueue>& queue() const { return queue_; }
 
  private:
@@ -74,6 +81,22 @@ class StandaloneOutbox final : public Outbox {
  private:
   std::mutex mutex_;
   std::shared_ptr<EventQueue> queue_;
+};
+
+// A session's request streams that ended before their answer (paused by the server,
+// or left by the client), by stream id, until a GET with Last-Event-ID continues one.
+class ResumableStreams {
+ public:
+  void keep(const std::shared_ptr<EventQueue>& queue);
+  // The stream an event id ("<stream>-<n>") belongs to, no longer kept; nullptr when
+  // none is.
+  std::shared_ptr<EventQueue> take(const std::string& last_event_id);
+  // Closes and forgets them all (the session ends).
+  void clear();
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<EventQueue>> streams_;
 };
 
 }  // namespace aurite::mcp::detail

@@ -176,6 +176,10 @@ void McpServer::report_progress(double progress, std::optional<double> total, co
   call->outbox->send(jsonrpc::make_notification("notifications/progress", params));
 }
 
+void McpServer::close_sse_stream() {
+  if (const auto* call = detail::current_call()) call->outbox->close_stream();
+}
+
 Json McpServer::request_client(const std::string& method, const Json& params, std::chrono::milliseconds timeout) {
   const auto* call = detail::current_call();
   if (call == nullptr) throw Error(ErrorCode::kInternal, "request_client(" + method + ") called outside a handler");

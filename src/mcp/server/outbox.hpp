@@ -13,6 +13,10 @@ class Outbox {
   // Thread-safe: handlers on several threads send at once. Never throws for a peer
   // that went away; the message is then dropped.
   virtual void send(const nlohmann::json& message) = 0;
+  // Ends the stream that carries this exchange before its answer, where the transport
+  // can resume it (HTTP in a session, SEP-1699); what is sent afterwards waits for the
+  // client to reconnect. Elsewhere nothing happens.
+  virtual void close_stream() {}
 };
 
 }  // namespace aurite::mcp::detail

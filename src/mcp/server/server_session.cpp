@@ -66,7 +66,7 @@ std::string ServerSession::open_request() {
 
 std::optional<nlohmann::json> ServerSession::wait_response(const std::string& id, std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  answered_.wait_for(lock, timeout, [&] { return requests_[id].has_value(); });
+  answered_.wait_for(lock, timeout, [&] { return closed_ || requests_[id].has_value(); });
   std::optional<nlohmann::json> response = std::move(requests_[id]);
   requests_.erase(id);
   return response;
@@ -79,6 +79,12 @@ bool ServerSession::deliver(const nlohmann::json& response) {
   it->second = response;
   answered_.notify_all();
   return true;
+}
+
+void ServerSession::close() {
+  std::lock_guard lock(mutex_);
+  closed_ = true;
+  answered_.notify_all();
 }
 
 }  // namespace aurite::mcp::detail

@@ -44,6 +44,8 @@ class ServerSession {
   std::optional<nlohmann::json> wait_response(const std::string& id, std::chrono::milliseconds timeout);
   // Hands a response from the client to its waiter. False when no one waits for its id.
   bool deliver(const nlohmann::json& response);
+  // The client is gone (its session ended): waiters return at once, unanswered.
+  void close();
 
  private:
   std::shared_ptr<Outbox> unsolicited_;
@@ -55,6 +57,7 @@ class ServerSession {
   std::set<std::string> subscriptions_;
   std::map<std::string, std::optional<nlohmann::json>> requests_;
   long next_request_id_ = 1;
+  bool closed_ = false;
 };
 
 // The request a handler runs for: set on the handler's thread while it runs, so the
