@@ -1,15 +1,16 @@
 // mcp/server — a small library for writing MCP servers: register tools, prompts,
 // resources and completions, then serve them over stdio (run_stdio) or Streamable HTTP
-// (McpHttpServer in aurite/mcp/http_server.hpp, or serve_main for a program's main).
-// Our example servers and the test servers are built on it.
+// (McpHttpServer in aurite/mcp/http_server.hpp, or serve_stdio_or_http for a program's
+// main). Our example servers and the test servers are built on it.
 //
 // One McpServer may serve several clients at once (HTTP sessions); what a client set
-// (log level, subscriptions, capabilities) is kept per client. Handlers run on worker
-// threads (one per tools/call, so a slow tool does not hold up the others) and on the
-// transport's threads, so they must be safe to call concurrently. A handler that throws
-// produces a tool result with isError (tools) or a JSON-RPC error (everything else);
-// aurite::Error(kInvalidArgument) becomes -32602, kNotFound -32002 for a resource,
-// anything else -32603.
+// (log level, subscriptions, capabilities) is kept per client. Handlers of tools/call,
+// prompts/get and resources/read run on worker threads, one per request, because they
+// may wait for the client; the others run on the transport's threads. Handlers must
+// therefore be safe to call concurrently. A handler that throws produces a tool result
+// with isError (tools) or a JSON-RPC error (everything else):
+// aurite::Error(kInvalidArgument) becomes -32602, kNotFound -32002 for a resource
+// (-32602 with data.uri in the stateless revision), anything else -32603.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -230,12 +231,13 @@ class McpServer {
   template <typename Run>
   auto answering_input(Call& call, Run&& run) -> decltype(run());
   void handle_request(const Call& call, const std::string& method, const Json& params);
+  void answer_request(const Call& call, const std::string& method, const Json& params);
   Json dispatch(const Call& call, const std::string& method, const Json& params);
   Json initialize(const Call& call, const Json& params) const;
   Json capabilities() const;
   Json list_page(const Json& items, const Json& params, const char* key) const;
   Json read_resource(const Json& params);
-  void call_tool(const Call& call, const Json& params);
+  Json call_tool(const Json& params);
   std::optional<ServerTool> find_tool(const std::string& name);
   std::vector<std::shared_ptr<detail::ServerSession>> sessions();
   void reap_workers(bool all);

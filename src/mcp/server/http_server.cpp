@@ -17,8 +17,8 @@
 #include "mcp/server/http_headers.hpp"
 #include "mcp/server/http_sessions.hpp"
 #include "mcp/server/http_stateless.hpp"
-#include "mcp/server/revisions.hpp"
 #include "mcp/server/http_streams.hpp"
+#include "mcp/server/revisions.hpp"
 
 namespace aurite::mcp {
 namespace {
@@ -31,8 +31,9 @@ constexpr std::chrono::milliseconds kStreamPoll{200};
 constexpr std::size_t kConnectionThreads = 32;
 // How long a client waits before resuming a stream the server ended early.
 constexpr std::chrono::milliseconds kRetry{500};
-// JSON-RPC code the HTTP-level refusals carry (the range is for implementations).
+// JSON-RPC codes of the HTTP-level refusals (the range is for implementations).
 constexpr int kTransportError = -32000;
+constexpr int kSessionNotFound = -32001;
 
 // An HTTP-level refusal; its JSON-RPC error carries the request's id when there is one.
 void refuse(httplib::Response& response, int status, const std::string& message, int code = kTransportError,
@@ -74,9 +75,10 @@ struct McpHttpServer::Impl {
   // it ends before the answer.
   void answer(const std::shared_ptr<detail::ServerSession>& session, const Json& message, httplib::Response& response,
               const std::shared_ptr<detail::ResumableStreams>& resumable);
+  // Writes `queue` as the response's SSE stream, up to its answer or a pause; `prime`
+  // sends the event naming the stream first.
   void stream(httplib::Response& response, const std::shared_ptr<EventQueue>& queue,
-              const std::shared_ptr<detail::ResumableStreams>& resumable, bool prime,
-              const std::shared_ptr<detail::Outbox>& outbox);
+              const std::shared_ptr<detail::ResumableStreams>& resumable, bool prime);
   void end(const std::shared_ptr<detail::HttpSession>& session);
   void sweep();
   std::string stream_id() { return std::to_string(next_stream++); }
@@ -109,7 +111,7 @@ std::shared_ptr<detail::HttpSession> McpHttpServer::Impl::session_of(const httpl
     return nullptr;
   }
   auto session = sessions.find(request.get_header_value("Mcp-Session-Id"));
-  if (!session) refuse(response, 404, "Session not found", -32001, id);
+  if (!session) refuse(response, 404, "Session not found", kSessionNotFound, id);
   return session;
 }
 
@@ -220,19 +222,18 @@ void McpHttpServer::Impl::answer(const std::shared_ptr<detail::ServerSession>& s
   }
   // The stateless revision's streams are not resumable; the others start with an
   // event naming the stream, so a client can resume it from the start.
-  stream(response, queue, resumable, /*prime=*/!stateless, outbox);
+  stream(response, queue, resumable, /*prime=*/!stateless);
 }
 
 void McpHttpServer::Impl::stream(httplib::Response& response, const std::shared_ptr<EventQueue>& queue,
-                                 const std::shared_ptr<detail::ResumableStreams>& resumable, bool prime,
-                                 const std::shared_ptr<detail::Outbox>& outbox) {
+                                 const std::shared_ptr<detail::ResumableStreams>& resumable, bool prime) {
   // Set on the provider's thread, read by the releaser that httplib runs after it.
   auto handed_on = std::make_shared<bool>(false);  // answered, or kept for resuming
   response.set_header("Cache-Control", "no-cache");
   response.set_header("X-Accel-Buffering", "no");
   response.set_chunked_content_provider(
       "text/event-stream",
-      [this, queue, resumable, prime, handed_on, outbox](std::size_t, httplib::DataSink& sink) mutable {
+      [this, queue, resumable, prime, handed_on](std::size_t, httplib::DataSink& sink) mutable {
         if (prime) {
           prime = false;
           const std::string text = "id: " + queue->stream_id() + "-0\nretry: " + std::to_string(kRetry.count()) + "\ndata: \n\n";
@@ -280,7 +281,7 @@ void McpHttpServer::Impl::get(const httplib::Request& request, httplib::Response
     // A request stream that ended early continues here; an unknown id opens the
     // standalone stream as a GET without it would (nothing is replayed).
     if (auto paused = session->resumable->take(request.get_header_value("Last-Event-ID"))) {
-      return stream(response, paused, session->resumable, /*prime=*/false, nullptr);
+      return stream(response, paused, session->resumable, /*prime=*/false);
     }
   }
   auto queue = std::make_shared<EventQueue>(stream_id());

@@ -1,6 +1,6 @@
 // mcp/server/server_dispatch — how the server library answers each message a client
-// sends, whatever the transport: the method table, initialize, paging, tool calls on
-// worker threads.
+// sends, whatever the transport: the method table, initialize, paging, and the
+// requests that may wait for the client on worker threads.
 #include <string>
 
 #include "aurite/mcp/server.hpp"
@@ -135,20 +135,36 @@ auto McpServer::answering_input(Call& call, Run&& run) -> decltype(run()) {
 }
 
 void McpServer::handle_request(const Call& incoming, const std::string& method, const Json& params) {
+  // These may wait for the client (request_client, InputRequired), so they run off the
+  // transport's thread: stdio's reader must stay free to deliver the client's answer,
+  // and a slow tool must not hold up the others.
+  if (!may_require_input(method)) return answer_request(incoming, method, params);
+  reap_workers(/*all=*/false);
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  std::thread thread([this, incoming, method, params, done] {
+    answer_request(incoming, method, params);
+    *done = true;
+  });
+  std::lock_guard lock(workers_mutex_);
+  workers_.push_back({std::move(thread), std::move(done)});
+}
+
+void McpServer::answer_request(const Call& incoming, const std::string& method, const Json& params) {
   Call call = incoming;  // answering_input fills in the answers of each round
   const detail::CallScope scope(call);
   try {
-    if (method == "tools/call") return call_tool(call, params);
-    Json result = may_require_input(method) ? answering_input(call, [&] { return dispatch(call, method, params); })
-                                            : dispatch(call, method, params);
+    Json result = !may_require_input(method) ? dispatch(call, method, params)
+                  : method == "tools/call"   ? answering_input(call, [&] { return call_tool(params); })
+                                             : answering_input(call, [&] { return dispatch(call, method, params); });
     call.outbox->send(jsonrpc::make_result(call.id, annotated(method, std::move(result), is_stateless(call))));
   } catch (const MethodNotFound&) {
     call.outbox->send(jsonrpc::make_error(call.id, jsonrpc::kMethodNotFound, "method not found: " + method));
   } catch (const InputRequired& needed) {
-    if (may_require_input(method) && is_stateless(call)) {
+    if (is_stateless(call)) {
       call.outbox->send(jsonrpc::make_result(call.id, input_required_result(needed)));
     } else {
-      call.outbox->send(jsonrpc::make_error(call.id, jsonrpc::kInternalError, method + " still needed input from the client"));
+      call.outbox->send(jsonrpc::make_error(call.id, jsonrpc::kInternalError,
+                                            method + " still needed input after " + std::to_string(kInputRounds) + " rounds"));
     }
   } catch (const MissingClientCapability& missing) {
     call.outbox->send(missing_capability_error(call.id, missing));
@@ -304,43 +320,23 @@ Json McpServer::list_page(const Json& items, const Json& params, const char* key
   return result;
 }
 
-void McpServer::call_tool(const Call& call, const Json& params) {
+Json McpServer::call_tool(const Json& params) {
   const std::string name = string_param(params, "name");
   auto tool = find_tool(name);
   if (!tool) throw Error(ErrorCode::kInvalidArgument, "unknown tool: " + name);
   const bool task_only = tool->execution.is_object() && tool->execution.value("taskSupport", "") == "required";
   if (task_only && !params.contains("task")) {
-    call.outbox->send(jsonrpc::make_error(call.id, jsonrpc::kMethodNotFound, "tool '" + name + "' must be called as a task"));
-    return;
+    throw RequestRejected{jsonrpc::kMethodNotFound, "tool '" + name + "' must be called as a task"};
   }
   const Json arguments = params.contains("arguments") && params["arguments"].is_object() ? params["arguments"]
                                                                                           : Json::object();
-  reap_workers(/*all=*/false);
-  auto done = std::make_shared<std::atomic<bool>>(false);
-  std::thread thread([this, call = Call(call), tool = std::move(*tool), arguments, done]() mutable {
-    const detail::CallScope scope(call);
-    Json reply;
-    try {
-      const ToolResult result = answering_input(call, [&] { return tool.handler(arguments); });
-      reply = jsonrpc::make_result(call.id, annotated("tools/call", result.to_json(), is_stateless(call)));
-    } catch (const InputRequired& needed) {
-      reply = is_stateless(call) ? jsonrpc::make_result(call.id, input_required_result(needed))
-                                 : jsonrpc::make_result(call.id, text_result("the tool still needed input after " +
-                                                                             std::to_string(kInputRounds) + " rounds",
-                                                                             /*is_error=*/true).to_json());
-    } catch (const MissingClientCapability& missing) {
-      reply = missing_capability_error(call.id, missing);
-    } catch (const RequestRejected& rejected) {
-      reply = jsonrpc::make_error(call.id, rejected.code, rejected.message);
-    } catch (const std::exception& error) {
-      reply = jsonrpc::make_result(call.id, annotated("tools/call", text_result(error.what(), /*is_error=*/true).to_json(),
-                                                      is_stateless(call)));
-    }
-    call.outbox->send(reply);
-    *done = true;
-  });
-  std::lock_guard lock(workers_mutex_);
-  workers_.push_back({std::move(thread), std::move(done)});
+  // The tool's own failures are results the model sees; InputRequired,
+  // MissingClientCapability and RequestRejected are no std::exception and pass on.
+  try {
+    return tool->handler(arguments).to_json();
+  } catch (const std::exception& error) {
+    return text_result(error.what(), /*is_error=*/true).to_json();
+  }
 }
 
 }  // namespace aurite::mcp
