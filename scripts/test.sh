@@ -15,7 +15,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 ctest --preset dev -j "$(nproc)"
 # The official MCP conformance suite against our servers and client, in a network
-# namespace of its own (docs/mcp-conformance.md); under a minute.
+# namespace of its own (docs/mcp-conformance.md); a few seconds once installed.
 bash scripts/mcp-conformance.sh
 
 # gcc 12's ThreadSanitizer expects the program at fixed addresses and aborts with
