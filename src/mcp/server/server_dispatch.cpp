@@ -288,7 +288,9 @@ Json McpServer::initialize(const Call& call, const Json& params) const {
   if (options_.forced_protocol_version) {
     version = *options_.forced_protocol_version;
   } else if (params.contains("protocolVersion") && params["protocolVersion"].is_string() &&
-             is_supported_protocol_version(params["protocolVersion"].get<std::string>())) {
+             is_supported_protocol_version(params["protocolVersion"].get<std::string>()) &&
+             // The stateless revision has no handshake to negotiate it in.
+             !detail::is_stateless_version(params["protocolVersion"].get<std::string>())) {
     version = params["protocolVersion"].get<std::string>();
   }
   call.session->set_client(params.value("capabilities", Json::object()), version);
