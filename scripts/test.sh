@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds the dev preset (Debug + AddressSanitizer/UBSan, warnings
-# as errors) and runs every test with CTest; then builds the tsan preset (ThreadSanitizer)
-# and runs the tests labelled `concurrent` under it; last, fuzzes each parser of outside
-# bytes for AURITE_FUZZ_SECONDS (60) with scripts/fuzz.sh. CI runs exactly this (.ci/run).
+# as errors) and runs every test with CTest and the MCP conformance suite; then builds
+# the tsan preset (ThreadSanitizer) and runs the tests labelled `concurrent` under it;
+# last, fuzzes each parser of outside bytes for AURITE_FUZZ_SECONDS (60) with
+# scripts/fuzz.sh. CI runs exactly this (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh test
@@ -13,6 +14,9 @@ bash scripts/build.sh dev
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 ctest --preset dev -j "$(nproc)"
+# The official MCP conformance suite against our servers and client, in a network
+# namespace of its own (docs/mcp-conformance.md); a few seconds once installed.
+bash scripts/mcp-conformance.sh
 
 # gcc 12's ThreadSanitizer expects the program at fixed addresses and aborts with
 # "FATAL: ThreadSanitizer: unexpected memory mapping" when the kernel randomises mmap

@@ -1,5 +1,6 @@
-// aurite-example-planning-server --plans-dir DIR: an MCP server (stdio) that keeps plans
-// as Markdown files.
+// aurite-example-planning-server [--plans-dir DIR] [--http HOST:PORT]: an MCP server that
+// keeps plans as Markdown files, on stdio, or with --http on Streamable HTTP at
+// http://HOST:PORT/mcp.
 //
 //   tools      save_plan {plan_name, plan_content, tags?} -> DIR/<plan_name>.md
 //              list_plans {}                               -> the saved plan names
@@ -12,12 +13,14 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <unistd.h>
 #include <vector>
 
 #include "aurite/common/error.hpp"
+#include "aurite/mcp/http_server.hpp"
 #include "aurite/mcp/server.hpp"
 
 namespace {
@@ -162,12 +165,15 @@ void register_all(aurite::mcp::McpServer& server, PlanStore& store) {
 
 int main(int argc, char** argv) {
   std::string plans_dir = ".aurite/plans";
+  std::optional<std::string> http;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--plans-dir" && i + 1 < argc) {
       plans_dir = argv[++i];
+    } else if (arg == "--http" && i + 1 < argc) {
+      http = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: aurite-example-planning-server [--plans-dir DIR]\n");
+      std::fprintf(stderr, "usage: aurite-example-planning-server [--plans-dir DIR] [--http HOST:PORT]\n");
       return 2;
     }
   }
@@ -177,7 +183,7 @@ int main(int argc, char** argv) {
     options.name = "aurite-example-planning-server";
     aurite::mcp::McpServer server(options);
     register_all(server, store);
-    return server.run_stdio();
+    return aurite::mcp::serve_stdio_or_http(server, "aurite-example-planning-server", http);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "aurite-example-planning-server: %s\n", error.what());
     return 1;

@@ -1,4 +1,5 @@
-// aurite-example-weather-server: an MCP server (stdio) with two tools.
+// aurite-example-weather-server [--http HOST:PORT]: an MCP server with two tools, on
+// stdio, or with --http on Streamable HTTP at http://HOST:PORT/mcp.
 //
 //   weather_lookup {location, units?}  made-up but deterministic weather: the same
 //                                      location and units always give the same answer
@@ -9,6 +10,7 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <optional>
 #include <iomanip>
 #include <sstream>
 #include <string>
@@ -16,6 +18,7 @@
 
 #include "aurite/common/env.hpp"
 #include "aurite/common/error.hpp"
+#include "aurite/mcp/http_server.hpp"
 #include "aurite/mcp/server.hpp"
 
 namespace {
@@ -118,7 +121,17 @@ ToolResult current_time(const Json& args) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  std::optional<std::string> http;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--http" && i + 1 < argc) {
+      http = argv[++i];
+    } else {
+      std::fprintf(stderr, "usage: aurite-example-weather-server [--http HOST:PORT]\n");
+      return 2;
+    }
+  }
   aurite::mcp::McpServer::Options options;
   options.name = "aurite-example-weather-server";
   aurite::mcp::McpServer server(options);
@@ -132,5 +145,5 @@ int main() {
                    {{"type", "object"},
                     {"properties", {{"timezone", {{"type", "string"}, {"description", "e.g. Europe/Paris, UTC or +05:30"}, {"default", "UTC"}}}}}},
                    current_time});
-  return server.run_stdio();
+  return aurite::mcp::serve_stdio_or_http(server, "aurite-example-weather-server", http);
 }

@@ -17,7 +17,7 @@
 #include "api/deadline_server.hpp"
 #include "api/elastic_pool.hpp"
 #include "api/http_error.hpp"
-#include "api/listen_socket.hpp"
+#include "common/listen_socket.hpp"
 #include "aurite/common/error.hpp"
 
 namespace aurite::api {
@@ -99,7 +99,7 @@ ApiServer::ApiServer(host::HostManager& host, ServerOptions options)
   server.set_tcp_nodelay(true);
   // httplib's default also sets SO_REUSEPORT, with which a second server on a port in
   // use starts anyway and the kernel splits the connections between the two.
-  server.set_socket_options(detail::reuse_address_only);
+  server.set_socket_options(aurite::detail::reuse_address_only);
 
   const std::string key = o.api_key;
   server.set_pre_routing_handler([key](const httplib::Request& request, httplib::Response& response) {
@@ -164,7 +164,7 @@ int ApiServer::bind() {
   const ServerOptions& o = impl_->options;
   const int port = o.port == 0 ? server.bind_to_any_port(o.host) : (server.bind_to_port(o.host, o.port) ? o.port : -1);
   if (port <= 0) {
-    const int reason = detail::bind_errno(o.host, o.port);
+    const int reason = aurite::detail::bind_errno(o.host, o.port);
     if (reason == EADDRINUSE) {
       throw Error(ErrorCode::kInvalidArgument, fmt::format("address already in use: {}:{}", o.host, o.port));
     }

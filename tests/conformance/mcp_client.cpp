@@ -38,7 +38,8 @@ std::optional<Json> accept_with_defaults(const std::string& method, const Json& 
   if (method != "elicitation/create") return std::nullopt;
   Json content = Json::object();
   const Json schema = params.value("requestedSchema", Json::object());
-  for (const auto& [name, property] : schema.value("properties", Json::object()).items()) {
+  const Json properties = schema.value("properties", Json::object());
+  for (const auto& [name, property] : properties.items()) {
     if (property.is_object() && property.contains("default")) content[name] = property["default"];
   }
   return Json{{"action", "accept"}, {"content", content}};

@@ -1,4 +1,4 @@
-#include "api/listen_socket.hpp"
+#include "common/listen_socket.hpp"
 
 #include <netdb.h>
 #include <sys/socket.h>
@@ -7,9 +7,9 @@
 #include <cerrno>
 #include <memory>
 
-namespace aurite::api::detail {
+namespace aurite::detail {
 
-void reuse_address_only(socket_t sock) {
+void reuse_address_only(int sock) {
   const int yes = 1;
   ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
 }
@@ -38,4 +38,4 @@ int bind_errno(const std::string& host, int port) {
   return reason;
 }
 
-}  // namespace aurite::api::detail
+}  // namespace aurite::detail
