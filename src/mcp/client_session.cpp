@@ -12,6 +12,10 @@ namespace {
 
 // Pages we follow before deciding a server's cursors go round in circles.
 constexpr int kMaxPages = 10000;
+// Rounds of input a stateless server may ask for one request before we call it a loop.
+constexpr int kMaxInputRounds = 16;
+// JSON-RPC error of the stateless revision: "that protocol version is not one of mine".
+constexpr int kUnsupportedProtocolVersionCode = -32022;
 
 std::string seconds_text(std::chrono::milliseconds ms) { return fmt::format("{:g} s", ms.count() / 1000.0); }
 
@@ -90,12 +94,12 @@ std::chrono::milliseconds ClientSession::default_max_total() const {
 }
 
 void ClientSession::handshake(std::string_view offered_version) {
-  Json capabilities = server_requests_.handler ? server_requests_.capabilities : Json::object();
-  // Declaring roots invites the server to ask for them (roots/list); only do so when
-  // there are roots to give.
-  if (!client_.roots.empty()) capabilities["roots"] = {{"listChanged", false}};
+  if (offered_version == kStatelessProtocolVersion) {
+    if (discover()) return;
+    offered_version = kLatestProtocolVersion;  // a server of the handshake revisions
+  }
   const Json result = request("initialize", {{"protocolVersion", offered_version},
-                                             {"capabilities", capabilities},
+                                             {"capabilities", client_capabilities()},
                                              {"clientInfo", {{"name", "aurite"}, {"version", "0.1.0"}}}});
   if (!result.is_object() || !result.contains("protocolVersion") || !result["protocolVersion"].is_string()) {
     throw Error(ErrorCode::kProtocol, "MCP client '" + client_id() +
@@ -114,6 +118,58 @@ void ClientSession::handshake(std::string_view offered_version) {
   notify("notifications/initialized");
   spdlog::debug("MCP client '{}': connected, protocol {}", client_id(), protocol_version_);
   set_server_log_level();
+}
+
+bool ClientSession::discover() {
+  stateless_ = true;
+  protocol_version_ = std::string(kStatelessProtocolVersion);
+  const auto fall_back = [this](const std::string& why) {
+    spdlog::debug("MCP client '{}': no stateless revision ({}); initializing a session instead", client_id(), why);
+    stateless_ = false;
+    protocol_version_.clear();
+    return false;
+  };
+  // A server may refuse the first version it hears and name the ones it has (-32022).
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    Json response;
+    try {
+      response = call("server/discover", Json::object(), RequestOptions{});
+    } catch (const Error& error) {
+      // The server answered, but not as a stateless one (400, 405, ...): a handshake
+      // server. Anything else (unreachable, refused credentials, silent) is the answer.
+      const bool not_understood = error.code() == ErrorCode::kProtocol || error.code() == ErrorCode::kNotFound ||
+                                  error.code() == ErrorCode::kInvalidArgument;
+      if (!not_understood || !alive()) throw;
+      return fall_back(error.what());
+    }
+    if (response.contains("error")) {
+      const Json& error = response["error"];
+      const Json supported = error.is_object() && error.contains("data") && error["data"].is_object()
+                                 ? error["data"].value("supported", Json::array())
+                                 : Json::array();
+      const bool offers_ours = supported.is_array() && std::find(supported.begin(), supported.end(),
+                                                                 Json(kStatelessProtocolVersion)) != supported.end();
+      if (error.value("code", 0) == kUnsupportedProtocolVersionCode && offers_ours && attempt == 0) continue;
+      return fall_back(error.dump().substr(0, 200));
+    }
+    const Json result = response.value("result", Json::object());
+    const Json versions = result.value("supportedVersions", Json::array());
+    if (!versions.is_array() ||
+        std::find(versions.begin(), versions.end(), Json(kStatelessProtocolVersion)) == versions.end()) {
+      return fall_back("server/discover names no version of ours");
+    }
+    // The revision moved serverInfo into _meta; earlier drafts had it beside capabilities.
+    const Json meta = result.value("_meta", Json::object());
+    const Json info = meta.is_object() && meta.contains(kMetaServerInfo) ? meta[kMetaServerInfo]
+                                                                          : result.value("serverInfo", Json());
+    if (info.is_object()) server_info_ = info;
+    if (result.contains("capabilities") && result["capabilities"].is_object()) {
+      server_capabilities_ = result["capabilities"];
+    }
+    spdlog::debug("MCP client '{}': connected, protocol {} (stateless)", client_id(), protocol_version_);
+    return true;
+  }
+  return fall_back("the server refused our version twice");
 }
 
 void ClientSession::set_server_log_level() {
@@ -138,6 +194,61 @@ Json ClientSession::request(const std::string& method, Json params,
 }
 
 Json ClientSession::request(const std::string& method, Json params, const RequestOptions& options) {
+  Json result = result_of(method, call(method, params, options));
+  // A stateless server that needs our input first answers "input_required" (SEP-2322):
+  // answer what it asks, and ask again, as a new request, with its state as it was.
+  for (int round = 0; result.is_object() && result.value("resultType", "") == "input_required"; ++round) {
+    if (round >= kMaxInputRounds) {
+      throw Error(ErrorCode::kProtocol, "MCP client '" + client_id() + "': " + method + " still needed input after " +
+                                            std::to_string(kMaxInputRounds) + " rounds");
+    }
+    Json responses = Json::object();
+    if (result.contains("inputRequests") && result["inputRequests"].is_object()) {
+      for (const auto& [key, ask] : result["inputRequests"].items()) {
+        const std::string asked = ask.is_object() ? ask.value("method", "") : "";
+        auto answer = answer_for(asked, ask.is_object() ? ask.value("params", Json::object()) : Json::object());
+        if (!answer) {
+          throw Error(ErrorCode::kNotFound, "MCP client '" + client_id() + "': " + method + " needs an answer to " +
+                                                asked + ", which this client does not give");
+        }
+        responses[key] = std::move(*answer);
+      }
+    }
+    Json again = params;
+    again["inputResponses"] = std::move(responses);
+    if (result.contains("requestState")) again["requestState"] = result["requestState"];
+    else again.erase("requestState");
+    result = result_of(method, call(method, std::move(again), options));
+  }
+  return result;
+}
+
+Json ClientSession::result_of(const std::string& method, Json response) const {
+  if (response.contains("error")) throw jsonrpc::error_from_response(client_id(), method, response["error"]);
+  return response.contains("result") ? std::move(response["result"]) : Json::object();
+}
+
+Json ClientSession::request_meta() const {
+  Json meta = {{kMetaProtocolVersion, protocol_version_},
+               {kMetaClientCapabilities, client_capabilities()},
+               {kMetaClientInfo, {{"name", "aurite"}, {"version", "0.1.0"}}}};
+  if (client_.log_level) meta[kMetaLogLevel] = *client_.log_level;
+  return meta;
+}
+
+Json ClientSession::client_capabilities() const {
+  Json capabilities = server_requests_.handler ? server_requests_.capabilities : Json::object();
+  // Declaring roots invites the server to ask for them (roots/list); only do so when
+  // there are roots to give.
+  if (!client_.roots.empty()) capabilities["roots"] = {{"listChanged", false}};
+  return capabilities;
+}
+
+Json ClientSession::call(const std::string& method, Json params, const RequestOptions& options) {
+  if (stateless_ && params.is_object()) {
+    const Json meta = request_meta();  // items() of a temporary would outlive it
+    for (const auto& [key, value] : meta.items()) params["_meta"][key] = value;
+  }
   const std::int64_t id = next_id_++;
   auto pending = std::make_shared<Pending>();
   pending->wants_progress = static_cast<bool>(options.on_progress);
@@ -223,9 +334,7 @@ Json ClientSession::await(std::int64_t id, const std::string& method, Pending& p
                                          seconds_text(idle) + (heard_progress ? " of its last progress report" : ""));
   }
   if (pending.error) throw *pending.error;
-  Json response = std::move(*pending.response);
-  if (response.contains("error")) throw jsonrpc::error_from_response(client_id(), method, response["error"]);
-  return response.contains("result") ? std::move(response["result"]) : Json::object();
+  return std::move(*pending.response);
 }
 
 void ClientSession::notify(const std::string& method, Json params) {
@@ -314,29 +423,30 @@ void ClientSession::dispatch(Json message) {
   }
 }
 
-void ClientSession::answer_server_request(const Json& message) {
-  const std::string method = message["method"].get<std::string>();
-  Json reply;
-  if (method == "ping") {
-    reply = jsonrpc::make_result(message["id"], Json::object());
-  } else if (method == "roots/list") {
+std::optional<Json> ClientSession::answer_for(const std::string& method, const Json& params) const {
+  if (method == "ping") return Json::object();
+  if (method == "roots/list") {
     Json roots = Json::array();
     for (const auto& root : client_.roots) {
       Json entry = {{"uri", root.uri}};
       if (root.name) entry["name"] = *root.name;
       roots.push_back(entry);
     }
-    reply = jsonrpc::make_result(message["id"], {{"roots", roots}});
-  } else {
-    std::optional<Json> result;
-    try {
-      const Json params = message.contains("params") ? message["params"] : Json::object();
-      if (server_requests_.handler) result = server_requests_.handler(method, params);
-      reply = result ? jsonrpc::make_result(message["id"], std::move(*result))
-                     : jsonrpc::make_error(message["id"], jsonrpc::kMethodNotFound, "method not supported: " + method);
-    } catch (const std::exception& error) {
-      reply = jsonrpc::make_error(message["id"], jsonrpc::kInternalError, error.what());
-    }
+    return Json{{"roots", roots}};
+  }
+  if (server_requests_.handler) return server_requests_.handler(method, params);
+  return std::nullopt;
+}
+
+void ClientSession::answer_server_request(const Json& message) {
+  const std::string method = message["method"].get<std::string>();
+  Json reply;
+  try {
+    auto result = answer_for(method, message.contains("params") ? message["params"] : Json::object());
+    reply = result ? jsonrpc::make_result(message["id"], std::move(*result))
+                   : jsonrpc::make_error(message["id"], jsonrpc::kMethodNotFound, "method not supported: " + method);
+  } catch (const std::exception& error) {
+    reply = jsonrpc::make_error(message["id"], jsonrpc::kInternalError, error.what());
   }
   try {
     transport_->send_line(reply.dump());

@@ -12,10 +12,12 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
 #include "aurite/common/env.hpp"
 #include "aurite/mcp/transport.hpp"
+#include "aurite/mcp/types.hpp"
 #include "aurite/net/http_client.hpp"
 #include "aurite/net/sse_parser.hpp"
 #include "mcp/jsonrpc.hpp"
@@ -64,6 +66,44 @@ std::string reason_phrase(long status) {
   }
 }
 
+// A header value as SEP-2243 wants it: as it is when it is printable ASCII without
+// surrounding blanks, else "=?base64?...?=" of its UTF-8 bytes.
+std::string header_safe(const std::string& text) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u <= 0x7e;
+  }) && (text.empty() || (text.front() != ' ' && text.back() != ' '));
+  if (plain) return text;
+  std::string encoded(4 * ((text.size() + 2) / 3) + 1, '\0');
+  const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
+                                     reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  encoded.resize(static_cast<std::size_t>(length));
+  return "=?base64?" + encoded + "?=";
+}
+
+// The text of an argument mirrored into a header; nullopt for what cannot be.
+std::optional<std::string> header_text(const Json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+  if (value.is_number_integer()) return std::to_string(value.get<long long>());
+  return std::nullopt;
+}
+
+// Mcp-Param-{Name} for each argument whose parameter carries x-mcp-header.
+void mirror_arguments(const Json& schema, const Json& arguments, std::vector<HttpHeader>& out) {
+  if (!schema.is_object() || !schema.contains("properties") || !schema["properties"].is_object()) return;
+  for (const auto& [name, property] : schema["properties"].items()) {
+    if (!property.is_object()) continue;
+    const Json* value = arguments.is_object() && arguments.contains(name) ? &arguments[name] : nullptr;
+    if (value != nullptr && property.contains("properties")) mirror_arguments(property, *value, out);
+    if (value == nullptr || value->is_null() || !property.contains("x-mcp-header")) continue;
+    const auto text = header_text(*value);
+    if (text) out.push_back({"Mcp-Param-" + property["x-mcp-header"].get<std::string>(), header_safe(*text)});
+  }
+}
+
+bool has_header_annotations(const Json& schema) { return schema.dump().find("\"x-mcp-header\"") != std::string::npos; }
+
 // What one HTTP response brought: messages were delivered as they came; the rest is
 // what the caller decides on.
 struct Reading {
@@ -95,10 +135,11 @@ class HttpTransport final : public Transport {
     if (closing_) throw Error(ErrorCode::kUnavailable, where() + ": the connection was closed");
     Json message = Json::parse(line, nullptr, /*allow_exceptions=*/false);
     const auto kind = message.is_discarded() ? jsonrpc::Kind::kInvalid : jsonrpc::classify(message);
+    const auto extra = message_headers(message);
     if (kind == jsonrpc::Kind::kNotification) {
       const std::string method = message["method"].get<std::string>();
       if (method == "notifications/cancelled") stop_reading_answer(message);
-      post_and_expect_accepted(line, method);
+      post_and_expect_accepted(line, method, extra);
       if (method == "notifications/initialized") {
         {
           std::lock_guard lock(state_mutex_);
@@ -109,7 +150,7 @@ class HttpTransport final : public Transport {
       return;
     }
     if (kind != jsonrpc::Kind::kRequest) {
-      post_and_expect_accepted(line, "an answer to the server's request");
+      post_and_expect_accepted(line, "an answer to the server's request", extra);
       return;
     }
     const auto id = jsonrpc::integer_id(message["id"]);
@@ -120,7 +161,7 @@ class HttpTransport final : public Transport {
       initialize_line_ = line;
       initialize_id_ = *id;
     }
-    start_exchange(*id, method, line);
+    start_exchange(*id, method, line, extra);
   }
 
   std::optional<std::string> receive_line() override {
@@ -180,11 +221,61 @@ class HttpTransport final : public Transport {
     return out;
   }
 
-  HttpRequest post_request(const std::string& body) const {
+  // The headers a message brings of its own (SEP-2243): Mcp-Method, Mcp-Name, the
+  // arguments its tool mirrors, and the version a stateless request names in _meta.
+  std::vector<HttpHeader> message_headers(const Json& message) const {
+    std::vector<HttpHeader> out;
+    if (!message.is_object() || !message.contains("method") || !message["method"].is_string()) return out;
+    const std::string method = message["method"].get<std::string>();
+    out.push_back({"Mcp-Method", method});
+    const Json params = message.contains("params") && message["params"].is_object() ? message["params"] : Json::object();
+    const char* name_field = method == "resources/read" ? "uri"
+                             : method == "tools/call" || method == "prompts/get" ? "name"
+                                                                                : nullptr;
+    if (name_field != nullptr && params.contains(name_field) && params[name_field].is_string()) {
+      out.push_back({"Mcp-Name", header_safe(params[name_field].get<std::string>())});
+    }
+    if (params.contains("_meta") && params["_meta"].is_object() && params["_meta"].contains(kMetaProtocolVersion) &&
+        params["_meta"][kMetaProtocolVersion].is_string()) {
+      out.push_back({"MCP-Protocol-Version", params["_meta"][kMetaProtocolVersion].get<std::string>()});
+    }
+    if (method == "tools/call" && params.contains("name") && params["name"].is_string()) {
+      std::lock_guard lock(state_mutex_);
+      const auto schema = header_schemas_.find(params["name"].get<std::string>());
+      if (schema != header_schemas_.end()) {
+        mirror_arguments(schema->second, params.value("arguments", Json::object()), out);
+      }
+    }
+    return out;
+  }
+
+  // Tools whose arguments go into headers, from a tools/list answer that passed by.
+  void remember_tools(const Json& result) {
+    if (!result.is_object() || !result.contains("tools") || !result["tools"].is_array()) return;
+    std::lock_guard lock(state_mutex_);
+    for (const auto& tool : result["tools"]) {
+      if (!tool.is_object() || !tool.contains("name") || !tool["name"].is_string()) continue;
+      const Json schema = tool.value("inputSchema", Json::object());
+      if (has_header_annotations(schema) && header_annotation_problem(schema).empty()) {
+        header_schemas_[tool["name"].get<std::string>()] = schema;
+      } else {
+        header_schemas_.erase(tool["name"].get<std::string>());
+      }
+    }
+  }
+
+  HttpRequest post_request(const std::string& body, const std::vector<HttpHeader>& extra) const {
     HttpRequest request;
     request.method = "POST";
     request.url = url_;
     request.headers = request_headers(/*stream_only=*/false);
+    const bool names_version = std::any_of(extra.begin(), extra.end(), [](const HttpHeader& h) {
+      return h.name == "MCP-Protocol-Version";
+    });
+    if (names_version) {
+      std::erase_if(request.headers, [](const HttpHeader& h) { return h.name == "MCP-Protocol-Version"; });
+    }
+    request.headers.insert(request.headers.end(), extra.begin(), extra.end());
     request.body = body;
     request.connect_timeout = timeout_;
     request.ca_file = ca_file_;
@@ -203,8 +294,9 @@ class HttpTransport final : public Transport {
   }
 
   // Sent in order (initialized before the next request), so this waits for the 202.
-  void post_and_expect_accepted(const std::string& body, const std::string& what) {
-    HttpRequest request = post_request(body);
+  void post_and_expect_accepted(const std::string& body, const std::string& what,
+                                const std::vector<HttpHeader>& extra) {
+    HttpRequest request = post_request(body, extra);
     request.total_timeout = timeout_;
     net::HttpClient::Response response;
     try {
@@ -219,14 +311,15 @@ class HttpTransport final : public Transport {
 
   // ---- requests: each on a thread of its own until its answer has been read
 
-  void start_exchange(std::int64_t id, const std::string& method, const std::string& body) {
+  void start_exchange(std::int64_t id, const std::string& method, const std::string& body,
+                      std::vector<HttpHeader> extra) {
     auto cancel = std::make_shared<net::Cancellation>();
     std::lock_guard lock(exchanges_mutex_);
     reap_finished();
     cancellations_[id] = cancel;
-    workers_.emplace(id, std::thread([this, id, method, body, cancel] {
+    workers_.emplace(id, std::thread([this, id, method, body, extra = std::move(extra), cancel] {
       try {
-        exchange(id, method, body, *cancel);
+        exchange(id, method, body, extra, *cancel);
       } catch (const Error& error) {
         fail(id, in_context(error, method));
       } catch (const std::exception& error) {
@@ -254,15 +347,18 @@ class HttpTransport final : public Transport {
     if (on_failure_) on_failure_(id, error);
   }
 
-  void exchange(std::int64_t id, const std::string& method, const std::string& body, net::Cancellation& cancel) {
+  void exchange(std::int64_t id, const std::string& method, const std::string& body,
+                const std::vector<HttpHeader>& extra, net::Cancellation& cancel) {
     const std::uint64_t generation = session_generation();
-    Reading reading = post(id, body, cancel);
-    if (forgot_session(reading) && has_session() && method != "initialize") {
+    Reading reading = post(id, method, body, extra, cancel);
+    if (!reading.answered && forgot_session(reading) && has_session() && method != "initialize") {
       // The server forgot our session (restarted, expired it): begin a new one, once.
       renew_session(generation, cancel);
-      reading = post(id, body, cancel);
+      reading = post(id, method, body, extra, cancel);
     }
-    check_status(reading, method);
+    // A 4xx whose body is the JSON-RPC error answering us (an unsupported protocol
+    // version, say) was delivered as that answer: the caller reads its code and data.
+    if (!reading.answered) check_status(reading, method);
     int fruitless = 0;
     while (!reading.answered) {
       if (!reading.stream) {
@@ -318,10 +414,11 @@ class HttpTransport final : public Transport {
   }
 
   // POSTs `body` and reads the answer, delivering every message it carries.
-  Reading post(std::int64_t id, const std::string& body, net::Cancellation& cancel) {
+  Reading post(std::int64_t id, const std::string& method, const std::string& body,
+               const std::vector<HttpHeader>& extra, net::Cancellation& cancel) {
     Reading reading;
-    Reader reader(*this, reading, id);
-    reading.head = http_.perform(post_request(body), reader.sink(), &cancel, reader.head_sink());
+    Reader reader(*this, reading, id, method);
+    reading.head = http_.perform(post_request(body, extra), reader.sink(), &cancel, reader.head_sink());
     reader.finish();
     return reading;
   }
@@ -338,7 +435,7 @@ class HttpTransport final : public Transport {
     request.ca_file = ca_file_;
     spdlog::debug("{}: resuming the answer to {} after event '{}'", where(), method, last_event_id);
     Reading reading;
-    Reader reader(*this, reading, id);
+    Reader reader(*this, reading, id, method);
     reading.head = http_.perform(request, reader.sink(), &cancel, reader.head_sink());
     reader.finish();
     return reading;
@@ -347,8 +444,8 @@ class HttpTransport final : public Transport {
   // Reads one response body: JSON, or an event stream of JSON messages.
   class Reader {
    public:
-    Reader(HttpTransport& transport, Reading& reading, std::int64_t id)
-        : transport_(transport), reading_(reading), id_(id),
+    Reader(HttpTransport& transport, Reading& reading, std::int64_t id, std::string method = "")
+        : transport_(transport), reading_(reading), id_(id), method_(std::move(method)),
           events_([this](const net::SseEvent& event) { on_event(event); }, kMaxLineBytes) {}
 
     net::HttpClient::HeadSink head_sink() {
@@ -390,6 +487,11 @@ class HttpTransport final : public Transport {
         reading_.retry = events_.retry();
       } else if (mode_ == Mode::kJson && !body_.empty()) {
         take(body_);
+      } else if (mode_ == Mode::kError) {
+        const Json message = Json::parse(reading_.error_body, nullptr, /*allow_exceptions=*/false);
+        const bool ours = message.is_object() && message.contains("error") && message.contains("id") &&
+                          jsonrpc::integer_id(message["id"]) == id_;
+        if (ours) deliver(message);
       }
     }
 
@@ -420,6 +522,7 @@ class HttpTransport final : public Transport {
       if (jsonrpc::classify(message) == jsonrpc::Kind::kResponse && jsonrpc::integer_id(message["id"]) == id_) {
         reading_.answered = true;
         transport_.remember_version(message, id_);
+        if (method_ == "tools/list" && message.contains("result")) transport_.remember_tools(message["result"]);
       }
       reading_.delivered_any = true;
       transport_.push(message.dump());
@@ -428,6 +531,7 @@ class HttpTransport final : public Transport {
     HttpTransport& transport_;
     Reading& reading_;
     std::int64_t id_;
+    std::string method_;
     Mode mode_ = Mode::kJson;
     std::string body_;
     net::SseParser events_;
@@ -484,7 +588,7 @@ class HttpTransport final : public Transport {
       initialized_line = initialized_line_;
     }
     if (initialize_line.empty()) throw Error(ErrorCode::kUnavailable, where() + ": the session ended before it began");
-    HttpRequest request = post_request(initialize_line);
+    HttpRequest request = post_request(initialize_line, message_headers(Json::parse(initialize_line)));
     request.total_timeout = timeout_;
     std::optional<std::string> session;
     std::string body;
@@ -501,7 +605,9 @@ class HttpTransport final : public Transport {
       session_id_ = session.value_or("");
       ++generation_;
     }
-    if (!initialized_line.empty()) post_and_expect_accepted(initialized_line, "notifications/initialized");
+    if (!initialized_line.empty()) {
+      post_and_expect_accepted(initialized_line, "notifications/initialized", message_headers(Json::parse(initialized_line)));
+    }
   }
 
   void end_session() {
@@ -590,6 +696,7 @@ class HttpTransport final : public Transport {
   std::string initialized_line_;
   std::int64_t initialize_id_ = -1;
   std::uint64_t generation_ = 0;
+  std::map<std::string, Json> header_schemas_;  // tools with x-mcp-header parameters
   std::mutex renewal_mutex_;  // one renewal at a time
 
   std::mutex exchanges_mutex_;  // guards the threads and cancellations below

@@ -61,7 +61,7 @@ struct McpHost::Slot {
   bool start_attempted = false;
   // Why the last start or listing failed; empty once one succeeds.
   std::string failure;
-  std::set<std::string> hidden_task_tools;  // already logged as hidden
+  std::set<std::string> hidden_tools;  // already logged as hidden
 };
 
 McpHost::McpHost(std::vector<config::ClientConfig> clients, std::filesystem::path base_dir,
@@ -188,7 +188,11 @@ std::shared_ptr<ClientSession> McpHost::session(Slot& slot) {
   if (slot.session) spdlog::info("MCP client '{}': restarting the server", slot.config.client_id);
   slot.session.reset();
   auto transport = connect_(slot.config);
-  slot.session = ClientSession::open(slot.config, std::move(transport), offered_version_);
+  // Over HTTP the stateless revision is asked for first; a server of the handshake
+  // revisions is then initialized at the version this host offers.
+  const bool try_stateless = transport->name() == "http" && offered_version_ == kLatestProtocolVersion;
+  slot.session = ClientSession::open(slot.config, std::move(transport),
+                                     try_stateless ? kStatelessProtocolVersion : std::string_view(offered_version_));
   return slot.session;
 }
 
@@ -233,15 +237,17 @@ void McpHost::refresh_tools(bool strict, const config::AgentConfig* agent) {
       std::vector<ToolInfo> tools;
       for (const auto& raw : current->list_all("tools/list", "tools")) {
         ToolInfo tool = tool_from_json(slot->config.client_id, raw);
-        if (!requires_task(raw)) {
+        const std::string unusable = requires_task(raw)
+                                         ? "it can only be called as a task (taskSupport 'required'), which this "
+                                           "host does not support"
+                                         : header_annotation_problem(tool.input_schema);
+        if (unusable.empty()) {
           tools.push_back(std::move(tool));
           continue;
         }
         std::lock_guard lock(slot->mutex);
-        if (slot->hidden_task_tools.insert(tool.name).second) {
-          spdlog::warn("MCP client '{}': tool '{}' is hidden: it can only be called as a task (taskSupport "
-                       "'required'), which this host does not support",
-                       slot->config.client_id, tool.name);
+        if (slot->hidden_tools.insert(tool.name).second) {
+          spdlog::warn("MCP client '{}': tool '{}' is hidden: {}", slot->config.client_id, tool.name, unusable);
         }
       }
       std::lock_guard lock(slot->mutex);

@@ -1,12 +1,58 @@
 #include "aurite/mcp/types.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <set>
 
 namespace aurite::mcp {
 
 bool is_supported_protocol_version(std::string_view version) {
   return std::find(kSupportedProtocolVersions.begin(), kSupportedProtocolVersions.end(), version) !=
          kSupportedProtocolVersions.end();
+}
+
+namespace {
+
+bool is_token(const std::string& name) {
+  static const std::string kTokenChars = "!#$%&'*+-.^_`|~";
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u < 0x80 && std::isalnum(u)) || kTokenChars.find(c) != std::string::npos;
+  });
+}
+
+std::string lowered(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::string header_problem(const Json& schema, std::set<std::string>& seen) {
+  if (!schema.is_object() || !schema.contains("properties") || !schema["properties"].is_object()) return {};
+  for (const auto& [name, property] : schema["properties"].items()) {
+    if (!property.is_object()) continue;
+    if (std::string nested = header_problem(property, seen); !nested.empty()) return nested;
+    if (!property.contains("x-mcp-header")) continue;
+    const Json& header = property["x-mcp-header"];
+    if (!header.is_string() || !is_token(header.get<std::string>())) {
+      return "parameter '" + name + "' has an x-mcp-header that is not a header name";
+    }
+    const std::string type = property.value("type", "");
+    if (type != "string" && type != "integer" && type != "boolean") {
+      return "parameter '" + name + "' mirrors a " + (type.empty() ? "untyped" : type) +
+             " value into a header (only string, integer and boolean can be)";
+    }
+    if (!seen.insert(lowered(header.get<std::string>())).second) {
+      return "x-mcp-header '" + header.get<std::string>() + "' is used twice";
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string header_annotation_problem(const Json& input_schema) {
+  std::set<std::string> seen;
+  return header_problem(input_schema, seen);
 }
 
 std::string ToolResult::text() const {

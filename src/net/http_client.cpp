@@ -200,7 +200,8 @@ HttpResponseHead HttpClient::perform(const HttpRequest& request, const BodySink&
   HeaderList headers;
   // A POST would otherwise wait for "100 Continue" before sending a large body.
   headers.add("Expect:");
-  for (const auto& h : request.headers) headers.add(h.name + ": " + h.value);
+  // libcurl drops "Name:" (that is how a default header is removed); "Name;" sends it empty.
+  for (const auto& h : request.headers) headers.add(h.value.empty() ? h.name + ";" : h.name + ": " + h.value);
 
   curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");

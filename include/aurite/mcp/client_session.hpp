@@ -46,7 +46,11 @@ struct ServerRequestHandler {
 class ClientSession {
  public:
   // Takes over `transport` (already connected to the server) and performs the
-  // handshake: initialize offering `offered_version` -> check the answered version ->
+  // handshake. Offering kStatelessProtocolVersion asks server/discover first and uses
+  // the stateless revision when the server has it (every request then carries _meta,
+  // and "input_required" answers are answered and asked again); a server that does not
+  // understand it gets the handshake of the latest revision. Otherwise:
+  // initialize offering `offered_version` -> check the answered version ->
   // notifications/initialized -> logging/setLevel with the client's log_level, when it
   // has one and the server declared the logging capability (a refusal is logged, not
   // fatal). Throws Error naming the client and ending with the server's last stderr
@@ -117,12 +121,25 @@ class ClientSession {
 
   ClientSession(config::ClientConfig client, std::unique_ptr<Transport> transport, ServerRequestHandler server_requests);
   void handshake(std::string_view offered_version);
+  // server/discover (the stateless revision): true when the server speaks it; false
+  // when it is a server of the handshake revisions, which initialize then.
+  bool discover();
+  // Sends a request and waits for the whole response message (result or error).
+  Json call(const std::string& method, Json params, const RequestOptions& options);
+  Json result_of(const std::string& method, Json response) const;
+  // What every stateless request carries in _meta.
+  Json request_meta() const;
+  Json client_capabilities() const;
+  // The answer to the server's request (ping, roots/list, the handler's); nullopt when
+  // this client does not answer `method`.
+  std::optional<Json> answer_for(const std::string& method, const Json& params) const;
   void read_loop();
   void dispatch(Json message);
   void answer_server_request(const Json& message);
   void record_progress(const Json& params);
   void set_server_log_level();
-  // Waits for `pending` (request `id`) to be answered; see RequestOptions.
+  // Waits for `pending` (request `id`) to be answered and returns the whole response
+  // message; see RequestOptions.
   Json await(std::int64_t id, const std::string& method, Pending& pending, const RequestOptions& options);
   // `error` with the server's last stderr lines appended (once).
   Error with_diagnostics(const Error& error) const;
@@ -136,6 +153,7 @@ class ClientSession {
   std::unique_ptr<Transport> transport_;
   const ServerRequestHandler server_requests_;
   std::string protocol_version_;
+  bool stateless_ = false;  // set by the handshake only
   Json server_info_ = Json::object();
   Json server_capabilities_ = Json::object();
 

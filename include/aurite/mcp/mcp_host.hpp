@@ -9,7 +9,10 @@
 //    and both client ids, at start() and whenever a tool list is refreshed.
 //  - A notifications/tools/list_changed makes the next lookup re-list that client.
 //  - A tool whose `execution.taskSupport` is "required" can only be called as a task,
-//    which this host does not do: it is hidden (logged once per client and tool).
+//    which this host does not do, and one whose x-mcp-header annotations are invalid
+//    must not be called (SEP-2243): both are hidden (logged once per client and tool).
+//  - An HTTP client is asked for the stateless revision first (server/discover) and
+//    falls back to the handshake; connections() tells which one each server speaks.
 //
 // Faults: a server that cannot start, exits or breaks the protocol is restarted the
 // next time it is used; call_tool() reports such failures, and timeouts, as a

@@ -24,6 +24,23 @@ inline constexpr std::string_view kLatestProtocolVersion = "2025-11-25";
 
 bool is_supported_protocol_version(std::string_view version);
 
+// The stateless revision: no initialize and no session; every request carries its
+// protocol version and the client's capabilities in _meta, and a server that needs the
+// client's input answers "input_required" and is asked again (SEP-2575, SEP-2322). A
+// client on HTTP tries it first and falls back to the handshake revisions above.
+inline constexpr std::string_view kStatelessProtocolVersion = "2026-07-28";
+inline constexpr const char* kMetaProtocolVersion = "io.modelcontextprotocol/protocolVersion";
+inline constexpr const char* kMetaClientCapabilities = "io.modelcontextprotocol/clientCapabilities";
+inline constexpr const char* kMetaClientInfo = "io.modelcontextprotocol/clientInfo";
+inline constexpr const char* kMetaLogLevel = "io.modelcontextprotocol/logLevel";
+inline constexpr const char* kMetaServerInfo = "io.modelcontextprotocol/serverInfo";
+
+// Why a tool's `x-mcp-header` annotations (SEP-2243: arguments mirrored into
+// Mcp-Param-{Name} headers) are unusable, or empty when they are fine: a header name
+// that is empty or not an HTTP token, one on a parameter that is not a string, integer or
+// boolean, or one used twice (case-insensitively). Such a tool must not be called.
+std::string header_annotation_problem(const Json& input_schema);
+
 struct ToolInfo {
   std::string client_id;    // the client (server) that offers it
   std::string name;

@@ -5,16 +5,16 @@
 #include <string>
 #include <string_view>
 
+#include "aurite/mcp/types.hpp"
+
 namespace aurite::mcp::detail {
 
-// The stateless revision: no initialize, no sessions, every request carries its
-// protocol version and the client's capabilities in _meta (SEP-2575).
-inline constexpr std::string_view kStatelessProtocolVersion = "2026-07-28";
-// The _meta keys of a stateless request.
-inline constexpr const char* kMetaProtocolVersion = "io.modelcontextprotocol/protocolVersion";
-inline constexpr const char* kMetaClientCapabilities = "io.modelcontextprotocol/clientCapabilities";
-inline constexpr const char* kMetaLogLevel = "io.modelcontextprotocol/logLevel";
-inline constexpr const char* kMetaServerInfo = "io.modelcontextprotocol/serverInfo";
+// The stateless revision and its _meta keys are the client's too (aurite/mcp/types.hpp).
+using ::aurite::mcp::kMetaClientCapabilities;
+using ::aurite::mcp::kMetaLogLevel;
+using ::aurite::mcp::kMetaProtocolVersion;
+using ::aurite::mcp::kMetaServerInfo;
+using ::aurite::mcp::kStatelessProtocolVersion;
 
 // JSON-RPC errors the stateless revision adds.
 inline constexpr int kHeaderMismatch = -32020;
