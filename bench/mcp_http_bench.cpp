@@ -68,6 +68,8 @@ const Json kArguments = {{"location", "Lisbon"}, {"units", "metric"}};
 void raw(benchmark::State& state) {
   httplib::Client client("127.0.0.1", server().port());
   client.set_keep_alive(true);
+  // Without it the request's two writes meet the server's delayed ACK: 40 ms a call.
+  client.set_tcp_nodelay(true);
   const httplib::Headers accept = {{"Accept", "application/json, text/event-stream"}};
   const Json initialize = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", "initialize"},
                            {"params", {{"protocolVersion", "2025-11-25"}, {"capabilities", Json::object()},
@@ -104,9 +106,10 @@ void host(benchmark::State& state) {
   }
 }
 
+// The ratio reporter compares wall-clock time, which is what a call costs here.
 const bool kRegistered = [] {
-  benchmark::RegisterBenchmark("mcp_http_tool_call/raw", raw)->Unit(benchmark::kMicrosecond)->UseRealTime();
-  benchmark::RegisterBenchmark("mcp_http_tool_call/host", host)->Unit(benchmark::kMicrosecond)->UseRealTime();
+  benchmark::RegisterBenchmark("mcp_http_tool_call/raw", raw)->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("mcp_http_tool_call/host", host)->Unit(benchmark::kMicrosecond);
   return true;
 }();
 

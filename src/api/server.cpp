@@ -162,16 +162,9 @@ ApiServer::~ApiServer() = default;
 int ApiServer::bind() {
   auto& server = impl_->server;
   const ServerOptions& o = impl_->options;
-  const int port = o.port == 0 ? server.bind_to_any_port(o.host) : (server.bind_to_port(o.host, o.port) ? o.port : -1);
-  if (port <= 0) {
-    const int reason = aurite::detail::bind_errno(o.host, o.port);
-    if (reason == EADDRINUSE) {
-      throw Error(ErrorCode::kInvalidArgument, fmt::format("address already in use: {}:{}", o.host, o.port));
-    }
-    throw Error(ErrorCode::kUnavailable, fmt::format("cannot listen on {}:{}{}", o.host, o.port,
-                                                     reason != 0 ? std::string(": ") + std::strerror(reason) : ""));
-  }
-  return port;
+  return aurite::detail::bind_or_explain(o.host, o.port, [&] {
+    return o.port == 0 ? server.bind_to_any_port(o.host) : (server.bind_to_port(o.host, o.port) ? o.port : -1);
+  });
 }
 
 void ApiServer::serve() {

@@ -5,7 +5,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <memory>
+
+#include <fmt/format.h>
+
+#include "aurite/common/error.hpp"
 
 namespace aurite::detail {
 
@@ -36,6 +41,17 @@ int bind_errno(const std::string& host, int port) {
     if (bound) return 0;
   }
   return reason;
+}
+
+int bind_or_explain(const std::string& host, int port, const std::function<int()>& try_bind) {
+  const int bound = try_bind();
+  if (bound > 0) return bound;
+  const int reason = bind_errno(host, port);
+  if (reason == EADDRINUSE) {
+    throw Error(ErrorCode::kInvalidArgument, fmt::format("address already in use: {}:{}", host, port));
+  }
+  throw Error(ErrorCode::kUnavailable, fmt::format("cannot listen on {}:{}{}", host, port,
+                                                   reason != 0 ? std::string(": ") + std::strerror(reason) : ""));
 }
 
 }  // namespace aurite::detail
