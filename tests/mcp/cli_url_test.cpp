@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "mcp/http_fault_server.hpp"
+#include "mcp/mcp_test_support.hpp"
+#include "support/child_process.hpp"
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
 
@@ -76,6 +78,37 @@ TEST(mcp_cli_url, ShowAndListMaskHeaderValuesWrittenOut) {
     EXPECT_THAT(shown.out, HasSubstr("********"));
     EXPECT_THAT(shown.out, HasSubstr("${SOME_TOKEN}")) << "a reference holds no secret";
   }
+}
+
+// A project whose agent's tools are on a remote server: the weather server over HTTP.
+TEST(mcp_cli_url, AnAgentRunsWithAClientThatHasAUrl) {
+  int port = 0;
+  {
+    testing::HttpFaultServer probe;  // a port that was free a moment ago
+    port = std::stoi(probe.url().substr(std::string("http://127.0.0.1:").size()));
+  }
+  testing::ChildProcess weather({testing::example_server_path("aurite-example-weather-server").string(), "--http",
+                                 "127.0.0.1:" + std::to_string(port)},
+                                {});
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/mcp";
+  ASSERT_TRUE(testing::wait_until([&] { return run_aurite({"tools", "--url", url}).exit_code == 0; },
+                                  std::chrono::seconds(20)))
+      << "the weather server did not serve " << url;
+  testing::TempDir dir;
+  const Json project = {
+      {"clients", {{{"client_id", "remote_weather"}, {"url", url}}}},
+      {"llms", {{{"llm_id", "offline"}, {"provider", "test"}}}},
+      {"agents", {{{"name", "Remote Agent"}, {"client_ids", {"remote_weather"}}, {"llm_config_id", "offline"},
+                   {"exclude_components", {"current_time"}}}}}};
+  const auto config = dir.write("aurite_config.json", project.dump(2));
+  const auto run = run_aurite({"--config", config.string(), "--json", "run", "Remote Agent", "What is the weather in Oslo?"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const Json result = Json::parse(run.out);
+  EXPECT_THAT(result.dump(), HasSubstr("weather_lookup"));
+  EXPECT_THAT(result.dump(), HasSubstr("Weather in"));
+  const auto tools = run_aurite({"--config", config.string(), "tools"});
+  EXPECT_EQ(tools.exit_code, 0) << tools.err;
+  EXPECT_THAT(tools.out, HasSubstr("2026-07-28")) << "our server library speaks the stateless revision";
 }
 
 }  // namespace
