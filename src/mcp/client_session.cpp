@@ -38,7 +38,10 @@ void ClientSession::fail_request(std::int64_t id, const Error& error) {
   std::lock_guard lock(mutex_);
   const auto it = pending_.find(id);
   if (it == pending_.end()) return;  // answered, timed out or cancelled meanwhile
-  it->second->error = error;
+  // A copy of its own: std::runtime_error shares its message between copies through a
+  // count kept inside libstdc++, so the transport's thread releasing its Error after the
+  // waiter read this one would be a release ThreadSanitizer cannot see ordered.
+  it->second->error = Error(error.code(), std::string(error.what()));
   it->second->done_cv.notify_all();
   pending_.erase(it);
 }
