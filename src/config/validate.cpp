@@ -112,16 +112,11 @@ class Validator {
   // Names are HTTP tokens; values one line (a newline would start a header of its own).
   // The headers that carry the protocol itself are ours to set.
   void check_header(const std::string& path, const std::string& name, const std::string& value) {
-    static const std::string kTokenChars = "!#$%&'*+-.^_`|~";
-    const bool token = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || kTokenChars.find(c) != std::string::npos;
-    });
-    if (!token) {
+    if (!is_http_token(name)) {
       error(path, "not a header name (letters, digits and !#$%&'*+-.^_`|~)");
       return;
     }
-    std::string lowered = name;
-    for (auto& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lowered = to_lower(name);
     for (const char* reserved : {"content-type", "content-length", "accept", "host", "mcp-session-id",
                                  "mcp-protocol-version", "last-event-id"}) {
       if (lowered == reserved) error(path, "set by the MCP transport itself; it cannot be configured");

@@ -14,8 +14,6 @@ namespace {
 constexpr int kMaxPages = 10000;
 // Rounds of input a stateless server may ask for one request before we call it a loop.
 constexpr int kMaxInputRounds = 16;
-// JSON-RPC error of the stateless revision: "that protocol version is not one of mine".
-constexpr int kUnsupportedProtocolVersionCode = -32022;
 
 std::string seconds_text(std::chrono::milliseconds ms) { return fmt::format("{:g} s", ms.count() / 1000.0); }
 
@@ -152,7 +150,7 @@ bool ClientSession::discover() {
                                  : Json::array();
       const bool offers_ours = supported.is_array() && std::find(supported.begin(), supported.end(),
                                                                  Json(kStatelessProtocolVersion)) != supported.end();
-      if (error.value("code", 0) == kUnsupportedProtocolVersionCode && offers_ours && attempt == 0) continue;
+      if (error.value("code", 0) == jsonrpc::kUnsupportedProtocolVersion && offers_ours && attempt == 0) continue;
       return fall_back(error.dump().substr(0, 200));
     }
     const Json result = response.value("result", Json::object());

@@ -102,8 +102,6 @@ void mirror_arguments(const Json& schema, const Json& arguments, std::vector<Htt
   }
 }
 
-bool has_header_annotations(const Json& schema) { return schema.dump().find("\"x-mcp-header\"") != std::string::npos; }
-
 // What one HTTP response brought: messages were delivered as they came; the rest is
 // what the caller decides on.
 struct Reading {
@@ -256,7 +254,7 @@ class HttpTransport final : public Transport {
     for (const auto& tool : result["tools"]) {
       if (!tool.is_object() || !tool.contains("name") || !tool["name"].is_string()) continue;
       const Json schema = tool.value("inputSchema", Json::object());
-      if (has_header_annotations(schema) && header_annotation_problem(schema).empty()) {
+      if (header_annotation_problem(schema).empty()) {
         header_schemas_[tool["name"].get<std::string>()] = schema;
       } else {
         header_schemas_.erase(tool["name"].get<std::string>());
@@ -696,7 +694,7 @@ class HttpTransport final : public Transport {
   std::string initialized_line_;
   std::int64_t initialize_id_ = -1;
   std::uint64_t generation_ = 0;
-  std::map<std::string, Json> header_schemas_;  // tools with x-mcp-header parameters
+  std::map<std::string, Json> header_schemas_;  // listed tools' schemas, for their Mcp-Param headers
   std::mutex renewal_mutex_;  // one renewal at a time
 
   std::mutex exchanges_mutex_;  // guards the threads and cancellations below

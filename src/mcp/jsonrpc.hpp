@@ -18,6 +18,8 @@ inline constexpr int kInvalidRequest = -32600;
 inline constexpr int kMethodNotFound = -32601;
 inline constexpr int kInvalidParams = -32602;
 inline constexpr int kInternalError = -32603;
+// The stateless revision's "that protocol version is not one of mine" (data.supported).
+inline constexpr int kUnsupportedProtocolVersion = -32022;
 
 enum class Kind { kRequest, kNotification, kResponse, kInvalid };
 

@@ -1,7 +1,8 @@
 #include "aurite/mcp/types.hpp"
 
+#include "aurite/common/text.hpp"
+
 #include <algorithm>
-#include <cctype>
 #include <set>
 
 namespace aurite::mcp {
@@ -13,19 +14,6 @@ bool is_supported_protocol_version(std::string_view version) {
 
 namespace {
 
-bool is_token(const std::string& name) {
-  static const std::string kTokenChars = "!#$%&'*+-.^_`|~";
-  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return (u < 0x80 && std::isalnum(u)) || kTokenChars.find(c) != std::string::npos;
-  });
-}
-
-std::string lowered(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 std::string header_problem(const Json& schema, std::set<std::string>& seen) {
   if (!schema.is_object() || !schema.contains("properties") || !schema["properties"].is_object()) return {};
   for (const auto& [name, property] : schema["properties"].items()) {
@@ -33,7 +21,7 @@ std::string header_problem(const Json& schema, std::set<std::string>& seen) {
     if (std::string nested = header_problem(property, seen); !nested.empty()) return nested;
     if (!property.contains("x-mcp-header")) continue;
     const Json& header = property["x-mcp-header"];
-    if (!header.is_string() || !is_token(header.get<std::string>())) {
+    if (!header.is_string() || !is_http_token(header.get<std::string>())) {
       return "parameter '" + name + "' has an x-mcp-header that is not a header name";
     }
     const std::string type = property.value("type", "");
@@ -41,7 +29,7 @@ std::string header_problem(const Json& schema, std::set<std::string>& seen) {
       return "parameter '" + name + "' mirrors a " + (type.empty() ? "untyped" : type) +
              " value into a header (only string, integer and boolean can be)";
     }
-    if (!seen.insert(lowered(header.get<std::string>())).second) {
+    if (!seen.insert(to_lower(header.get<std::string>())).second) {
       return "x-mcp-header '" + header.get<std::string>() + "' is used twice";
     }
   }

@@ -9,6 +9,8 @@ namespace aurite {
 
 std::string_view trim(std::string_view text);
 std::string to_lower(std::string_view text);
+// An HTTP token (RFC 9110): what a header name may be. ASCII letters, digits, !#$%&'*+-.^_`|~.
+bool is_http_token(std::string_view text);
 
 // Levenshtein distance, used to suggest the name a user probably meant.
 std::size_t edit_distance(std::string_view a, std::string_view b);

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "aurite/mcp/types.hpp"
+#include "mcp/jsonrpc.hpp"
 
 namespace aurite::mcp::detail {
 
@@ -18,7 +19,7 @@ using ::aurite::mcp::kStatelessProtocolVersion;
 
 // JSON-RPC errors the stateless revision adds.
 inline constexpr int kHeaderMismatch = -32020;
-inline constexpr int kUnsupportedProtocolVersion = -32022;
+using jsonrpc::kUnsupportedProtocolVersion;
 inline constexpr int kMissingRequiredClientCapability = -32021;
 
 inline bool is_stateless_version(const std::string& version) { return version == kStatelessProtocolVersion; }
