@@ -232,7 +232,10 @@ void w3(const Target& t, StorageManager& db, const Sizes& s) {
 
 void w5(const Target& t, StorageManager& db, const Sizes& s) {
   aurite::config::ProjectConfig project;
-  project.llms.push_back({"offline", "test", {}, {}, {}, {}, {}, {}, aurite::config::Json::object()});
+  aurite::config::LlmConfig offline;
+  offline.llm_id = "offline";
+  offline.provider = "test";
+  project.llms.push_back(offline);
   for (int a = 0; a < s.w5_agents; ++a) {
     aurite::config::AgentConfig agent;
     agent.name = "agent" + std::to_string(a);

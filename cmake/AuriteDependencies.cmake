@@ -9,6 +9,9 @@ find_package(PkgConfig REQUIRED)
 # Debian's cpp-httplib is a compiled library with TLS (OpenSSL), zlib and brotli; the
 # servers we serve (the API, MCP over HTTP) and the tests' local servers use it.
 pkg_check_modules(CPP_HTTPLIB REQUIRED IMPORTED_TARGET GLOBAL cpp-httplib)
+# Aurite 0.4 projects: the .aurite file is TOML (toml++), component files may be YAML.
+pkg_check_modules(TOMLPLUSPLUS REQUIRED IMPORTED_TARGET GLOBAL tomlplusplus)
+pkg_check_modules(YAML_CPP REQUIRED IMPORTED_TARGET GLOBAL yaml-cpp)
 
 # valijson (header-only JSON Schema validation): the headers scripts/install-deps.sh
 # unpacked into build/third_party/valijson, else a system copy (libvalijson-dev). An

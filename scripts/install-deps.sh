@@ -26,6 +26,7 @@ demo_packages=(
   build-essential cmake ninja-build ccache pkg-config
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libbrotli-dev
   libpq-dev libsqlite3-dev
+  libtomlplusplus-dev libyaml-cpp-dev  # Aurite 0.4 projects: the .aurite file (TOML), YAML component files
 )
 test_packages=(
   git sqlite3 libgtest-dev libgmock-dev libbenchmark-dev openssl iproute2

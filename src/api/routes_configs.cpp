@@ -1,7 +1,12 @@
 // /configs/{kind}[/{name}]: list, get, create, replace and delete clients, llms, agents,
-// workflows and custom workflows. Bodies are validated exactly as the project file is
-// (HostManager::register_*), errors carrying JSON paths inside the request body.
+// workflows, custom workflows and graph workflows. Bodies are validated exactly as the
+// project file is (HostManager::register_*), errors carrying JSON paths inside the request
+// body. Aurite 0.4 bodies are read too: their field names, and a "type" naming the kind
+// (one naming another kind is refused, at "type").
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <string_view>
 
 #include "api/api_context.hpp"
 #include "api/http_error.hpp"
@@ -30,6 +35,16 @@ const char* name_key(ComponentKind kind) {
   }
 }
 
+// The key `body` gives the name under: the current one, or the one Aurite 0.4 used for
+// clients and llms ("name"), which the codec reads too; the current one when neither is
+// there.
+const char* name_key_in(const Json& body, ComponentKind kind) {
+  const char* key = name_key(kind);
+  const auto given = [&](const char* k) { return body.contains(k) && !body[k].is_null(); };
+  if (!given(key) && std::string_view(key) != "name" && given("name")) return "name";
+  return key;
+}
+
 template <typename T>
 Json list_of(const std::vector<T>& items) {
   Json out = Json::array();
@@ -53,9 +68,10 @@ auto with_registry(const ProjectConfig& project, ComponentKind kind, Visit visit
     case ComponentKind::kLlm: return visit(project.llms);
     case ComponentKind::kAgent: return visit(project.agents);
     case ComponentKind::kWorkflow: return visit(project.workflows);
-    case ComponentKind::kCustomWorkflow: break;
+    case ComponentKind::kCustomWorkflow: return visit(project.custom_workflows);
+    case ComponentKind::kGraphWorkflow: break;
   }
-  return visit(project.custom_workflows);
+  return visit(project.graph_workflows);
 }
 
 std::optional<Json> find_json(const host::HostManager& host, ComponentKind kind, const std::string& name) {
@@ -94,6 +110,11 @@ template <typename T, typename Parse, typename Register>
 host::Registration parse_and_register(const Json& body, Parse parse, Register do_register, const std::string& prefix) {
   config::ParseReport report;
   T component = parse(body, "", report);
+  // A body whose "type" names another kind was sent to the wrong route: that is the one
+  // thing to say, not every field that kind has and this one does not.
+  const auto wrong_type = std::find_if(report.errors.begin(), report.errors.end(),
+                                       [](const Diagnostic& d) { return d.path == "type"; });
+  if (wrong_type != report.errors.end()) throw ConfigError("request body", {*wrong_type});
   // Programs send these bodies: a misspelt field is a mistake to report, not a key to keep.
   auto problems = std::move(report.errors);
   for (auto& unknown : config::unknown_key_errors(report.unknown_keys)) problems.push_back(std::move(unknown));
@@ -125,10 +146,14 @@ host::Registration register_body(host::HostManager& host, ComponentKind kind, co
       return parse_and_register<config::WorkflowConfig>(
           body, config::parse_workflow, [&](auto c) { return host.register_workflow(std::move(c)); }, prefix);
     case ComponentKind::kCustomWorkflow:
+      return parse_and_register<config::CustomWorkflowConfig>(
+          body, config::parse_custom_workflow, [&](auto c) { return host.register_custom_workflow(std::move(c)); },
+          prefix);
+    case ComponentKind::kGraphWorkflow:
       break;
   }
-  return parse_and_register<config::CustomWorkflowConfig>(
-      body, config::parse_custom_workflow, [&](auto c) { return host.register_custom_workflow(std::move(c)); }, prefix);
+  return parse_and_register<config::GraphWorkflowConfig>(
+      body, config::parse_graph_workflow, [&](auto c) { return host.register_graph_workflow(std::move(c)); }, prefix);
 }
 
 Json require_object(const httplib::Request& request) {
@@ -167,7 +192,7 @@ void add_config_routes(httplib::Server& server, ApiContext& context) {
   add_route(server, context, "POST", collection, ([&host](const httplib::Request& request, httplib::Response& response) {
                 const ComponentKind kind = kind_from_key(path_param(request));
                 const Json body = require_object(request);
-                const Json name_value = body.value(name_key(kind), Json());
+                const Json name_value = body.value(name_key_in(body, kind), Json());
                 const std::string name = name_value.is_string() ? name_value.get<std::string>() : "";
                 if (!name.empty() && find_json(host, kind, name)) {
                   throw Error(ErrorCode::kAlreadyExists,
@@ -181,7 +206,7 @@ void add_config_routes(httplib::Server& server, ApiContext& context) {
                const ComponentKind kind = kind_from_key(path_param(request));
                const std::string name = path_param(request, 2);
                Json body = require_object(request);
-               const char* key = name_key(kind);
+               const char* key = name_key_in(body, kind);
                if (!body.contains(key) || body[key].is_null()) body[key] = name;
                if (body[key] != Json(name)) {
                  throw ConfigError("request body", {{key, fmt::format("must equal the name in the path, '{}'", name)}});

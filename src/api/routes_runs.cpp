@@ -114,6 +114,15 @@ class SseObserver : public execution::RunObserver, public OpenStream {
     if (!progress.message.empty()) data["message"] = progress.message;
     send("tool_progress", data);
   }
+  void on_node(const std::string& workflow, const execution::GraphNodeResult& node) override {
+    Json data = {{"workflow", workflow}, {"node_id", node.node_id}, {"agent", node.agent_name}, {"status", node.status()},
+                 {"started_ms", node.started_ms}};
+    if (node.state == execution::GraphNodeResult::State::kDone) {
+      data["finished_ms"] = node.finished_ms;
+      data["final_text"] = node.agent ? node.agent->final_text : "";
+    }
+    send("node", data);
+  }
   void on_tool_result(const std::string& agent, const execution::ToolCallRecord& record) override {
     send("tool_result", {{"agent", agent},
                          {"id", record.id},

@@ -4,9 +4,7 @@
 
 namespace aurite::cli {
 
-std::filesystem::path Context::config_path() const {
-  return host::resolve_config_path(options.config_path);
-}
+std::filesystem::path Context::config_path() const { return host::resolve_config_path(options.config_path); }
 
 std::unique_ptr<host::HostManager> Context::load_host() const {
   if (host::resolve_config_source(options.config_source) == host::ConfigSource::kFile) {

@@ -37,6 +37,9 @@ class ChatConfigs final : public execution::ConfigLookup {
   std::optional<config::CustomWorkflowConfig> find_custom_workflow(const std::string& name) const override {
     return host_.find_custom_workflow(name);
   }
+  std::optional<config::GraphWorkflowConfig> find_graph_workflow(const std::string& name) const override {
+    return host_.find_graph_workflow(name);
+  }
   std::filesystem::path base_dir() const override { return host_.base_dir(); }
 
  private:

@@ -27,7 +27,8 @@ std::string counts_text(const storage::SyncCounts& c) {
 }
 
 std::size_t component_count(const config::ProjectConfig& p) {
-  return p.clients.size() + p.llms.size() + p.agents.size() + p.workflows.size() + p.custom_workflows.size();
+  return p.clients.size() + p.llms.size() + p.agents.size() + p.workflows.size() + p.custom_workflows.size() +
+         p.graph_workflows.size();
 }
 
 int run_migrate(const Context& context) {

@@ -47,7 +47,7 @@ Table workflows_table(const ProjectConfig& project) {
   Table table({"NAME", "STEPS", "DESCRIPTION"});
   for (const auto& w : project.workflows) {
     std::string steps;
-    for (const auto& step : w.steps) steps += (steps.empty() ? "" : " -> ") + step;
+    for (const auto& step : w.steps) steps += (steps.empty() ? "" : " -> ") + step.name;
     table.add_row({w.name, steps, or_dash(w.description)});
   }
   return table;
@@ -56,6 +56,16 @@ Table workflows_table(const ProjectConfig& project) {
 Table custom_workflows_table(const ProjectConfig& project) {
   Table table({"NAME", "MODULE", "CLASS"});
   for (const auto& w : project.custom_workflows) table.add_row({w.name, w.module_path, w.class_name});
+  return table;
+}
+
+Table graph_workflows_table(const ProjectConfig& project) {
+  Table table({"NAME", "NODES", "EDGES", "DESCRIPTION"});
+  for (const auto& w : project.graph_workflows) {
+    std::string nodes;
+    for (const auto& node : w.nodes) nodes += (nodes.empty() ? "" : ", ") + node.node_id + "=" + node.name;
+    table.add_row({w.name, nodes, std::to_string(w.edges.size()), or_dash(w.description)});
+  }
   return table;
 }
 
@@ -72,6 +82,7 @@ constexpr Section kSections[] = {
     {"agents", "Agents", "agents", agents_table},
     {"workflows", "Workflows", "workflows", workflows_table},
     {"custom-workflows", "Custom workflows", "custom_workflows", custom_workflows_table},
+    {"graph-workflows", "Graph workflows", "graph_workflows", graph_workflows_table},
 };
 
 int run_list(const Context& context, const std::string& kind) {

@@ -21,6 +21,7 @@ int run_show(const Context& context, const std::string& name) {
   add(config::ComponentKind::kAgent, host->find_agent(name));
   add(config::ComponentKind::kWorkflow, host->find_workflow(name));
   add(config::ComponentKind::kCustomWorkflow, host->find_custom_workflow(name));
+  add(config::ComponentKind::kGraphWorkflow, host->find_graph_workflow(name));
   if (matches.empty()) {
     const config::ProjectConfig project = host->snapshot();
     std::vector<std::string> names;
@@ -29,6 +30,7 @@ int run_show(const Context& context, const std::string& name) {
     for (const auto& a : project.agents) names.push_back(a.name);
     for (const auto& w : project.workflows) names.push_back(w.name);
     for (const auto& w : project.custom_workflows) names.push_back(w.name);
+    for (const auto& w : project.graph_workflows) names.push_back(w.name);
     throw Error(ErrorCode::kNotFound, "no client, llm, agent or workflow named '" + name + "' in " +
                                           context.config_path().string() + did_you_mean(name, names));
   }

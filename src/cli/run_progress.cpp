@@ -24,6 +24,19 @@ void RunProgress::on_step(const std::string& workflow, std::size_t index, const 
   out_ << fmt::format("== {} step {}: {}\n", workflow, index + 1, agent);
 }
 
+void RunProgress::on_node(const std::string& workflow, const execution::GraphNodeResult& node) {
+  std::lock_guard lock(mutex_);
+  in_workflow_ = true;
+  if (node.state == execution::GraphNodeResult::State::kRunning) {
+    out_ << fmt::format("== {} node {} ({}) starts at {:.1f} ms\n", workflow, node.node_id, node.agent_name,
+                        node.started_ms);
+  } else {
+    out_ << fmt::format("== {} node {} ({}): {} at {:.1f} ms\n", workflow, node.node_id, node.agent_name,
+                        node.status(), node.finished_ms);
+  }
+  out_ << std::flush;
+}
+
 void RunProgress::on_history_loaded(const std::string& agent, std::size_t turns) {
   std::lock_guard lock(mutex_);
   out_ << fmt::format("[{}] history: {} earlier turn{} loaded\n", agent, turns, turns == 1 ? "" : "s");

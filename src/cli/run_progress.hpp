@@ -25,6 +25,7 @@ class RunProgress : public execution::RunObserver {
   void on_tool_result(const std::string& agent, const execution::ToolCallRecord& record) override;
   void on_agent_done(const execution::AgentResult& result) override;
   void on_step(const std::string& workflow, std::size_t index, const std::string& agent) override;
+  void on_node(const std::string& workflow, const execution::GraphNodeResult& node) override;
 
   bool streamed_text() const { return streamed_; }
 

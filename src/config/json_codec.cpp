@@ -1,5 +1,7 @@
 #include "aurite/config/json_codec.hpp"
 
+#include <fmt/format.h>
+
 #include "config/field_reader.hpp"
 
 namespace aurite::config {
@@ -50,6 +52,80 @@ RootConfig parse_root(const Json& json, const std::string& path, ParseReport& re
 }
 
 // `true`/`false` or a list of variable names; the names are checked by validation.
+// Aurite 0.4 component files and API bodies may say what a component is ("type":
+// "agent"); one that says something else is in the wrong place.
+void read_type(FieldReader& reader, std::string_view expected) {
+  const auto type = reader.string({"type"});
+  if (type && *type != expected) {
+    reader.error(detail::key_path(reader.path(), "type"),
+                 fmt::format("is '{}', expected '{}' here", *type, expected));
+  }
+}
+
+WorkflowStep parse_step(const Json& json, const std::string& path, ParseReport& report) {
+  if (json.is_string()) return WorkflowStep(json.get<std::string>());
+  WorkflowStep step;
+  FieldReader reader(json, path, report);
+  if (!reader.ok()) return step;
+  step.name = reader.string({"name"}, true).value_or("");
+  step.type = reader.string({"type"});
+  reader.take_unknown();
+  return step;
+}
+
+GraphNode parse_node(const Json& json, const std::string& path, ParseReport& report) {
+  GraphNode node;
+  FieldReader reader(json, path, report);
+  node.node_id = reader.string({"node_id"}, true).value_or("");
+  node.name = reader.string({"name"}, true).value_or("");
+  node.type = reader.string({"type"}).value_or("agent");
+  node.extra = reader.take_unknown();
+  return node;
+}
+
+GraphEdge parse_edge(const Json& json, const std::string& path, ParseReport& report) {
+  GraphEdge edge;
+  FieldReader reader(json, path, report);
+  edge.from = reader.string({"from"}, true).value_or("");
+  edge.to = reader.string({"to"}, true).value_or("");
+  edge.extra = reader.take_unknown();
+  return edge;
+}
+
+// An agent's `llm` object (Aurite 0.4): overrides of its llm, read into the agent's own
+// fields; a field the agent sets itself wins, as there.
+void read_llm_overrides(FieldReader& agent_reader, AgentConfig& agent, ParseReport& report) {
+  const auto field = agent_reader.raw({"llm"});
+  if (!field) return;
+  FieldReader reader(*field->first, field->second, report);
+  if (!reader.ok()) return;
+  const auto fill = [](auto& target, auto value) {
+    if (!target && value) target = std::move(value);
+  };
+  fill(agent.model, reader.string({"model"}));
+  fill(agent.temperature, reader.number({"temperature"}));
+  fill(agent.max_tokens, reader.integer({"max_tokens"}));
+  fill(agent.system_prompt, reader.string({"system_prompt"}));
+  fill(agent.base_url, reader.string({"api_base", "base_url"}));
+  if (reader.string({"api_key"})) {
+    reader.error(detail::key_path(reader.path(), "api_key"),
+                 "a key is not kept in a project: put it in an environment variable and name that "
+                 "variable in the llm's api_key_env_var");
+  }
+  fill(agent.api_version, reader.string({"api_version"}));
+  reader.take_unknown();
+}
+
+// Aurite 0.4 fields nothing here uses, read so they are not taken for typos and kept
+// as written (the loader of 0.4 projects says what is not done with them).
+Json keep_as_written(FieldReader& reader, std::initializer_list<std::string> keys) {
+  Json kept = Json::object();
+  for (const auto& key : keys) {
+    if (const auto field = reader.raw({key})) kept[key] = *field->first;
+  }
+  return kept;
+}
+
 InheritEnv parse_inherit_env(FieldReader& reader) {
   InheritEnv inherit;
   const auto field = reader.raw({"inherit_env"});
@@ -82,11 +158,14 @@ std::vector<Diagnostic> unknown_key_errors(const std::vector<UnknownKey>& keys) 
 ClientConfig parse_client(const Json& json, const std::string& path, ParseReport& report) {
   ClientConfig client;
   FieldReader reader(json, path, report);
-  client.client_id = reader.string({"client_id"}, true).value_or("");
+  read_type(reader, "mcp_server");
+  client.client_id = reader.string({"client_id", "name"}, true).value_or("");
+  client.description = reader.string({"description"});
+  client.transport_type = reader.string({"transport_type"});
   client.server_path = reader.string({"server_path"});
   client.command = reader.string({"command"});
   client.args = reader.string_list({"args"});
-  client.url = reader.string({"url"});
+  client.url = reader.string({"url", "http_endpoint"});
   client.headers = reader.string_map({"headers"});
   client.ca_file = reader.string({"ca_file"});
   client.env = reader.string_map({"env"});
@@ -95,6 +174,7 @@ ClientConfig parse_client(const Json& json, const std::string& path, ParseReport
   client.roots = parse_array<RootConfig>(reader, {"roots"}, parse_root, report);
   client.timeout = reader.number({"timeout"});
   client.max_total_timeout = reader.number({"max_total_timeout"});
+  client.registration_timeout = reader.number({"registration_timeout"});
   client.log_level = reader.string({"log_level"});
   client.routing_weight = reader.number({"routing_weight"});
   client.exclude = reader.string_list({"exclude"});
@@ -106,11 +186,14 @@ ClientConfig parse_client(const Json& json, const std::string& path, ParseReport
 LlmConfig parse_llm(const Json& json, const std::string& path, ParseReport& report) {
   LlmConfig llm;
   FieldReader reader(json, path, report);
-  llm.llm_id = reader.string({"llm_id"}, true).value_or("");
+  read_type(reader, "llm");
+  llm.llm_id = reader.string({"llm_id", "name"}, true).value_or("");
+  llm.description = reader.string({"description"});
   llm.provider = reader.string({"provider"}, true).value_or("");
   llm.model = reader.string({"model", "model_name"});
-  llm.base_url = reader.string({"base_url"});
+  llm.base_url = reader.string({"base_url", "api_base"});
   llm.api_key_env = reader.string({"api_key_env", "api_key_env_var"});
+  llm.api_version = reader.string({"api_version"});
   llm.temperature = reader.number({"temperature"});
   llm.max_tokens = reader.integer({"max_tokens"});
   llm.default_system_prompt = reader.string({"default_system_prompt"});
@@ -121,12 +204,16 @@ LlmConfig parse_llm(const Json& json, const std::string& path, ParseReport& repo
 AgentConfig parse_agent(const Json& json, const std::string& path, ParseReport& report) {
   AgentConfig agent;
   FieldReader reader(json, path, report);
+  read_type(reader, "agent");
   agent.name = reader.string({"name"}, true).value_or("");
+  agent.description = reader.string({"description"});
   agent.system_prompt = reader.string({"system_prompt"});
-  agent.client_ids = reader.string_list({"client_ids"});
+  agent.client_ids = reader.string_list({"client_ids", "mcp_servers"});
   agent.llm_config_id = reader.string({"llm_config_id"});
   agent.provider = reader.string({"provider"});
   agent.model = reader.string({"model"});
+  agent.base_url = reader.string({"base_url"});
+  agent.api_version = reader.string({"api_version"});
   agent.temperature = reader.number({"temperature"});
   agent.max_tokens = reader.integer({"max_tokens"});
   agent.max_iterations = reader.integer({"max_iterations"});
@@ -134,17 +221,40 @@ AgentConfig parse_agent(const Json& json, const std::string& path, ParseReport& 
   agent.history_limit = reader.integer({"history_limit"});
   agent.exclude_components = reader.string_list({"exclude_components"});
   agent.schema = reader.object({"schema", "config_validation_schema"});
+  read_llm_overrides(reader, agent, report);
+  const Json kept = keep_as_written(reader, {"auto", "include_logging", "evaluation"});
   agent.extra = reader.take_unknown();
+  agent.extra.update(kept);
+  if (agent.extra.contains("llm")) agent.extra.erase("llm");  // read into the fields above
   return agent;
 }
 
 WorkflowConfig parse_workflow(const Json& json, const std::string& path, ParseReport& report) {
   WorkflowConfig workflow;
   FieldReader reader(json, path, report);
+  read_type(reader, "linear_workflow");
   workflow.name = reader.string({"name"}, true).value_or("");
-  workflow.steps = reader.string_list({"steps"});
+  workflow.steps = parse_array<WorkflowStep>(reader, {"steps"}, parse_step, report);
   workflow.description = reader.string({"description"});
+  workflow.include_history = reader.boolean({"include_history"});
+  const Json kept = keep_as_written(reader, {"include_logging"});
   workflow.extra = reader.take_unknown();
+  workflow.extra.update(kept);
+  return workflow;
+}
+
+GraphWorkflowConfig parse_graph_workflow(const Json& json, const std::string& path, ParseReport& report) {
+  GraphWorkflowConfig workflow;
+  FieldReader reader(json, path, report);
+  read_type(reader, "graph_workflow");
+  workflow.name = reader.string({"name"}, true).value_or("");
+  workflow.description = reader.string({"description"});
+  workflow.nodes = parse_array<GraphNode>(reader, {"nodes"}, parse_node, report);
+  workflow.edges = parse_array<GraphEdge>(reader, {"edges"}, parse_edge, report);
+  workflow.include_history = reader.boolean({"include_history"});
+  const Json kept = keep_as_written(reader, {"include_logging"});
+  workflow.extra = reader.take_unknown();
+  workflow.extra.update(kept);
   return workflow;
 }
 
@@ -152,6 +262,7 @@ CustomWorkflowConfig parse_custom_workflow(const Json& json, const std::string& 
                                            ParseReport& report) {
   CustomWorkflowConfig workflow;
   FieldReader reader(json, path, report);
+  read_type(reader, "custom_workflow");
   workflow.name = reader.string({"name"}, true).value_or("");
   workflow.module_path = reader.string({"module_path"}, true).value_or("");
   workflow.class_name = reader.string({"class_name"}, true).value_or("");
@@ -173,6 +284,8 @@ ProjectConfig parse_project(const Json& json, ParseReport& report) {
       parse_array<WorkflowConfig>(reader, {"workflows", "simple_workflows"}, parse_workflow, report);
   project.custom_workflows = parse_array<CustomWorkflowConfig>(reader, {"custom_workflows"},
                                                                parse_custom_workflow, report);
+  project.graph_workflows = parse_array<GraphWorkflowConfig>(reader, {"graph_workflows"}, parse_graph_workflow,
+                                                             report);
   project.extra = reader.take_unknown();
   return project;
 }
@@ -188,6 +301,8 @@ Json to_json(const RootConfig& root) {
 Json to_json(const ClientConfig& client) {
   Json out = start_with(client.extra);
   out["client_id"] = client.client_id;
+  put(out, "description", client.description);
+  put(out, "transport_type", client.transport_type);
   put(out, "server_path", client.server_path);
   put(out, "command", client.command);
   put(out, "args", client.args);
@@ -205,6 +320,7 @@ Json to_json(const ClientConfig& client) {
   }
   put(out, "timeout", client.timeout);
   put(out, "max_total_timeout", client.max_total_timeout);
+  put(out, "registration_timeout", client.registration_timeout);
   put(out, "log_level", client.log_level);
   put(out, "routing_weight", client.routing_weight);
   put(out, "exclude", client.exclude);
@@ -235,10 +351,12 @@ Json to_shown_json(const ProjectConfig& project) {
 Json to_json(const LlmConfig& llm) {
   Json out = start_with(llm.extra);
   out["llm_id"] = llm.llm_id;
+  put(out, "description", llm.description);
   out["provider"] = llm.provider;
   put(out, "model", llm.model);
   put(out, "base_url", llm.base_url);
   put(out, "api_key_env", llm.api_key_env);
+  put(out, "api_version", llm.api_version);
   put(out, "temperature", llm.temperature);
   put(out, "max_tokens", llm.max_tokens);
   put(out, "default_system_prompt", llm.default_system_prompt);
@@ -248,11 +366,14 @@ Json to_json(const LlmConfig& llm) {
 Json to_json(const AgentConfig& agent) {
   Json out = start_with(agent.extra);
   out["name"] = agent.name;
+  put(out, "description", agent.description);
   put(out, "system_prompt", agent.system_prompt);
   out["client_ids"] = agent.client_ids;
   put(out, "llm_config_id", agent.llm_config_id);
   put(out, "provider", agent.provider);
   put(out, "model", agent.model);
+  put(out, "base_url", agent.base_url);
+  put(out, "api_version", agent.api_version);
   put(out, "temperature", agent.temperature);
   put(out, "max_tokens", agent.max_tokens);
   put(out, "max_iterations", agent.max_iterations);
@@ -266,8 +387,39 @@ Json to_json(const AgentConfig& agent) {
 Json to_json(const WorkflowConfig& workflow) {
   Json out = start_with(workflow.extra);
   out["name"] = workflow.name;
-  out["steps"] = workflow.steps;
+  Json steps = Json::array();
+  for (const auto& step : workflow.steps) {
+    if (step.type) steps.push_back({{"name", step.name}, {"type", *step.type}});
+    else steps.push_back(step.name);
+  }
+  out["steps"] = std::move(steps);
   put(out, "description", workflow.description);
+  put(out, "include_history", workflow.include_history);
+  return out;
+}
+
+Json to_json(const GraphWorkflowConfig& workflow) {
+  Json out = start_with(workflow.extra);
+  out["name"] = workflow.name;
+  put(out, "description", workflow.description);
+  Json nodes = Json::array();
+  for (const auto& node : workflow.nodes) {
+    Json item = start_with(node.extra);
+    item["node_id"] = node.node_id;
+    item["name"] = node.name;
+    item["type"] = node.type;
+    nodes.push_back(std::move(item));
+  }
+  out["nodes"] = std::move(nodes);
+  Json edges = Json::array();
+  for (const auto& edge : workflow.edges) {
+    Json item = start_with(edge.extra);
+    item["from"] = edge.from;
+    item["to"] = edge.to;
+    edges.push_back(std::move(item));
+  }
+  out["edges"] = std::move(edges);
+  put(out, "include_history", workflow.include_history);
   return out;
 }
 
@@ -294,6 +446,8 @@ Json to_json(const ProjectConfig& project) {
   put_all("agents", project.agents);
   put_all("workflows", project.workflows);
   put_all("custom_workflows", project.custom_workflows);
+  // Written only when there are some, so a project without them reads as it always did.
+  if (!project.graph_workflows.empty()) put_all("graph_workflows", project.graph_workflows);
   return out;
 }
 

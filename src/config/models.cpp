@@ -9,6 +9,7 @@ std::string_view kind_name(ComponentKind kind) {
     case ComponentKind::kAgent: return "agent";
     case ComponentKind::kWorkflow: return "workflow";
     case ComponentKind::kCustomWorkflow: return "custom workflow";
+    case ComponentKind::kGraphWorkflow: return "graph workflow";
   }
   return "component";
 }
@@ -27,8 +28,20 @@ std::string_view kind_key(ComponentKind kind) {
     case ComponentKind::kAgent: return "agents";
     case ComponentKind::kWorkflow: return "workflows";
     case ComponentKind::kCustomWorkflow: return "custom_workflows";
+    case ComponentKind::kGraphWorkflow: return "graph_workflows";
   }
   return "components";
+}
+
+bool is_python_workflow(const CustomWorkflowConfig& workflow) {
+  const std::string& path = workflow.module_path;
+  const auto ends_with = [&path](std::string_view tail) {
+    return path.size() >= tail.size() && path.compare(path.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  if (ends_with(".py")) return true;
+  // "custom_workflows.example_workflow": a module, not a file; a library has a / or .so.
+  return path.find('/') == std::string::npos && path.find(".so") == std::string::npos && !ends_with(".dylib") &&
+         path.find('.') != std::string::npos;
 }
 
 std::filesystem::path resolve_path(const std::filesystem::path& base_dir, const std::string& path) {

@@ -14,6 +14,7 @@
 #include "aurite/common/error.hpp"
 #include "aurite/config/json_codec.hpp"
 #include "aurite/config/validate.hpp"
+#include "config/anchor_file.hpp"
 
 namespace aurite::config {
 namespace {
@@ -62,7 +63,9 @@ std::string read_file(const fs::path& path) {
   std::error_code ec;
   const auto status = fs::status(path, ec);
   if (ec || !fs::exists(status)) fail(path.string(), "no such file");
-  if (fs::is_directory(status)) fail(path.string(), "is a directory, expected a JSON project file");
+  if (fs::is_directory(status)) {
+    fail(path.string(), "is a folder with neither a .aurite file nor an aurite_config.json");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) fail(path.string(), std::string("cannot be read: ") + std::strerror(errno));
   std::ostringstream buffer;
@@ -72,14 +75,12 @@ std::string read_file(const fs::path& path) {
 
 }  // namespace
 
-LoadedProject parse_project_text(std::string_view text, const std::string& source,
-                                 const fs::path& base_dir) {
+Json parse_json_text(std::string_view text, const std::string& source) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    fail(source, "the file is empty, expected a JSON object");
+    fail(source, "the file is empty, expected JSON");
   }
-  Json json;
   try {
-    json = Json::parse(text);
+    return Json::parse(text);
   } catch (const nlohmann::json::parse_error& error) {
     // byte is 1-based and points just past the offending character.
     const std::size_t at = error.byte > 0 ? error.byte - 1 : 0;
@@ -90,7 +91,14 @@ LoadedProject parse_project_text(std::string_view text, const std::string& sourc
     if (const auto end = what.find("] "); end != std::string::npos) what.erase(0, end + 2);
     fail(source, "malformed JSON: " + what);
   }
+}
 
+LoadedProject parse_project_text(std::string_view text, const std::string& source,
+                                 const fs::path& base_dir) {
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    fail(source, "the file is empty, expected a JSON object");
+  }
+  const Json json = parse_json_text(text, source);
   ParseReport report;
   LoadedProject loaded;
   loaded.project = parse_project(json, report);
@@ -109,7 +117,25 @@ LoadedProject parse_project_text(std::string_view text, const std::string& sourc
   return loaded;
 }
 
-LoadedProject load_project_file(const fs::path& path) {
+fs::path locate_project(const fs::path& named) {
+  std::error_code ec;
+  if (!fs::is_directory(named, ec)) return named;
+  if (fs::is_regular_file(named / kAnchorFile, ec)) return named / kAnchorFile;
+  if (fs::is_regular_file(named / kProjectFileName, ec)) return named / kProjectFileName;
+  return named;  // read_file names what is missing
+}
+
+std::optional<fs::path> find_project(const fs::path& start) {
+  std::error_code ec;
+  if (fs::is_regular_file(start / kProjectFileName, ec)) return start / kProjectFileName;
+  const auto anchors = detail::find_anchor_files(start);
+  if (anchors.empty()) return std::nullopt;
+  return anchors.front();
+}
+
+LoadedProject load_project_file(const fs::path& named, ProblemPolicy policy) {
+  const fs::path path = locate_project(named);
+  if (path.filename() == kAnchorFile) return load_component_project(path, policy);
   const std::string text = read_file(path);
   const fs::path absolute = fs::absolute(path);
   return parse_project_text(text, path.string(), absolute.parent_path());

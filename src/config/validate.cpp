@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <map>
 #include <unordered_set>
 
@@ -20,10 +21,12 @@ using detail::key_path;
 
 class Validator {
  public:
-  explicit Validator(const ProjectConfig& project) : project_(project) {
+  Validator(const ProjectConfig& project, const ValidateOptions& options) : project_(project), options_(options) {
     for (const auto& client : project.clients) client_ids_.insert(client.client_id);
     for (const auto& llm : project.llms) llm_ids_.insert(llm.llm_id);
     for (const auto& agent : project.agents) agent_names_.insert(agent.name);
+    for (const auto& workflow : project.workflows) workflow_names_.insert(workflow.name);
+    for (const auto& workflow : project.custom_workflows) custom_workflow_names_.insert(workflow.name);
   }
 
   std::vector<Diagnostic> run() {
@@ -34,6 +37,10 @@ class Validator {
     for (std::size_t i = 0; i < project_.custom_workflows.size(); ++i) {
       check(project_.custom_workflows[i], index_path("custom_workflows", i));
     }
+    for (std::size_t i = 0; i < project_.graph_workflows.size(); ++i) {
+      check(project_.graph_workflows[i], index_path("graph_workflows", i));
+    }
+    check_workflow_cycles();
     return std::move(diagnostics_);
   }
 
@@ -60,7 +67,7 @@ class Validator {
     }
   }
 
-  void check_reference(const std::string& path, const std::string& name, const char* what,
+  void check_reference(const std::string& path, const std::string& name, std::string_view what,
                        const std::unordered_set<std::string>& known) {
     if (known.count(name) != 0) return;
     std::string message = fmt::format("unknown {} '{}'", what, excerpt(name));
@@ -84,6 +91,7 @@ class Validator {
   }
 
   void check_provider(const std::string& path, const std::string& provider) {
+    if (options_.any_provider) return;
     const auto known = std::find(std::begin(kProviders), std::end(kProviders), provider);
     if (known == std::end(kProviders)) {
       error(path, fmt::format("unknown provider '{}' (expected anthropic, openai or test)", provider));
@@ -99,6 +107,7 @@ class Validator {
 
   void check_url(const std::string& path, const ClientConfig& client) {
     const std::string& url = *client.url;
+    if (url.find("${") != std::string::npos) return;  // known once the variables are expanded, at connect
     const auto scheme_end = url.find("://");
     const std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
     const bool has_host = scheme_end != std::string::npos && scheme_end + 3 < url.size() &&
@@ -127,7 +136,8 @@ class Validator {
   void check(const ClientConfig& client, const std::string& path) {
     check_name(path, "client_id", client.client_id, client_names_);
     const int ways = client.server_path.has_value() + client.command.has_value() + client.url.has_value();
-    if (ways != 1) error(path, "set exactly one of server_path, command or url");
+    if (ways != 1) error(path, fmt::format("set exactly one of server_path, command or {}", options_.words.url));
+    if (client.transport_type) check_transport_type(key_path(path, "transport_type"), client);
     if (client.url) check_url(path, client);
     for (const auto& [name, value] : client.headers) check_header(key_path(key_path(path, "headers"), name), name, value);
     if (!client.headers.empty() && !client.url) {
@@ -149,6 +159,7 @@ class Validator {
     }
     check_positive(key_path(path, "timeout"), client.timeout);
     check_positive(key_path(path, "max_total_timeout"), client.max_total_timeout);
+    check_positive(key_path(path, "registration_timeout"), client.registration_timeout);
     const double timeout = client.timeout.value_or(kDefaultClientTimeoutSeconds);
     if (client.max_total_timeout && *client.max_total_timeout > 0 && *client.max_total_timeout < timeout) {
       error(key_path(path, "max_total_timeout"),
@@ -186,7 +197,7 @@ class Validator {
   void check(const AgentConfig& agent, const std::string& path) {
     check_name(path, "name", agent.name, runnable_names_);
     for (std::size_t i = 0; i < agent.client_ids.size(); ++i) {
-      check_reference(index_path(key_path(path, "client_ids"), i), agent.client_ids[i], "client",
+      check_reference(index_path(key_path(path, "client_ids"), i), agent.client_ids[i], options_.words.client,
                       client_ids_);
     }
     if (agent.llm_config_id) {
@@ -199,11 +210,161 @@ class Validator {
     check_at_least(key_path(path, "history_limit"), agent.history_limit, 0);
   }
 
+  // "stdio" goes with server_path, "local" with command, "http_stream" with the url.
+  void check_transport_type(const std::string& path, const ClientConfig& client) {
+    const std::string& type = *client.transport_type;
+    const std::string url(options_.words.url);
+    const std::map<std::string, std::pair<bool, std::string>> needs = {
+        {"stdio", {client.server_path.has_value(), "server_path"}},
+        {"local", {client.command.has_value(), "command"}},
+        {"http_stream", {client.url.has_value(), url}}};
+    const auto it = needs.find(type);
+    if (it == needs.end()) {
+      error(path, fmt::format("unknown transport type '{}' (expected stdio, local or http_stream)", excerpt(type)));
+    } else if (!it->second.first) {
+      error(path, fmt::format("'{}' needs {}", type, it->second.second));
+    }
+  }
+
+  void check_step(const std::string& path, const WorkflowStep& step) {
+    if (!step.type) {
+      if (agent_names_.count(step.name) || workflow_names_.count(step.name) ||
+          custom_workflow_names_.count(step.name)) {
+        return;
+      }
+      std::unordered_set<std::string> runnable = agent_names_;
+      runnable.insert(workflow_names_.begin(), workflow_names_.end());
+      runnable.insert(custom_workflow_names_.begin(), custom_workflow_names_.end());
+      check_reference(path, step.name, "agent or workflow", runnable);
+      return;
+    }
+    const std::string step_path = key_path(path, "name");
+    if (*step.type == "agent") {
+      check_reference(step_path, step.name, "agent", agent_names_);
+    } else if (*step.type == "linear_workflow") {
+      check_reference(step_path, step.name, "linear_workflow", workflow_names_);
+    } else if (*step.type == "custom_workflow") {
+      check_reference(step_path, step.name, "custom_workflow", custom_workflow_names_);
+    } else {
+      error(key_path(path, "type"),
+            fmt::format("unknown step type '{}' (expected agent, linear_workflow or custom_workflow)", excerpt(*step.type)));
+    }
+  }
+
   void check(const WorkflowConfig& workflow, const std::string& path) {
     check_name(path, "name", workflow.name, runnable_names_);
     if (workflow.steps.empty()) error(key_path(path, "steps"), "a workflow needs at least one step");
     for (std::size_t i = 0; i < workflow.steps.size(); ++i) {
-      check_reference(index_path(key_path(path, "steps"), i), workflow.steps[i], "agent", agent_names_);
+      check_step(index_path(key_path(path, "steps"), i), workflow.steps[i]);
+    }
+  }
+
+  // A workflow that reaches itself through its steps would never end.
+  void check_workflow_cycles() {
+    std::map<std::string, std::pair<const WorkflowConfig*, std::string>> by_name;
+    for (std::size_t i = 0; i < project_.workflows.size(); ++i) {
+      by_name.emplace(project_.workflows[i].name, std::pair{&project_.workflows[i], index_path("workflows", i)});
+    }
+    for (const auto& [name, entry] : by_name) {
+      std::vector<std::string> trail{name};
+      if (reaches(name, name, by_name, trail)) {
+        std::string chain;
+        for (const auto& step : trail) chain += (chain.empty() ? "" : " -> ") + step;
+        error(key_path(entry.second, "steps"), fmt::format("the workflow runs itself: {}", chain));
+      }
+    }
+  }
+
+  bool reaches(const std::string& from, const std::string& target,
+               const std::map<std::string, std::pair<const WorkflowConfig*, std::string>>& by_name,
+               std::vector<std::string>& trail) {
+    const auto it = by_name.find(from);
+    if (it == by_name.end()) return false;
+    for (const auto& step : it->second.first->steps) {
+      if (step.type && *step.type != "linear_workflow") continue;
+      if (!by_name.count(step.name)) continue;
+      if (std::find(trail.begin() + 1, trail.end(), step.name) != trail.end()) continue;  // another cycle
+      trail.push_back(step.name);
+      if (step.name == target || reaches(step.name, target, by_name, trail)) return true;
+      trail.pop_back();
+    }
+    return false;
+  }
+
+  void check(const GraphWorkflowConfig& workflow, const std::string& path) {
+    check_name(path, "name", workflow.name, runnable_names_);
+    const std::string nodes_path = key_path(path, "nodes");
+    if (workflow.nodes.empty()) error(nodes_path, "a graph workflow needs at least one node");
+    std::map<std::string, std::size_t> index_of;
+    for (std::size_t i = 0; i < workflow.nodes.size(); ++i) {
+      const GraphNode& node = workflow.nodes[i];
+      const std::string node_path = index_path(nodes_path, i);
+      if (node.node_id.empty()) {
+        error(key_path(node_path, "node_id"), "must not be empty");
+      } else if (const auto [it, inserted] = index_of.emplace(node.node_id, i); !inserted) {
+        error(key_path(node_path, "node_id"),
+              fmt::format("duplicate node_id '{}' (already used by {})", excerpt(node.node_id),
+                          index_path(nodes_path, it->second)));
+      }
+      if (node.type != "agent") {
+        error(key_path(node_path, "type"), fmt::format("a node runs an agent, not '{}'", excerpt(node.type)));
+      } else {
+        check_reference(key_path(node_path, "name"), node.name, "agent", agent_names_);
+      }
+    }
+    std::vector<std::vector<std::size_t>> successors(workflow.nodes.size());
+    bool edges_ok = true;
+    for (std::size_t i = 0; i < workflow.edges.size(); ++i) {
+      const GraphEdge& edge = workflow.edges[i];
+      const std::string edge_path = index_path(key_path(path, "edges"), i);
+      const auto from = index_of.find(edge.from);
+      const auto to = index_of.find(edge.to);
+      if (from == index_of.end()) error(key_path(edge_path, "from"), unknown_node(edge.from, index_of));
+      if (to == index_of.end()) error(key_path(edge_path, "to"), unknown_node(edge.to, index_of));
+      if (from == index_of.end() || to == index_of.end()) {
+        edges_ok = false;
+        continue;
+      }
+      successors[from->second].push_back(to->second);
+    }
+    if (edges_ok && index_of.size() == workflow.nodes.size()) check_acyclic(key_path(path, "edges"), workflow, successors);
+  }
+
+  std::string unknown_node(const std::string& id, const std::map<std::string, std::size_t>& index_of) {
+    std::vector<std::string> ids;
+    for (const auto& [known, unused] : index_of) ids.push_back(known);
+    std::string message = fmt::format("unknown node '{}'", excerpt(id));
+    if (id.size() <= kMaxNameBytes) message += did_you_mean(id, ids);
+    return message;
+  }
+
+  // Depth-first search; a node met again while still on the path closes a cycle, which
+  // is reported with its nodes in order.
+  void check_acyclic(const std::string& path, const GraphWorkflowConfig& workflow,
+                     const std::vector<std::vector<std::size_t>>& successors) {
+    enum class Mark { kNew, kOnPath, kDone };
+    std::vector<Mark> marks(successors.size(), Mark::kNew);
+    std::vector<std::size_t> stack;
+    std::function<bool(std::size_t)> visit = [&](std::size_t node) {
+      marks[node] = Mark::kOnPath;
+      stack.push_back(node);
+      for (const std::size_t next : successors[node]) {
+        if (marks[next] == Mark::kOnPath) {
+          std::string cycle;
+          for (auto it = std::find(stack.begin(), stack.end(), next); it != stack.end(); ++it) {
+            cycle += workflow.nodes[*it].node_id + " -> ";
+          }
+          error(path, fmt::format("the graph has a cycle: {}{}", cycle, workflow.nodes[next].node_id));
+          return true;
+        }
+        if (marks[next] == Mark::kNew && visit(next)) return true;
+      }
+      marks[node] = Mark::kDone;
+      stack.pop_back();
+      return false;
+    };
+    for (std::size_t node = 0; node < successors.size(); ++node) {
+      if (marks[node] == Mark::kNew && visit(node)) return;  // one cycle is enough to say
     }
   }
 
@@ -214,6 +375,9 @@ class Validator {
   }
 
   const ProjectConfig& project_;
+  const ValidateOptions& options_;
+  std::unordered_set<std::string> workflow_names_;
+  std::unordered_set<std::string> custom_workflow_names_;
   std::unordered_set<std::string> client_ids_;
   std::unordered_set<std::string> llm_ids_;
   std::unordered_set<std::string> agent_names_;
@@ -225,8 +389,8 @@ class Validator {
 
 }  // namespace
 
-std::vector<Diagnostic> validate_project(const ProjectConfig& project) {
-  return Validator(project).run();
+std::vector<Diagnostic> validate_project(const ProjectConfig& project, const ValidateOptions& options) {
+  return Validator(project, options).run();
 }
 
 }  // namespace aurite::config

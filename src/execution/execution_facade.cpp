@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "aurite/common/error.hpp"
+#include "execution/graph_run.hpp"
 #include "execution/plugin_library.hpp"
 
 namespace aurite::execution {
@@ -61,6 +62,7 @@ AgentResult ExecutionFacade::run_agent(const std::string& name, const std::strin
   ModelChoice model = choose_model(*config, llm);
   llm::LlmClient& client = client_for(model.provider);
   // Held from before the history is loaded until the last turn is stored.
+  if (options.include_history) config->include_history = options.include_history;
   SessionPass pass;
   if (config->include_history.value_or(false)) pass = sessions_->enter(name, session_id, options.on_busy);
   Agent agent(std::move(*config), std::move(model), {client, tools_, history_});
@@ -76,24 +78,63 @@ WorkflowResult ExecutionFacade::run_simple_workflow(const std::string& name, con
   WorkflowResult result;
   result.workflow_name = name;
   result.session_id = session_id.empty() ? storage::kDefaultSession : session_id;
+  RunOptions step_options = options;
+  if (config->include_history) step_options.include_history = config->include_history;
   std::string input = message;
   for (std::size_t i = 0; i < config->steps.size(); ++i) {
-    if (observer) observer->on_step(name, i, config->steps[i]);
-    AgentResult step = run_agent(config->steps[i], input, result.session_id, observer, options);
-    input = step.final_text;
-    result.status = step.status;
-    result.final_text = step.final_text;
-    result.steps.push_back(std::move(step));
+    const config::WorkflowStep& step = config->steps[i];
+    if (observer) observer->on_step(name, i, step.name);
+    const std::string type = step.type.value_or(configs_.find_agent(step.name)      ? "agent"
+                                                : configs_.find_workflow(step.name) ? "linear_workflow"
+                                                                                    : "custom_workflow");
+    if (type == "linear_workflow") {
+      WorkflowResult nested = run_simple_workflow(step.name, input, result.session_id, observer, step_options);
+      result.status = nested.status;
+      result.final_text = nested.final_text;
+      for (auto& agent_step : nested.steps) result.steps.push_back(std::move(agent_step));
+    } else if (type == "custom_workflow") {
+      const Json output = run_custom_workflow(step.name, Json(input), result.session_id, step_options);
+      result.status = RunStatus::kCompleted;
+      result.final_text = output.is_string() ? output.get<std::string>() : output.dump();
+    } else {
+      AgentResult agent_step = run_agent(step.name, input, result.session_id, observer, step_options);
+      result.status = agent_step.status;
+      result.final_text = agent_step.final_text;
+      result.steps.push_back(std::move(agent_step));
+    }
+    input = result.final_text;
     if (result.status != RunStatus::kCompleted) break;
   }
   result.total_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   return result;
 }
 
+GraphWorkflowResult ExecutionFacade::run_graph_workflow(const std::string& name, const std::string& message,
+                                                        const std::string& session_id, RunObserver* observer,
+                                                        const RunOptions& options) {
+  const auto config = configs_.find_graph_workflow(name);
+  if (!config) throw Error(ErrorCode::kNotFound, fmt::format("no graph workflow named '{}'", name));
+  RunOptions node_options = options;
+  if (config->include_history) node_options.include_history = config->include_history;
+  const std::string session = session_id.empty() ? storage::kDefaultSession : session_id;
+  const RunNode run_node = [&](const std::string& agent, const std::string& input, RunObserver* node_observer) {
+    return run_agent(agent, input, session, node_observer, node_options);
+  };
+  return run_graph(*config, message, session, run_node, observer);
+}
+
 Json ExecutionFacade::run_custom_workflow(const std::string& name, const Json& input, const std::string& session_id,
                                           const RunOptions& options) {
   const auto config = configs_.find_custom_workflow(name);
   if (!config) throw Error(ErrorCode::kNotFound, fmt::format("no custom workflow named '{}'", name));
+  if (config::is_python_workflow(*config)) {
+    throw Error(ErrorCode::kInvalidConfig,
+                fmt::format("custom workflow '{}' is a Python workflow (module_path '{}'), which does not run here: "
+                            "C++ plugins replace Python workflows (a shared library defining the class with "
+                            "AURITE_WORKFLOW_PLUGIN from aurite/execution/custom_workflow.hpp, and module_path "
+                            "naming the .so; see README, \"Custom workflows\")",
+                            name, config->module_path));
+  }
   const auto path = resolve_module_path(configs_.base_dir(), config->module_path);
   auto workflow = plugins_->create(path, config->class_name);
   OptionsContext context(*this, options);
@@ -112,6 +153,11 @@ Json ExecutionFacade::run(const std::string& name, const std::string& message, c
     out["kind"] = "workflow";
     return out;
   }
+  if (configs_.find_graph_workflow(name)) {
+    Json out = run_graph_workflow(name, message, session_id, observer, options).to_json();
+    out["kind"] = "graph_workflow";
+    return out;
+  }
   if (configs_.find_custom_workflow(name)) {
     const auto started = Clock::now();
     Json result = run_custom_workflow(name, message, session_id, options);
@@ -123,7 +169,7 @@ Json ExecutionFacade::run(const std::string& name, const std::string& message, c
             {"final_text", result.is_string() ? result.get<std::string>() : result.dump()},
             {"timings_ms", {{"total", std::chrono::duration<double, std::milli>(Clock::now() - started).count()}}}};
   }
-  throw Error(ErrorCode::kNotFound, fmt::format("no agent, workflow or custom workflow named '{}'", name));
+  throw Error(ErrorCode::kNotFound, fmt::format("no agent, workflow, graph workflow or custom workflow named '{}'", name));
 }
 
 }  // namespace aurite::execution

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "aurite/common/error.hpp"
@@ -28,6 +30,14 @@ ModelChoice choose_model(const config::AgentConfig& agent, const std::optional<c
                 fmt::format("agent '{}' has no model: set llm_config_id, or provider and model", agent.name));
   }
   if (agent.llm_config_id && agent.model) choice.model = *agent.model;
+  if (agent.base_url) choice.provider.base_url = agent.base_url;
+  if (std::find(std::begin(config::kProviders), std::end(config::kProviders), choice.provider.provider) ==
+      std::end(config::kProviders)) {
+    throw Error(ErrorCode::kInvalidConfig,
+                fmt::format("agent '{}'{}: provider '{}' is not one this build speaks (anthropic, openai or test)",
+                            agent.name, agent.llm_config_id ? fmt::format(" (llm '{}')", *agent.llm_config_id) : "",
+                            choice.provider.provider));
+  }
   if (agent.temperature) choice.temperature = agent.temperature;
   if (agent.max_tokens) choice.max_tokens = *agent.max_tokens;
   return choice;

@@ -38,6 +38,36 @@ Json AgentResult::to_json() const {
   return out;
 }
 
+std::string GraphNodeResult::status() const {
+  switch (state) {
+    case State::kNotRun: return "not_run";
+    case State::kRunning: return "running";
+    case State::kDone: return agent ? std::string(execution::to_string(agent->status)) : "completed";
+  }
+  return "not_run";
+}
+
+Json GraphNodeResult::to_json() const {
+  Json out = {{"node_id", node_id}, {"agent", agent_name}, {"status", status()}};
+  if (state != State::kNotRun) out["started_ms"] = started_ms;
+  if (state == State::kDone) {
+    out["finished_ms"] = finished_ms;
+    out["final_text"] = agent ? agent->final_text : "";
+    if (agent) out["result"] = agent->to_json();
+  }
+  return out;
+}
+
+Json GraphWorkflowResult::to_json() const {
+  Json out = {{"workflow", workflow_name},      {"session_id", session_id},
+              {"status", to_string(status)},    {"final_text", final_text},
+              {"final_output", final_output},   {"timings_ms", {{"total", total_ms}}},
+              {"nodes", Json::array()}};
+  if (!stopped_at.empty()) out["stopped_at"] = stopped_at;
+  for (const auto& node : nodes) out["nodes"].push_back(node.to_json());
+  return out;
+}
+
 Json WorkflowResult::to_json() const {
   Json out = {{"workflow", workflow_name}, {"session_id", session_id}, {"status", to_string(status)},
               {"final_text", final_text}, {"timings_ms", {{"total", total_ms}}}, {"steps", Json::array()}};

@@ -98,6 +98,8 @@ ConfigChanges HostManager::reload_configs() {
   apply_stored_changes(candidate.workflows, stored.workflows, ComponentKind::kWorkflow, seen_hashes_, listed, changes);
   apply_stored_changes(candidate.custom_workflows, stored.custom_workflows, ComponentKind::kCustomWorkflow,
                        seen_hashes_, listed, changes);
+  apply_stored_changes(candidate.graph_workflows, stored.graph_workflows, ComponentKind::kGraphWorkflow,
+                       seen_hashes_, listed, changes);
   if (!changes.empty()) {
     if (auto problems = config::validate_project(candidate); !problems.empty()) {
       const std::string where = storage_ ? storage_->settings().masked() : std::string("the config store");

@@ -17,10 +17,21 @@ namespace aurite::host {
 
 using config::ProjectConfig;
 
+namespace {
+
+
+}  // namespace
+
 std::filesystem::path resolve_config_path(const std::optional<std::filesystem::path>& flag) {
-  if (flag && !flag->empty()) return *flag;
-  if (auto env = get_env("PROJECT_CONFIG_PATH"); env && !env->empty()) return *env;
-  return "aurite_config.json";
+  if (flag && !flag->empty()) return config::locate_project(*flag);
+  if (auto env = get_env("PROJECT_CONFIG_PATH"); env && !env->empty()) return config::locate_project(*env);
+  // Nothing named: the working folder's project file, else the nearest .aurite above,
+  // made relative to the working folder when it is in it (messages stay short).
+  const auto cwd = std::filesystem::current_path();
+  const auto found = config::find_project(cwd);
+  if (!found) return config::kProjectFileName;
+  const auto relative = found->lexically_relative(cwd);
+  return relative.empty() || *relative.begin() == ".." ? *found : relative;
 }
 
 HostManager::HostManager(ProjectConfig project) : project_(std::move(project)) {}
@@ -77,23 +88,38 @@ std::filesystem::path HostManager::base_dir() const {
   return project_.base_dir;
 }
 
-void HostManager::require_runnable(const std::string& name) const {
-  if (find_agent(name) || find_workflow(name) || find_custom_workflow(name)) return;
+void HostManager::require_runnable(const std::string& name, bool agents_only) const {
   const config::ProjectConfig project = snapshot();
   std::vector<std::string> names;
   for (const auto& agent : project.agents) names.push_back(agent.name);
-  for (const auto& workflow : project.workflows) names.push_back(workflow.name);
-  for (const auto& workflow : project.custom_workflows) names.push_back(workflow.name);
-  throw Error(ErrorCode::kNotFound,
-              fmt::format("no agent, workflow or custom workflow named '{}'{}", config::excerpt(name), did_you_mean(name, names)));
+  if (!agents_only) {
+    for (const auto& workflow : project.workflows) names.push_back(workflow.name);
+    for (const auto& workflow : project.graph_workflows) names.push_back(workflow.name);
+    for (const auto& workflow : project.custom_workflows) names.push_back(workflow.name);
+  }
+  if (std::find(names.begin(), names.end(), name) != names.end()) return;
+  for (const auto& left : project.left_out) {
+    if (left.name == name && (!agents_only || left.kind == config::ComponentKind::kAgent)) {
+      throw ConfigError(left.source, left.problems);
+    }
+  }
+  // Compared in lower case: "weather agnet" is a typo of "Weather Agent", not 4 edits away.
+  std::vector<std::string> lowered;
+  for (const auto& candidate : names) lowered.push_back(to_lower(candidate));
+  const std::string match = name.size() <= config::kMaxNameBytes ? closest_match(to_lower(name), lowered) : "";
+  const auto at = std::find(lowered.begin(), lowered.end(), match);
+  std::string message = fmt::format("no {} named '{}'", agents_only ? "agent" : "agent, workflow, graph workflow or custom workflow",
+                                    config::excerpt(name));
+  if (!match.empty()) message += fmt::format(" (did you mean '{}'?)", names[static_cast<std::size_t>(at - lowered.begin())]);
+  throw Error(ErrorCode::kNotFound, message);
 }
 
 std::unique_ptr<HostManager> HostManager::from_file(const std::filesystem::path& path) {
   auto loaded = read_project_file(path, strict_config_from_env());
-  spdlog::debug("loaded {} ({} clients, {} llms, {} agents, {} workflows, {} custom workflows)",
+  spdlog::debug("loaded {} ({} clients, {} llms, {} agents, {} workflows, {} custom workflows, {} graph workflows)",
                 path.string(), loaded.project.clients.size(), loaded.project.llms.size(),
                 loaded.project.agents.size(), loaded.project.workflows.size(),
-                loaded.project.custom_workflows.size());
+                loaded.project.custom_workflows.size(), loaded.project.graph_workflows.size());
   return std::make_unique<HostManager>(std::move(loaded.project));
 }
 
@@ -161,6 +187,11 @@ Registration HostManager::register_custom_workflow(config::CustomWorkflowConfig 
                             [](storage::ConfigStore& s, const auto& c) { s.save_custom_workflow(c); });
 }
 
+Registration HostManager::register_graph_workflow(config::GraphWorkflowConfig workflow) {
+  return register_component(&ProjectConfig::graph_workflows, std::move(workflow),
+                            [](storage::ConfigStore& s, const auto& c) { s.save_graph_workflow(c); });
+}
+
 namespace {
 
 template <typename T>
@@ -197,6 +228,11 @@ std::optional<config::CustomWorkflowConfig> HostManager::find_custom_workflow(
     const std::string& name) const {
   std::shared_lock lock(mutex_);
   return find_by_name(project_.custom_workflows, name);
+}
+
+std::optional<config::GraphWorkflowConfig> HostManager::find_graph_workflow(const std::string& name) const {
+  std::shared_lock lock(mutex_);
+  return find_by_name(project_.graph_workflows, name);
 }
 
 ProjectConfig HostManager::snapshot() const {

@@ -29,6 +29,7 @@ std::string referrer(const ProjectConfig& project, const Diagnostic& problem) {
       case ComponentKind::kAgent: name = project.agents.at(index).name; break;
       case ComponentKind::kWorkflow: name = project.workflows.at(index).name; break;
       case ComponentKind::kCustomWorkflow: name = project.custom_workflows.at(index).name; break;
+      case ComponentKind::kGraphWorkflow: name = project.graph_workflows.at(index).name; break;
     }
     return fmt::format("{} '{}' ({})", config::kind_name(kind), name, problem.path);
   }
@@ -66,6 +67,7 @@ void HostManager::remove(ComponentKind kind, const std::string& name) {
     case ComponentKind::kAgent: return remove_component(&ProjectConfig::agents, kind, name);
     case ComponentKind::kWorkflow: return remove_component(&ProjectConfig::workflows, kind, name);
     case ComponentKind::kCustomWorkflow: return remove_component(&ProjectConfig::custom_workflows, kind, name);
+    case ComponentKind::kGraphWorkflow: return remove_component(&ProjectConfig::graph_workflows, kind, name);
   }
 }
 

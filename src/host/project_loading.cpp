@@ -58,7 +58,9 @@ void add_missing(std::vector<T>& into, const std::vector<T>& from) {
 bool strict_config_from_env() { return env_bool("AURITE_STRICT_CONFIG", false); }
 
 config::LoadedProject read_project_file(const std::filesystem::path& file, bool strict) {
-  config::LoadedProject loaded = config::load_project_file(file);
+  // A component with problems leaves out only what depends on it; running that says why.
+  config::LoadedProject loaded = config::load_project_file(file, config::ProblemPolicy::kLeaveOut);
+  for (const auto& warning : loaded.warnings) spdlog::warn("{}", warning);
   const auto& keys = loaded.unknown_keys;
   if (keys.empty()) return loaded;
   if (strict) throw ConfigError(file.string(), config::unknown_key_errors(keys));
@@ -124,6 +126,7 @@ config::ProjectConfig load_project(const std::filesystem::path& file, ConfigSour
       add_missing(project.agents, stored.agents);
       add_missing(project.workflows, stored.workflows);
       add_missing(project.custom_workflows, stored.custom_workflows);
+      add_missing(project.graph_workflows, stored.graph_workflows);
       validate_or_throw(project, file.string() + " merged with " + storage->settings().masked());
       sync(file_project, storage);
       return project;

@@ -86,6 +86,11 @@ std::chrono::milliseconds ClientSession::default_timeout() const {
   return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0));
 }
 
+std::chrono::milliseconds ClientSession::handshake_timeout() const {
+  if (!client_.registration_timeout) return default_timeout();
+  return std::chrono::milliseconds(static_cast<std::int64_t>(*client_.registration_timeout * 1000.0));
+}
+
 std::chrono::milliseconds ClientSession::default_max_total() const {
   if (client_.max_total_timeout) {
     return std::chrono::milliseconds(static_cast<std::int64_t>(*client_.max_total_timeout * 1000.0));
@@ -99,9 +104,11 @@ void ClientSession::handshake(std::string_view offered_version) {
     if (discover()) return;
     offered_version = kLatestProtocolVersion;  // a server of the handshake revisions
   }
-  const Json result = request("initialize", {{"protocolVersion", offered_version},
-                                             {"capabilities", client_capabilities()},
-                                             {"clientInfo", {{"name", "aurite"}, {"version", "0.1.0"}}}});
+  const Json result = request("initialize",
+                              {{"protocolVersion", offered_version},
+                               {"capabilities", client_capabilities()},
+                               {"clientInfo", {{"name", "aurite"}, {"version", "0.1.0"}}}},
+                              handshake_timeout());
   if (!result.is_object() || !result.contains("protocolVersion") || !result["protocolVersion"].is_string()) {
     throw Error(ErrorCode::kProtocol, "MCP client '" + client_id() +
                                           "': initialize answer has no protocolVersion: " + result.dump().substr(0, 200));
@@ -134,7 +141,7 @@ bool ClientSession::discover() {
   for (int attempt = 0; attempt < 2; ++attempt) {
     Json response;
     try {
-      response = call("server/discover", Json::object(), RequestOptions{});
+      response = call("server/discover", Json::object(), RequestOptions{handshake_timeout(), std::nullopt, {}});
     } catch (const Error& error) {
       // The server answered, but not as a stateless one (400, 405, ...): a handshake
       // server. Anything else (unreachable, refused credentials, silent) is the answer.

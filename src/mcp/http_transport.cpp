@@ -726,7 +726,9 @@ std::unique_ptr<Transport> start_http_transport(const config::ClientConfig& clie
   }
   std::optional<std::string> ca_file;
   if (client.ca_file) ca_file = config::resolve_path(base_dir, *client.ca_file).string();
-  return std::make_unique<HttpTransport>(client, std::move(headers), std::move(ca_file));
+  config::ClientConfig connected = client;
+  connected.url = expand_env_references(*client.url, "MCP client '" + client.client_id + "' url");
+  return std::make_unique<HttpTransport>(std::move(connected), std::move(headers), std::move(ca_file));
 }
 
 }  // namespace aurite::mcp

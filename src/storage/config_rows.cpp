@@ -41,6 +41,10 @@ ConfigRow row_of(const config::CustomWorkflowConfig& c) {
                       {"class_name", c.class_name},
                       {"description", or_null(c.description)}});
 }
+ConfigRow row_of(const config::GraphWorkflowConfig& c) {
+  return make_row(c, {{"description", or_null(c.description)},
+                      {"include_history", c.include_history ? Json(*c.include_history) : Json(nullptr)}});
+}
 
 template <typename T>
 std::vector<ConfigRow> rows(const std::vector<T>& components) {
@@ -71,6 +75,7 @@ std::vector<ConfigRow> rows_of(const config::ProjectConfig& project, ComponentKi
     case ComponentKind::kAgent: return rows(project.agents);
     case ComponentKind::kWorkflow: return rows(project.workflows);
     case ComponentKind::kCustomWorkflow: return rows(project.custom_workflows);
+    case ComponentKind::kGraphWorkflow: return rows(project.graph_workflows);
   }
   return {};
 }
@@ -119,6 +124,9 @@ void add_stored(config::ProjectConfig& project, ComponentKind kind, const std::s
     case ComponentKind::kCustomWorkflow:
       project.custom_workflows.push_back(config::parse_custom_workflow(json, path, report));
       break;
+    case ComponentKind::kGraphWorkflow:
+      project.graph_workflows.push_back(config::parse_graph_workflow(json, path, report));
+      break;
   }
   errors.insert(errors.end(), report.errors.begin(), report.errors.end());
 }
@@ -143,6 +151,12 @@ config::ProjectConfig project_of(const config::WorkflowConfig& workflow) {
   p.workflows.push_back(workflow);
   return p;
 }
+config::ProjectConfig project_of(const config::GraphWorkflowConfig& workflow) {
+  config::ProjectConfig p;
+  p.graph_workflows.push_back(workflow);
+  return p;
+}
+
 config::ProjectConfig project_of(const config::CustomWorkflowConfig& workflow) {
   config::ProjectConfig p;
   p.custom_workflows.push_back(workflow);

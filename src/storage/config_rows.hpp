@@ -48,5 +48,6 @@ config::ProjectConfig project_of(const config::LlmConfig& llm);
 config::ProjectConfig project_of(const config::AgentConfig& agent);
 config::ProjectConfig project_of(const config::WorkflowConfig& workflow);
 config::ProjectConfig project_of(const config::CustomWorkflowConfig& workflow);
+config::ProjectConfig project_of(const config::GraphWorkflowConfig& workflow);
 
 }  // namespace aurite::storage

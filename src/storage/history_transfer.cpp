@@ -16,8 +16,10 @@ using nlohmann::json;
 constexpr std::size_t kCopyBatch = 2000;
 
 // The tables whose rows copy_all checks: configurations, sessions and turns.
-constexpr const char* kCopiedTables[] = {"client_configs", "llm_configs", "agent_configs", "workflow_configs",
-                                         "custom_workflow_configs", "sessions", "agent_history"};
+constexpr const char* kCopiedTables[] = {"client_configs",          "llm_configs",
+                                         "agent_configs",           "workflow_configs",
+                                         "custom_workflow_configs", "graph_workflow_configs",
+                                         "sessions",                "agent_history"};
 
 std::string string_field(const json& line, const char* key, std::int64_t number) {
   const auto found = line.find(key);

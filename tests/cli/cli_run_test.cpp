@@ -129,13 +129,13 @@ TEST_F(RunCommand, WorkflowAndCustomWorkflowRunByName) {
 TEST_F(RunCommand, UnknownNameIsAUsageError) {
   const auto result = run_aurite({"run", "Nobody", "hi", "--config", kExampleProject}, demo_env());
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_TRUE(contains(result.err, "no agent, workflow or custom workflow named 'Nobody'")) << result.err;
+  EXPECT_TRUE(contains(result.err, "no agent, workflow, graph workflow or custom workflow named 'Nobody'")) << result.err;
 }
 
 TEST_F(RunCommand, AMistypedNameSuggestsTheClosestOne) {
   const auto result = run_aurite({"run", "weather agnet", "hi", "--config", kExampleProject}, demo_env());
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_TRUE(contains(result.err, "no agent, workflow or custom workflow named 'weather agnet' (did you mean "
+  EXPECT_TRUE(contains(result.err, "no agent, workflow, graph workflow or custom workflow named 'weather agnet' (did you mean "
                                    "'Weather Agent'?); aurite list shows them"))
       << result.err;
   const auto chat = run_aurite({"chat", "Planer", "--config", kExampleProject}, demo_env());

@@ -61,7 +61,7 @@ TEST_F(StorageCommands, DbStatusOnPostgresMasksThePassword) {
   const auto result = run_aurite({"db", "status"}, with_db(url));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(result.out, HasSubstr("postgresql://postgres:***@127.0.0.1:"));
-  EXPECT_THAT(result.out, HasSubstr("schema version  3"));
+  EXPECT_THAT(result.out, HasSubstr("schema version  4"));
   EXPECT_THAT(result.out + result.err, Not(HasSubstr(server.password())));
 
   const auto as_json = run_aurite({"db", "status", "--json"}, with_db(url));
@@ -84,7 +84,7 @@ TEST_F(StorageCommands, SyncThenExportWritesAProjectThatValidates) {
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
   const auto valid = run_aurite({"validate", "--config", file});
   EXPECT_EQ(valid.exit_code, 0) << valid.err;
-  EXPECT_THAT(valid.out, HasSubstr("valid (2 clients, 3 llms, 4 agents, 1 workflows, 1 custom workflows)"));
+  EXPECT_THAT(valid.out, HasSubstr("valid (2 clients, 3 llms, 4 agents, 1 workflow, 0 graph workflows, 1 custom workflow)"));
 
   // And back: importing the export into another database inserts every component.
   const auto other = "sqlite://" + (dir_ / "other.db").string();

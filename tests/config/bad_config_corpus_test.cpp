@@ -38,7 +38,7 @@ TEST(BadConfigFile, DirectoryInsteadOfAFile) {
         try {
           load_project_file(dir.path());
         } catch (const ConfigError& error) {
-          EXPECT_NE(std::string(error.what()).find("is a directory"), std::string::npos) << error.what();
+          EXPECT_NE(std::string(error.what()).find("is a folder with neither"), std::string::npos) << error.what();
           throw;
         }
       },

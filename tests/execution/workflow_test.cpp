@@ -24,7 +24,7 @@ class Workflows : public BackendTest {
     project_.agents = {testing::offline_agent("Weather Reporter", {"weather_server"}),
                        testing::offline_agent("Planner", {"planning_server"})};
     project_.agents[1].exclude_components = {"list_plans"};
-    project_.workflows = {{"Weather Planning Workflow", {"Weather Reporter", "Planner"}, std::nullopt, Json::object()}};
+    project_.workflows = {{"Weather Planning Workflow", {"Weather Reporter", "Planner"}, std::nullopt, std::nullopt, Json::object()}};
     project_.custom_workflows = {{"Example Custom Workflow", "plugins/libaurite_example_workflow.so",
                                   "ExampleCustomWorkflow", std::nullopt, Json::object()}};
     ::setenv("AURITE_PLUGIN_PATH", AURITE_EXAMPLE_PLUGIN_DIR, 1);
@@ -80,6 +80,47 @@ TEST_P(Workflows, RunDispatchesByKind) {
   EXPECT_EQ(custom["kind"], "custom_workflow");
   EXPECT_EQ(custom["result"]["city"], "Quito");
   EXPECT_THROW(run.facade->run("Nothing", "hi", "k"), Error);
+}
+
+TEST_P(Workflows, AStepMayBeAnotherWorkflowOrACustomWorkflow) {
+  config::WorkflowConfig outer;
+  outer.name = "Outer";
+  outer.steps = {config::WorkflowStep("Example Custom Workflow", "custom_workflow"), "Weather Planning Workflow"};
+  project_.workflows.push_back(outer);
+  testing::ProjectRun run(project_, storage_->history());
+  const auto result = run.facade->run_simple_workflow("Outer", "Lima", "nested");
+  EXPECT_EQ(result.status, RunStatus::kCompleted);
+  // The custom workflow's two agents ran inside it; the nested workflow's two are listed.
+  ASSERT_EQ(result.steps.size(), 2u);
+  EXPECT_EQ(result.steps[0].agent_name, "Weather Reporter");
+  const Json custom_output = Json::parse(llm::text_of(result.steps[0].new_turns[0].content));
+  EXPECT_EQ(custom_output["city"], "Lima");  // the next step got the custom workflow's output
+  EXPECT_EQ(result.final_text, result.steps[1].final_text);
+  EXPECT_EQ(stored("Weather Reporter", "nested"), 8u);  // 4 in the custom workflow, 4 in the nested one
+}
+
+TEST_P(Workflows, AWorkflowsIncludeHistoryOverridesItsAgents) {
+  project_.workflows[0].include_history = false;
+  testing::ProjectRun run(project_, storage_->history());
+  const auto result = run.facade->run_simple_workflow("Weather Planning Workflow", "Oslo", "no-history");
+  EXPECT_EQ(result.status, RunStatus::kCompleted);
+  EXPECT_EQ(stored("Weather Reporter", "no-history"), 0u);
+  EXPECT_EQ(stored("Planner", "no-history"), 0u);
+}
+
+TEST_P(Workflows, APythonCustomWorkflowSaysWhatReplacesIt) {
+  project_.custom_workflows.push_back({"Python One", "custom_workflows.example_workflow", "Example", std::nullopt,
+                                       Json::object()});
+  testing::ProjectRun run(project_, storage_->history());
+  try {
+    run.facade->run("Python One", "x", "");
+    FAIL();
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kInvalidConfig);
+    EXPECT_NE(std::string(error.what()).find("custom workflow 'Python One' is a Python workflow"), std::string::npos)
+        << error.what();
+    EXPECT_NE(std::string(error.what()).find("AURITE_WORKFLOW_PLUGIN"), std::string::npos) << error.what();
+  }
 }
 
 TEST_P(Workflows, PluginProblemsAreConfigErrorsNamingThePath) {

@@ -14,6 +14,9 @@ namespace {
 
 using config::AgentConfig;
 using config::ClientConfig;
+using config::GraphWorkflowConfig;
+using config::LlmConfig;
+using config::WorkflowConfig;
 
 constexpr const char* kProject = R"({
   "clients": [{"client_id": "weather_server", "command": "weather"}],
@@ -45,6 +48,7 @@ class RecordingStore : public storage::ConfigStore {
   void save_agent(const AgentConfig& c) override { record("agent:" + c.name); }
   void save_workflow(const config::WorkflowConfig& c) override { record("workflow:" + c.name); }
   void save_custom_workflow(const config::CustomWorkflowConfig& c) override { record("custom:" + c.name); }
+  void save_graph_workflow(const config::GraphWorkflowConfig& c) override { record("graph:" + c.name); }
   bool delete_config(config::ComponentKind kind, const std::string& name) override {
     record("delete " + std::string(config::kind_name(kind)) + ":" + name);
     return true;
@@ -119,12 +123,23 @@ TEST(Registration, EveryKindGoesThroughTheStoreBeforeMemory) {
   client.client_id = "planning_server";
   client.command = "planning";
   host->register_client(client);
-  host->register_llm({"claude", "anthropic", "claude-sonnet-4-5", {}, {}, {}, {}, {}, {}});
+  LlmConfig llm;
+  llm.llm_id = "claude";
+  llm.provider = "anthropic";
+  llm.model = "claude-sonnet-4-5";
+  host->register_llm(llm);
   host->register_agent(agent("Planner", {"planning_server"}));
-  host->register_workflow({"plan", {"Planner"}, std::nullopt, {}});
+  WorkflowConfig workflow;
+  workflow.name = "plan";
+  workflow.steps = {"Planner"};
+  host->register_workflow(workflow);
   host->register_custom_workflow({"custom", "x.so", "K", std::nullopt, {}});
+  GraphWorkflowConfig graph;
+  graph.name = "graph";
+  graph.nodes.push_back({"n", "Planner", "agent", {}});
+  host->register_graph_workflow(graph);
   EXPECT_EQ(store->saved, (std::vector<std::string>{"client:planning_server", "llm:claude", "agent:Planner",
-                                                    "workflow:plan", "custom:custom"}));
+                                                    "workflow:plan", "custom:custom", "graph:graph"}));
 }
 
 TEST(Registration, FailedWriteLeavesMemoryUnchanged) {

@@ -52,6 +52,26 @@ TEST(mcp_host, ListsEveryToolOfEveryClientAcrossPages) {
   EXPECT_EQ(echo->input_schema["type"], "object");
 }
 
+// Aurite 0.4's registration_timeout: a server slow to start gets that long for the
+// handshake, while each request after it keeps the client's own timeout.
+TEST(mcp_host, ASlowStartingServerGetsTheRegistrationTimeoutForItsHandshake) {
+  config::ClientConfig slow = test_client("slow", {"--start-delay-ms", "1500"});
+  slow.timeout = 0.5;
+  {
+    McpHost host({slow}, {});
+    try {
+      host.start();
+      FAIL() << "a 1.5 s start within a 0.5 s timeout";
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), ErrorCode::kTimeout) << error.what();
+    }
+  }
+  slow.registration_timeout = 30;
+  McpHost host({slow}, {});
+  host.start();
+  EXPECT_EQ(host.tools().size(), kFixed);
+}
+
 TEST(mcp_host, AToolNameOfferedByTwoClientsIsAStartupErrorNamingBoth) {
   McpHost host({test_client("first"), test_client("second")}, {});
   try {

@@ -97,7 +97,7 @@ TEST_P(ConfigStoreTest, FailureInTheMiddleOfASyncLeavesTheDatabaseAsItWas) {
   second.clients[0].timeout = 99.0;
   second.agents.push_back(second.agents[1]);
   second.agents.back().name = "Newcomer";
-  second.workflows.push_back({"doomed", {"Inline"}, std::nullopt, config::Json::object()});
+  second.workflows.push_back({"doomed", {"Inline"}, std::nullopt, std::nullopt, config::Json::object()});
   try {
     store.sync_configs(second, true);
     FAIL() << "the sync should have failed";

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 
+#include "aurite/config/json_codec.hpp"
 #include "aurite/config/models.hpp"
 #include "aurite/config/project_file.hpp"
 
@@ -31,6 +32,28 @@ inline config::ProjectConfig test_project() {
   return config::parse_project_text(kConfigProject, "test project", "/tmp").project;
 }
 
+// A graph workflow over the agents of kConfigProject: two roots joined by a third node,
+// with keys this version does not know on the workflow, a node and an edge.
+inline constexpr const char* kGraphWorkflow = R"({
+  "type": "graph_workflow", "name": "fan in", "description": "two looks, one answer", "include_history": false,
+  "nodes": [{"node_id": "a", "name": "Weather Agent"}, {"node_id": "b", "name": "Inline", "x_pos": 3},
+            {"node_id": "join", "name": "Inline", "type": "agent"}],
+  "edges": [{"from": "a", "to": "join"}, {"from": "b", "to": "join", "x_label": "second"}],
+  "x_layout": {"kept": true}
+})";
+
+inline config::GraphWorkflowConfig test_graph_workflow() {
+  config::ParseReport report;
+  return config::parse_graph_workflow(config::Json::parse(kGraphWorkflow), "", report);
+}
+
+// test_project() with test_graph_workflow() added.
+inline config::ProjectConfig test_project_with_graph() {
+  config::ProjectConfig project = test_project();
+  project.graph_workflows.push_back(test_graph_workflow());
+  return project;
+}
+
 // The components only, each kind sorted by name: what a config store keeps of a project.
 inline config::ProjectConfig components_of(config::ProjectConfig project) {
   project.name.reset();
@@ -45,6 +68,7 @@ inline config::ProjectConfig components_of(config::ProjectConfig project) {
   by_name(project.agents);
   by_name(project.workflows);
   by_name(project.custom_workflows);
+  by_name(project.graph_workflows);
   return project;
 }
 

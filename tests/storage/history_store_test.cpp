@@ -292,8 +292,8 @@ TEST_P(HistoryStoreTest, MigrationsAreRecordedOnceAndReopeningChangesNothing) {
   auto db = open();
   db->migrate();
   const auto status = db->status();
-  EXPECT_EQ(status.schema_version, 3);
-  EXPECT_EQ(status.row_counts.at("schema_migrations"), 3);
+  EXPECT_EQ(status.schema_version, 4);
+  EXPECT_EQ(status.row_counts.at("schema_migrations"), 4);
   EXPECT_EQ(status.row_counts.at("agent_history"), 1);
   EXPECT_EQ(db->history()->append_turn("agent", "s", "user", text("y")), 2);
 }
@@ -303,7 +303,7 @@ TEST_P(HistoryStoreTest, HistoryStoreIsAbsentWhenHistoryStorageIsOff) {
   off.store_history = false;
   auto db = storage::StorageManager::open(off);
   EXPECT_EQ(db->history(), nullptr);
-  EXPECT_EQ(db->status().schema_version, 3);  // the schema is still brought up to date
+  EXPECT_EQ(db->status().schema_version, 4);  // the schema is still brought up to date
 }
 
 TEST_P(HistoryStoreTest, StatusNamesBackendAndMaskedLocation) {
@@ -319,7 +319,8 @@ TEST_P(HistoryStoreTest, StatusNamesBackendAndMaskedLocation) {
     EXPECT_TRUE(sqlite_has_table(dir_ / "data/aurite.db", "agent_history_fts"));
   }
   for (const char* table : {"client_configs", "llm_configs", "agent_configs", "workflow_configs",
-                            "custom_workflow_configs", "sessions", "agent_history", "schema_migrations"}) {
+                            "custom_workflow_configs", "graph_workflow_configs", "sessions", "agent_history",
+                            "schema_migrations"}) {
     EXPECT_TRUE(status.row_counts.contains(table)) << table;
   }
 }

@@ -21,6 +21,22 @@ ScriptedHttpServer::ScriptedHttpServer() : server_(std::make_unique<httplib::Ser
       requests_.push_back(std::move(recorded));
     }
     ScriptedReply reply = next();
+    if (reply.together > 0) {
+      std::unique_lock lock(mutex_);
+      ++waiting_;
+      if (waiting_ >= reply.together) {
+        released_ += waiting_;
+        waiting_ = 0;
+        gathered_.notify_all();
+      }
+      const bool gathered = gathered_.wait_for(lock, std::chrono::seconds(10), [this] { return released_ > 0; });
+      if (!gathered) {
+        --waiting_;
+        response.status = 504;
+        return;
+      }
+      --released_;
+    }
     if (reply.hang) {
       std::unique_lock lock(mutex_);
       stopping_.wait_for(lock, std::chrono::seconds(30), [this] { return stopped_; });

@@ -26,6 +26,9 @@ struct ScriptedReply {
   std::vector<std::string> chunks;    // when set: sent one by one as text/event-stream
   bool hang = false;                  // never answer (until the server stops)
   bool drop_after_chunks = false;     // close the connection mid-stream after the chunks
+  // Answered only once this many requests wait for their replies at the same time: a
+  // proof that the client sends them concurrently. Not reached within 10 s: 504.
+  std::size_t together = 0;
 };
 
 struct RecordedRequest {
@@ -58,6 +61,9 @@ class ScriptedHttpServer {
   bool stopped_ = false;
   std::deque<ScriptedReply> script_;
   std::vector<RecordedRequest> requests_;
+  std::size_t waiting_ = 0;    // requests held for `together`
+  std::size_t released_ = 0;   // of those, how many may still go without waiting
+  std::condition_variable gathered_;
 };
 
 }  // namespace aurite::testing

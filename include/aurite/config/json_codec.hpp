@@ -3,7 +3,9 @@
 // Parsing is lenient the way the original project files were: numbers and booleans may
 // be strings ("0.7", "4096", "True"), null means absent, and the older key names
 // (simple_workflows, llm_configs, model_name, api_key_env_var, config_validation_schema)
-// are read as their current names. Writing always uses the current names.
+// are read as their current names, and so are Aurite 0.4's (name for client_id and
+// llm_id, mcp_servers, http_endpoint, api_base, an agent's `llm` overrides; a `type`
+// naming the kind is accepted). Writing always uses the current names.
 // Parsing never throws on bad input: every problem goes into ParseReport::errors with its
 // JSON path, and the returned value is meaningful only when there are none.
 #pragma once
@@ -42,6 +44,7 @@ AgentConfig parse_agent(const Json& json, const std::string& path, ParseReport& 
 WorkflowConfig parse_workflow(const Json& json, const std::string& path, ParseReport& report);
 CustomWorkflowConfig parse_custom_workflow(const Json& json, const std::string& path,
                                            ParseReport& report);
+GraphWorkflowConfig parse_graph_workflow(const Json& json, const std::string& path, ParseReport& report);
 ProjectConfig parse_project(const Json& json, ParseReport& report);
 
 Json to_json(const RootConfig& root);
@@ -50,6 +53,7 @@ Json to_json(const LlmConfig& llm);
 Json to_json(const AgentConfig& agent);
 Json to_json(const WorkflowConfig& workflow);
 Json to_json(const CustomWorkflowConfig& workflow);
+Json to_json(const GraphWorkflowConfig& workflow);
 Json to_json(const ProjectConfig& project);
 
 // A client as shown to people and scripts (aurite show, the HTTP API): a header value

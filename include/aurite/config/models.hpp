@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "aurite/common/error.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -20,12 +22,21 @@ namespace aurite::config {
 
 using Json = nlohmann::json;
 
+// The kinds of component a project holds, in the order they are listed and validated.
+enum class ComponentKind { kClient, kLlm, kAgent, kWorkflow, kCustomWorkflow, kGraphWorkflow };
+inline constexpr ComponentKind kComponentKinds[] = {
+    ComponentKind::kClient,         ComponentKind::kLlm,           ComponentKind::kAgent,
+    ComponentKind::kWorkflow,       ComponentKind::kCustomWorkflow, ComponentKind::kGraphWorkflow};
+
 inline constexpr double kDefaultClientTimeoutSeconds = 10.0;
 // A tools/call whose server keeps reporting progress may run this many times the
 // client's timeout in all (max_total_timeout's default).
 inline constexpr double kDefaultMaxTotalTimeoutFactor = 10.0;
 inline constexpr double kDefaultRoutingWeight = 1.0;
 inline constexpr int kDefaultMaxIterations = 10;
+// Aurite 0.4's default, given to an agent from a component file that sets none, so a
+// project behaves as it did there.
+inline constexpr int kAurite04DefaultMaxIterations = 50;
 inline constexpr int kDefaultHistoryLimit = 50;
 inline constexpr int kDefaultMaxTokens = 4096;
 
@@ -58,9 +69,15 @@ struct InheritEnv {
   friend bool operator==(const InheritEnv&, const InheritEnv&) = default;
 };
 
-// An MCP server the host starts and talks to over stdio.
+// An MCP server the host starts and talks to over stdio, or a remote one (url).
+// Aurite 0.4 component files call it an `mcp_server` and name its fields `name`,
+// `http_endpoint` and `transport_type`; they are read as the fields below.
 struct ClientConfig {
   std::string client_id;
+  std::optional<std::string> description;
+  // "stdio" (server_path), "local" (command + args) or "http_stream" (url); optional,
+  // and when set it must agree with the field that is.
+  std::optional<std::string> transport_type;
   // Exactly one of server_path (a `.py` file runs with python3, anything else is
   // executed), command (+ args) or url (a remote server, Streamable HTTP) is set.
   // server_path is kept as written; relative paths are resolved against the project
@@ -87,6 +104,8 @@ struct ClientConfig {
   // Seconds a tools/call may take in all, however much progress it reports
   // [kDefaultMaxTotalTimeoutFactor x timeout]; not less than timeout.
   std::optional<double> max_total_timeout;
+  // Seconds the server may take to start and answer initialize [timeout, else the default].
+  std::optional<double> registration_timeout;
   // The least severe of kMcpLogLevels the server should send us (logging/setLevel, sent
   // only to a server that declares logging). Unset: nothing is sent; the server decides.
   std::optional<std::string> log_level;
@@ -103,10 +122,12 @@ struct ClientConfig {
 // A model endpoint agents refer to by llm_id.
 struct LlmConfig {
   std::string llm_id;
+  std::optional<std::string> description;
   std::string provider;                     // one of kProviders
   std::optional<std::string> model;         // required except for the test provider
   std::optional<std::string> base_url;      // OpenAI-compatible servers (Ollama, vLLM, ...)
   std::optional<std::string> api_key_env;   // variable holding the API key
+  std::optional<std::string> api_version;   // for providers whose API has versions
   std::optional<double> temperature;
   std::optional<int64_t> max_tokens;
   std::optional<std::string> default_system_prompt;
@@ -117,11 +138,14 @@ struct LlmConfig {
 
 struct AgentConfig {
   std::string name;
+  std::optional<std::string> description;
   std::optional<std::string> system_prompt;
   std::vector<std::string> client_ids;      // MCP clients whose tools the agent sees
   std::optional<std::string> llm_config_id; // an LlmConfig; else provider/model inline
   std::optional<std::string> provider;
   std::optional<std::string> model;
+  std::optional<std::string> base_url;      // overrides the llm's (Aurite 0.4: llm.api_base)
+  std::optional<std::string> api_version;   // overrides the llm's (Aurite 0.4: llm.api_version)
   std::optional<double> temperature;
   std::optional<int64_t> max_tokens;        // [kDefaultMaxTokens]
   std::optional<int64_t> max_iterations;    // [kDefaultMaxIterations]
@@ -134,14 +158,68 @@ struct AgentConfig {
   friend bool operator==(const AgentConfig&, const AgentConfig&) = default;
 };
 
-// A simple workflow: agents run in order, each step's output the next step's input.
+// What a workflow step or a graph node may run.
+inline constexpr std::string_view kStepTypes[] = {"agent", "linear_workflow", "custom_workflow"};
+
+// A step of a simple workflow: a name, and optionally what kind of component it names
+// (one of kStepTypes; unset: whichever the name is, since names are unique among them).
+struct WorkflowStep {
+  std::string name;
+  std::optional<std::string> type;
+
+  WorkflowStep() = default;
+  WorkflowStep(std::string step_name) : name(std::move(step_name)) {}  // NOLINT: a name is a step
+  WorkflowStep(const char* step_name) : name(step_name) {}             // NOLINT
+  WorkflowStep(std::string step_name, std::optional<std::string> step_type)
+      : name(std::move(step_name)), type(std::move(step_type)) {}
+
+  friend bool operator==(const WorkflowStep&, const WorkflowStep&) = default;
+};
+
+// A simple workflow (Aurite 0.4: linear_workflow): steps run in order, each step's output
+// the next step's input. A step is an agent, another simple workflow or a custom workflow.
 struct WorkflowConfig {
   std::string name;
-  std::vector<std::string> steps;
+  std::vector<WorkflowStep> steps;
   std::optional<std::string> description;
+  // Set: every agent of the workflow loads and stores history (or not), whatever its own
+  // include_history says.
+  std::optional<bool> include_history;
   Json extra = Json::object();
 
   friend bool operator==(const WorkflowConfig&, const WorkflowConfig&) = default;
+};
+
+struct GraphNode {
+  std::string node_id;
+  std::string name;                 // the agent it runs
+  std::string type = "agent";       // the only kind a node runs (as in Aurite 0.4)
+  Json extra = Json::object();
+
+  friend bool operator==(const GraphNode&, const GraphNode&) = default;
+};
+
+struct GraphEdge {
+  std::string from;
+  std::string to;
+  Json extra = Json::object();
+
+  friend bool operator==(const GraphEdge&, const GraphEdge&) = default;
+};
+
+// A workflow whose agents form a directed acyclic graph: nodes without predecessors get
+// the input, a node runs once all its predecessors are done (nodes that are ready at the
+// same time run in parallel), and its input is their outputs as one JSON object keyed by
+// node id (as Aurite 0.4 passes them).
+struct GraphWorkflowConfig {
+  std::string name;
+  std::optional<std::string> description;
+  std::vector<GraphNode> nodes;
+  std::vector<GraphEdge> edges;
+  std::optional<bool> include_history;  // as WorkflowConfig::include_history
+  Json extra = Json::object();
+
+  friend bool operator==(const GraphWorkflowConfig&, const GraphWorkflowConfig&) = default;
 };
 
 // A workflow implemented in a shared library loaded at run time.
@@ -155,6 +233,17 @@ struct CustomWorkflowConfig {
   friend bool operator==(const CustomWorkflowConfig&, const CustomWorkflowConfig&) = default;
 };
 
+// A component of an Aurite 0.4 project left out of what runs because it, or something
+// it uses, has problems: the rest of the project runs, and running this one reports them.
+struct LeftOutComponent {
+  ComponentKind kind;
+  std::string name;
+  std::string source;                // the project, for the ConfigError
+  std::vector<Diagnostic> problems;  // its own, then those of what it uses
+
+  friend bool operator==(const LeftOutComponent&, const LeftOutComponent&) = default;
+};
+
 // A whole project file.
 struct ProjectConfig {
   std::optional<std::string> name;
@@ -164,19 +253,17 @@ struct ProjectConfig {
   std::vector<AgentConfig> agents;
   std::vector<WorkflowConfig> workflows;
   std::vector<CustomWorkflowConfig> custom_workflows;
+  std::vector<GraphWorkflowConfig> graph_workflows;
   Json extra = Json::object();
   // The folder relative paths are resolved against (the project file's folder; the
   // working directory for a project that did not come from a file). Not serialized.
   std::filesystem::path base_dir;
+  // Not serialized either; empty but for a project of component files with problems.
+  std::vector<LeftOutComponent> left_out;
 
   friend bool operator==(const ProjectConfig&, const ProjectConfig&) = default;
 };
 
-// The kinds of component a project holds, in the order they are listed and validated.
-enum class ComponentKind { kClient, kLlm, kAgent, kWorkflow, kCustomWorkflow };
-inline constexpr ComponentKind kComponentKinds[] = {
-    ComponentKind::kClient, ComponentKind::kLlm, ComponentKind::kAgent,
-    ComponentKind::kWorkflow, ComponentKind::kCustomWorkflow};
 
 // The name a component is registered under (client_id, llm_id or name).
 inline const std::string& name_of(const ClientConfig& c) { return c.client_id; }
@@ -184,13 +271,19 @@ inline const std::string& name_of(const LlmConfig& c) { return c.llm_id; }
 inline const std::string& name_of(const AgentConfig& c) { return c.name; }
 inline const std::string& name_of(const WorkflowConfig& c) { return c.name; }
 inline const std::string& name_of(const CustomWorkflowConfig& c) { return c.name; }
+inline const std::string& name_of(const GraphWorkflowConfig& c) { return c.name; }
 
-// "client", "llm", "agent", "workflow", "custom workflow".
+// "client", "llm", "agent", "workflow", "custom workflow", "graph workflow".
 std::string_view kind_name(ComponentKind kind);
 // kind_name with its article, for messages: "a client", "an llm", "an agent", ...
 std::string with_article(ComponentKind kind);
-// The project file key holding this kind: "clients", "llms", "agents", ...
+// The project file key holding this kind: "clients", "llms", "agents", ...,
+// "graph_workflows".
 std::string_view kind_key(ComponentKind kind);
+
+// True for an Aurite 0.4 Python workflow: a module_path that is a .py file or a dotted
+// module name ("custom_workflows.example_workflow"); such a workflow loads but cannot run.
+bool is_python_workflow(const CustomWorkflowConfig& workflow);
 
 // A path from a config resolved against `base_dir` (absolute paths stay as they are).
 std::filesystem::path resolve_path(const std::filesystem::path& base_dir, const std::string& path);

@@ -26,6 +26,7 @@ class ConfigLookup {
   virtual std::optional<config::LlmConfig> find_llm(const std::string& llm_id) const = 0;
   virtual std::optional<config::WorkflowConfig> find_workflow(const std::string& name) const = 0;
   virtual std::optional<config::CustomWorkflowConfig> find_custom_workflow(const std::string& name) const = 0;
+  virtual std::optional<config::GraphWorkflowConfig> find_graph_workflow(const std::string& name) const = 0;
   // The folder relative module paths resolve against.
   virtual std::filesystem::path base_dir() const = 0;
 };
@@ -37,6 +38,9 @@ class LoadedPlugins;
 struct RunOptions {
   // What an agent run does when its session is held by another run (see session_gate).
   OnBusy on_busy = OnBusy::kWait;
+  // Set: the agents run load and store history or not, whatever their include_history
+  // says (a workflow's include_history sets it for its steps and nodes).
+  std::optional<bool> include_history;
 };
 
 class ExecutionFacade : public WorkflowContext {
@@ -58,8 +62,9 @@ class ExecutionFacade : public WorkflowContext {
   }
 
   // Runs the steps in order, each step's final text the next step's message, every step
-  // on the same session id (each agent keeps its own history there). Stops at the first
-  // step that does not complete, with that step's status.
+  // on the same session id (each agent keeps its own history there). A step names an
+  // agent, another simple workflow or a custom workflow (its type, or whichever the name
+  // is). Stops at the first step that does not complete, with that step's status.
   WorkflowResult run_simple_workflow(const std::string& name, const std::string& message,
                                      const std::string& session_id, RunObserver* observer,
                                      const RunOptions& options = {});
@@ -74,13 +79,23 @@ class ExecutionFacade : public WorkflowContext {
   // AURITE_ALLOW_EXTERNAL_MODULES=true. Throws Error(kNotFound) for an unknown workflow,
   // kInvalidConfig naming the path for a module_path outside the project folder, a library
   // that cannot be loaded, lacks the entry points, has another ABI version or does not know
-  // class_name.
+  // class_name, and for a Python workflow (an Aurite 0.4 module_path), which cannot run here.
   // The agents and workflows it runs get `options`.
   Json run_custom_workflow(const std::string& name, const Json& input, const std::string& session_id,
                            const RunOptions& options = {});
 
-  // Runs an agent, simple workflow or custom workflow, whichever `name` is, and returns
-  // its result as JSON with "kind" set.
+  // Runs the graph's nodes, each as soon as all its predecessors are done, those that are
+  // ready together on threads of their own; every node on the same session id. A node
+  // that does not complete stops the graph there: nothing more starts, the nodes running
+  // finish, and the result has that node's status and id. A node that throws does the
+  // same, then its error is thrown again with the workflow, node and agent named (what
+  // the nodes stored stays stored). Throws Error(kNotFound) for an unknown workflow.
+  GraphWorkflowResult run_graph_workflow(const std::string& name, const std::string& message,
+                                         const std::string& session_id, RunObserver* observer,
+                                         const RunOptions& options = {});
+
+  // Runs an agent, simple workflow, graph workflow or custom workflow, whichever `name`
+  // is, and returns its result as JSON with "kind" set.
   Json run(const std::string& name, const std::string& message, const std::string& session_id,
            RunObserver* observer = nullptr, const RunOptions& options = {});
 

@@ -67,6 +67,8 @@ struct AgentResult {
   Json to_json() const;
 };
 
+// A simple workflow's run. A step that is itself a workflow adds its agents' runs to
+// `steps`; a custom workflow step adds none (its output is the next step's input).
 struct WorkflowResult {
   std::string workflow_name;
   std::string session_id;
@@ -78,8 +80,40 @@ struct WorkflowResult {
   Json to_json() const;
 };
 
+// One node of a graph workflow's run. Times are milliseconds since the workflow started.
+struct GraphNodeResult {
+  enum class State { kNotRun, kRunning, kDone };
+  std::string node_id;
+  std::string agent_name;
+  State state = State::kNotRun;
+  std::optional<AgentResult> agent;  // once done
+  double started_ms = 0;
+  double finished_ms = 0;
+
+  // "not_run", "running", or the agent's RunStatus once done.
+  std::string status() const;
+  Json to_json() const;
+};
+
+struct GraphWorkflowResult {
+  std::string workflow_name;
+  std::string session_id;
+  RunStatus status = RunStatus::kCompleted;
+  // The node that did not complete (status says how), "" when every node did.
+  std::string stopped_at;
+  // The outputs of the nodes nothing follows, keyed by node id, and as text: the output
+  // itself when there is one such node, else that object as JSON.
+  Json final_output = Json::object();
+  std::string final_text;
+  std::vector<GraphNodeResult> nodes;  // in the order the workflow lists them
+  double total_ms = 0;
+
+  Json to_json() const;
+};
+
 // Called on the thread that runs the agent (tool callbacks may come from the threads
-// running tools concurrently, one call at a time). Every method has an empty default.
+// running tools concurrently, one call at a time; the nodes of a graph workflow run on
+// threads of their own, at the same time). Every method has an empty default.
 class RunObserver {
  public:
   virtual ~RunObserver() = default;
@@ -93,6 +127,8 @@ class RunObserver {
   virtual void on_tool_result(const std::string& /*agent*/, const ToolCallRecord& /*record*/) {}
   virtual void on_agent_done(const AgentResult& /*result*/) {}
   virtual void on_step(const std::string& /*workflow*/, std::size_t /*index*/, const std::string& /*agent*/) {}
+  // A graph workflow's node as it starts (state kRunning) and as it ends (kDone).
+  virtual void on_node(const std::string& /*workflow*/, const GraphNodeResult& /*node*/) {}
 };
 
 }  // namespace aurite::execution

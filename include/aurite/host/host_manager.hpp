@@ -34,8 +34,10 @@
 
 namespace aurite::host {
 
-// Where the project file is: `flag` (--config) when given, else $PROJECT_CONFIG_PATH,
-// else ./aurite_config.json.
+// Where the project is: `flag` (--config) when given, else $PROJECT_CONFIG_PATH (each
+// may name a folder: config::locate_project), else ./aurite_config.json when it exists,
+// else the nearest .aurite file in the working folder or its parents, else
+// ./aurite_config.json (whose absence the loader then reports).
 std::filesystem::path resolve_config_path(const std::optional<std::filesystem::path>& flag);
 
 enum class Registration { kCreated, kUpdated };
@@ -113,11 +115,13 @@ class HostManager : public execution::ConfigLookup {
   Registration register_agent(config::AgentConfig agent);
   Registration register_workflow(config::WorkflowConfig workflow);
   Registration register_custom_workflow(config::CustomWorkflowConfig workflow);
+  Registration register_graph_workflow(config::GraphWorkflowConfig workflow);
 
   // Removes the component of `kind` named `name`: from the attached config store first,
   // then from memory. Throws Error(kNotFound) when there is none, Error(kConflict) naming
   // every reference when the project would no longer validate without it (an agent still
-  // using the client or llm, a workflow step naming the agent), and what the store throws.
+  // using the client or llm, a workflow step or graph node naming the agent), and what
+  // the store throws.
   // On a throw the registries are unchanged.
   // (host_manager_remove.cpp)
   void remove(config::ComponentKind kind, const std::string& name);
@@ -127,14 +131,18 @@ class HostManager : public execution::ConfigLookup {
   std::optional<config::AgentConfig> find_agent(const std::string& name) const override;
   std::optional<config::WorkflowConfig> find_workflow(const std::string& name) const override;
   std::optional<config::CustomWorkflowConfig> find_custom_workflow(const std::string& name) const override;
+  std::optional<config::GraphWorkflowConfig> find_graph_workflow(const std::string& name) const override;
   std::filesystem::path base_dir() const override;
 
   // A consistent copy of everything registered.
   config::ProjectConfig snapshot() const;
 
-  // Throws Error(kNotFound) "no agent, workflow or custom workflow named 'X'", with the
-  // closest name when one is close ("did you mean"), unless `name` is one of them.
-  void require_runnable(const std::string& name) const;
+  // Throws Error(kNotFound) "no agent, workflow, graph workflow or custom workflow named
+  // 'X'", with the closest name when one is close ("did you mean"), unless `name` is one
+  // of them.
+  // With `agents_only`, only agents count ("no agent named 'X'"). A name left out of a
+  // project of component files for its problems throws the ConfigError listing them.
+  void require_runnable(const std::string& name, bool agents_only = false) const;
 
   // Opens what runs need: the database when `storage_settings` enable it, the MCP host
   // for the project's clients (each server starts when first used) and the execution

@@ -35,7 +35,8 @@ ConfigSource resolve_config_source(const std::optional<std::string>& flag);
 // errors, not warnings. Throws Error(kInvalidArgument) for a value that is not a boolean.
 bool strict_config_from_env();
 
-// Loads and validates the project file, as config::load_project_file, and deals with its
+// Loads and validates the project file, as config::load_project_file (an Aurite 0.4
+// project leaves out the components with problems and logs its warnings), and deals with its
 // unknown keys (most often typos) in the one way every command shares: with `strict`
 // they are a ConfigError naming each key and the known key it probably meant; otherwise
 // one warning lists them so, and they are kept as written.

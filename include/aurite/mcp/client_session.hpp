@@ -147,6 +147,8 @@ class ClientSession {
   // A request the transport could not deliver or read the answer of fails alone.
   void fail_request(std::int64_t id, const Error& error);
   std::chrono::milliseconds default_timeout() const;
+  // For the handshake: registration_timeout, else the timeout.
+  std::chrono::milliseconds handshake_timeout() const;
   std::chrono::milliseconds default_max_total() const;
 
   const config::ClientConfig client_;

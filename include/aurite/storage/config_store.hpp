@@ -46,6 +46,7 @@ class ConfigStore {
   virtual void save_agent(const config::AgentConfig& agent) = 0;
   virtual void save_workflow(const config::WorkflowConfig& workflow) = 0;
   virtual void save_custom_workflow(const config::CustomWorkflowConfig& workflow) = 0;
+  virtual void save_graph_workflow(const config::GraphWorkflowConfig& workflow) = 0;
 
   // Deletes one component durably; returns whether it existed. Throws as the saves do.
   virtual bool delete_config(config::ComponentKind kind, const std::string& name) = 0;

@@ -105,6 +105,7 @@ constexpr std::pair<const char*, Query> kCountRows[] = {
     {"agent_configs", {"count_agent_configs", "SELECT COUNT(*) FROM agent_configs"}},
     {"workflow_configs", {"count_workflow_configs", "SELECT COUNT(*) FROM workflow_configs"}},
     {"custom_workflow_configs", {"count_custom_workflow_configs", "SELECT COUNT(*) FROM custom_workflow_configs"}},
+    {"graph_workflow_configs", {"count_graph_workflow_configs", "SELECT COUNT(*) FROM graph_workflow_configs"}},
     {"sessions", {"count_sessions", "SELECT COUNT(*) FROM sessions"}},
     {"agent_history", {"count_agent_history", "SELECT COUNT(*) FROM agent_history"}},
     {"schema_migrations", {"count_schema_migrations", "SELECT COUNT(*) FROM schema_migrations"}},

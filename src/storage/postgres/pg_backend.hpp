@@ -37,6 +37,7 @@ class PgBackend final : public Backend {
   void save_agent(const config::AgentConfig& agent) override;
   void save_workflow(const config::WorkflowConfig& workflow) override;
   void save_custom_workflow(const config::CustomWorkflowConfig& workflow) override;
+  void save_graph_workflow(const config::GraphWorkflowConfig& workflow) override;
   SyncCounts sync_configs(const config::ProjectConfig& project, bool prune) override;
   config::ProjectConfig load_configs() override;
   std::vector<StoredConfigInfo> list_configs() override;

@@ -98,6 +98,20 @@ constexpr ConfigSql kTables[] = {
       " WHERE t.config_hash <> excluded.config_hash"},
      {"delete_custom_workflows",
       "DELETE FROM custom_workflow_configs WHERE name IN (SELECT jsonb_array_elements_text($1::jsonb))"}},
+    {ComponentKind::kGraphWorkflow,
+     {"graph_workflow_hashes", "SELECT name, config_hash FROM graph_workflow_configs ORDER BY name"},
+     {"graph_workflow_configs", "SELECT name, config::text FROM graph_workflow_configs ORDER BY name"},
+     {"graph_workflow_info", "SELECT name, config_hash, " AURITE_ISO("created_at") ", " AURITE_ISO("last_updated")
+      " FROM graph_workflow_configs ORDER BY name"},
+     {"upsert_graph_workflows",
+      "INSERT INTO graph_workflow_configs AS t (name, config, description, include_history, config_hash)"
+      " SELECT r->>'name', r->'config', r->>'description', (r->>'include_history')::boolean, r->>'hash'"
+      " FROM jsonb_array_elements($1::jsonb) AS r"
+      " ON CONFLICT (name) DO UPDATE SET config = excluded.config, description = excluded.description,"
+      "  include_history = excluded.include_history, config_hash = excluded.config_hash, last_updated = now()"
+      " WHERE t.config_hash <> excluded.config_hash"},
+     {"delete_graph_workflows",
+      "DELETE FROM graph_workflow_configs WHERE name IN (SELECT jsonb_array_elements_text($1::jsonb))"}},
 };
 
 #undef AURITE_ISO
@@ -178,5 +192,6 @@ void PgBackend::save_llm(const config::LlmConfig& c) { sync_configs(project_of(c
 void PgBackend::save_agent(const config::AgentConfig& c) { sync_configs(project_of(c), false); }
 void PgBackend::save_workflow(const config::WorkflowConfig& c) { sync_configs(project_of(c), false); }
 void PgBackend::save_custom_workflow(const config::CustomWorkflowConfig& c) { sync_configs(project_of(c), false); }
+void PgBackend::save_graph_workflow(const config::GraphWorkflowConfig& c) { sync_configs(project_of(c), false); }
 
 }  // namespace aurite::storage::postgres

@@ -102,6 +102,19 @@ const Migration kMigrations[] = {
          " expires_at BIGINT NOT NULL,"
          " PRIMARY KEY (agent_name, session_id))",
      }},
+    {4, "graph workflow configs",
+     {
+         // As the other config tables: the whole config as JSONB, the fields people query
+         // as columns.
+         "CREATE TABLE graph_workflow_configs ("
+         " name TEXT PRIMARY KEY,"
+         " config JSONB NOT NULL,"
+         " description TEXT,"
+         " include_history BOOLEAN,"
+         " config_hash TEXT NOT NULL,"
+         " created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+         " last_updated TIMESTAMPTZ NOT NULL DEFAULT now())",
+     }},
 };
 
 }  // namespace

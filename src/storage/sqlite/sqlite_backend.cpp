@@ -75,6 +75,7 @@ constexpr std::pair<const char*, const char*> kCountRows[] = {
     {"agent_configs", "SELECT COUNT(*) FROM agent_configs"},
     {"workflow_configs", "SELECT COUNT(*) FROM workflow_configs"},
     {"custom_workflow_configs", "SELECT COUNT(*) FROM custom_workflow_configs"},
+    {"graph_workflow_configs", "SELECT COUNT(*) FROM graph_workflow_configs"},
     {"sessions", "SELECT COUNT(*) FROM sessions"},
     {"agent_history", "SELECT COUNT(*) FROM agent_history"},
     {"schema_migrations", "SELECT COUNT(*) FROM schema_migrations"},

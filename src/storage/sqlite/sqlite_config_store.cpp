@@ -83,6 +83,19 @@ constexpr ConfigSql kTables[] = {
      "  config_hash = excluded.config_hash, last_updated = " AURITE_NOW
      " WHERE custom_workflow_configs.config_hash <> excluded.config_hash",
      "DELETE FROM custom_workflow_configs WHERE name IN (SELECT value FROM json_each(?1))"},
+    {ComponentKind::kGraphWorkflow, "SELECT name, config_hash FROM graph_workflow_configs ORDER BY name",
+     "SELECT name, config FROM graph_workflow_configs ORDER BY name",
+     "SELECT name, config_hash, created_at, last_updated FROM graph_workflow_configs ORDER BY name",
+     "INSERT INTO graph_workflow_configs (name, config, description, include_history, config_hash)"
+     " SELECT json_extract(value, '$.name'), json_extract(value, '$.config'),"
+     "  json_extract(value, '$.description'), json_extract(value, '$.include_history'),"
+     "  json_extract(value, '$.hash')"
+     " FROM json_each(?1) WHERE true"
+     " ON CONFLICT (name) DO UPDATE SET config = excluded.config, description = excluded.description,"
+     "  include_history = excluded.include_history, config_hash = excluded.config_hash,"
+     "  last_updated = " AURITE_NOW
+     " WHERE graph_workflow_configs.config_hash <> excluded.config_hash",
+     "DELETE FROM graph_workflow_configs WHERE name IN (SELECT value FROM json_each(?1))"},
 };
 
 #undef AURITE_NOW
@@ -164,5 +177,6 @@ void SqliteBackend::save_workflow(const config::WorkflowConfig& c) { sync_config
 void SqliteBackend::save_custom_workflow(const config::CustomWorkflowConfig& c) {
   sync_configs(project_of(c), false);
 }
+void SqliteBackend::save_graph_workflow(const config::GraphWorkflowConfig& c) { sync_configs(project_of(c), false); }
 
 }  // namespace aurite::storage::sqlite

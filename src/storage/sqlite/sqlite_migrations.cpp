@@ -108,6 +108,19 @@ const Migration kMigrations[] = {
          " expires_at INTEGER NOT NULL,"
          " PRIMARY KEY (agent_name, session_id))",
      }},
+    {4, "graph workflow configs",
+     {
+         // As the other config tables: the whole config as JSON text, the fields people
+         // query as columns.
+         "CREATE TABLE graph_workflow_configs ("
+         " name TEXT PRIMARY KEY,"
+         " config TEXT NOT NULL CHECK (json_valid(config)),"
+         " description TEXT,"
+         " include_history INTEGER,"
+         " config_hash TEXT NOT NULL,"
+         " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+         " last_updated TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
+     }},
 };
 
 }  // namespace

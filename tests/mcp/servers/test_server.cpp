@@ -9,6 +9,7 @@
 //   --stderr-lines N     write N numbered lines to stderr first ("startup diagnostic I of N")
 //   --logging yes        declare the logging capability (logging/setLevel)
 //   --task-tools yes     add needs_task (taskSupport "required") and maybe_task ("optional")
+//   --start-delay-ms N   take N ms to start (a slow server: a runtime, a download) before serving
 #include <unistd.h>
 
 #include <filesystem>
@@ -168,6 +169,7 @@ int main(int argc, char** argv) {
   std::optional<int> exit_at_start;
   int stderr_lines = 0;
   bool task_tools = false;
+  int start_delay_ms = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const std::string value = argv[i + 1];
@@ -179,7 +181,9 @@ int main(int argc, char** argv) {
     else if (flag == "--stderr-lines") stderr_lines = std::stoi(value);
     else if (flag == "--logging") options.logging = value == "yes";
     else if (flag == "--task-tools") task_tools = value == "yes";
+    else if (flag == "--start-delay-ms") start_delay_ms = std::stoi(value);
   }
+  std::this_thread::sleep_for(std::chrono::milliseconds(start_delay_ms));
   for (int i = 1; i <= stderr_lines; ++i) std::fprintf(stderr, "startup diagnostic %d of %d\n", i, stderr_lines);
   if (exit_at_start) return *exit_at_start;
   std::fprintf(stderr, "test server starting (pid %d)\n", static_cast<int>(::getpid()));
