@@ -145,15 +145,21 @@ class GraphRun {
           result_.stopped_at = slot.node_id;
           result_.status = slot.agent->status;
         }
+      }
+      done = slot;
+    }
+    // Said before any successor starts, so a node's end always comes before what follows it.
+    if (observer_ && !error) observer_->on_node(workflow_.name, done);
+    {
+      std::lock_guard lock(mutex_);
+      if (!error) {
         for (const std::size_t next : successors_[node]) {
           if (--waiting_for_[next] == 0) ready_.push_back(next);
         }
       }
-      done = slot;
       --running_;
     }
     changed_.notify_all();
-    if (observer_ && !error) observer_->on_node(workflow_.name, done);
   }
 
   [[noreturn]] void rethrow_failure() const {

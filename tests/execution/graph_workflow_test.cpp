@@ -92,6 +92,34 @@ TEST(GraphSchedule, NodesWhoseInputsAreReadyRunTogetherAndTheJoinGetsTheirOutput
   EXPECT_EQ(c.status(), "completed");
 }
 
+// What a client sees of a run: a node's end always before the start of what follows it.
+class NodeEvents final : public RunObserver {
+ public:
+  void on_node(const std::string&, const GraphNodeResult& node) override {
+    std::lock_guard lock(mutex_);
+    events_.push_back(node.node_id + " " + node.status());
+  }
+  std::vector<std::string> events() {
+    std::lock_guard lock(mutex_);
+    return events_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> events_;
+};
+
+TEST(GraphSchedule, ANodesEndIsReportedBeforeItsSuccessorStarts) {
+  const auto workflow = graph("G", {{"a", "A"}, {"b", "B"}, {"c", "C"}}, {{"a", "b"}, {"b", "c"}});
+  const RunNode run = [](const std::string& agent, const std::string&, RunObserver*) { return answered(agent, "ok"); };
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    NodeEvents events;
+    run_graph(workflow, "go", "s", run, &events);
+    EXPECT_EQ(events.events(), (std::vector<std::string>{"a running", "a completed", "b running", "b completed",
+                                                         "c running", "c completed"}));
+  }
+}
+
 TEST(GraphSchedule, SeveralEndNodesGiveTheirOutputsAsOneObject) {
   const auto workflow = graph("G", {{"start", "S"}, {"left", "L"}, {"right", "R"}}, {{"start", "left"}, {"start", "right"}});
   const RunNode run = [](const std::string& agent, const std::string&, RunObserver*) { return answered(agent, agent); };
