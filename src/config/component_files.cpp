@@ -117,6 +117,17 @@ void add_entry(const Json& entry, const std::string& file, const std::string& pa
   scan.components.push_back({file, path, source.context_root, entry});
 }
 
+// yaml-cpp's messages may quote the bytes it choked on, which need not be UTF-8 (nor
+// printable); what we say is both.
+std::string printable(const std::string& message) {
+  std::string out;
+  for (const char c : message) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += byte >= 0x20 && byte < 0x7f ? c : '?';
+  }
+  return out;
+}
+
 }  // namespace
 
 Json parse_yaml(const std::string& text, const std::string& source) {
@@ -132,9 +143,9 @@ Json parse_yaml(const std::string& text, const std::string& source) {
     return document;
   } catch (const YAML::ParserException& error) {
     throw ConfigError(source, {{"", fmt::format("malformed YAML at line {}, column {}: {}", error.mark.line + 1,
-                                                error.mark.column + 1, error.msg)}});
+                                                error.mark.column + 1, printable(error.msg))}});
   } catch (const YAML::Exception& error) {
-    throw ConfigError(source, {{"", fmt::format("malformed YAML: {}", error.msg)}});
+    throw ConfigError(source, {{"", fmt::format("malformed YAML: {}", printable(error.msg))}});
   }
 }
 

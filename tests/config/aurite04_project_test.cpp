@@ -192,6 +192,28 @@ TEST_F(ComponentFiles, AYamlFileReadsLikeJson) {
   EXPECT_EQ(named(p.agents, "Helper").include_history, true);
 }
 
+TEST_F(ComponentFiles, MalformedFilesAreNamedWithLineAndColumn) {
+  write(".aurite", kProjectAnchor);
+  write("config/bad.json", "[\n  {\"type\": \"llm\",\n  \"name\": }\n]");
+  write("config/bad.yaml", "- type: llm\n  name: [unclosed\n");
+  write("config/latin1.yml", "- type: llm\n  name: caf\xe9\n  provider: test\n");
+  // Found by fuzzing: yaml-cpp's message quotes the bytes it stopped at.
+  const unsigned char quoted_bytes[] = {
+      0x2d, 0x20, 0x74, 0x79, 0x70, 0x65, 0x3a, 0x20, 0x6c, 0x6c, 0x6d, 0x0a,
+      0x20, 0x20, 0x6e, 0x61, 0x6d, 0x65, 0x3a, 0x00, 0xff, 0xff, 0xff, 0xff,
+      0xff, 0xff, 0xff, 0x27, 0x5b, 0x75, 0x6e, 0x63, 0x6c, 0x6f, 0x00, 0x00,
+      0x00, 0x48, 0x00, 0x00, 0x00, 0x00, 0x2e, 0xff, 0xff, 0x27, 0x0a};
+  write("config/quoted_bytes.yaml", std::string(reinterpret_cast<const char*>(quoted_bytes), sizeof quoted_bytes));
+  const auto problems = problems_of(project());
+  EXPECT_THAT(problems, Contains(HasSubstr("config/bad.json: malformed JSON at line 3, column 11")));
+  EXPECT_THAT(problems, Contains(HasSubstr("config/bad.yaml: malformed YAML at line")));
+  EXPECT_THAT(problems, Contains("config/latin1.yml: holds bytes that are not UTF-8 text"));
+  EXPECT_THAT(problems, Contains(HasSubstr("config/quoted_bytes.yaml: malformed YAML")));
+  for (const auto& problem : problems) {
+    for (const char c : problem) EXPECT_LT(static_cast<unsigned char>(c), 0x80) << problem;
+  }
+}
+
 TEST_F(ComponentFiles, AYamlFileOfRepeatedAliasesIsRefusedNotExpanded) {
   write(".aurite", kProjectAnchor);
   std::string bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
