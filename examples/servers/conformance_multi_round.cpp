@@ -78,7 +78,8 @@ void add_multi_round_fixtures(McpServer& server) {
                      const auto answers = answers_or_ask(server, {{"client_roots", kRootsRequest}});
                      std::string text = "Client roots:";
                      for (const auto& root : answers.at("client_roots").value("roots", Json::array())) {
-                       text += " " + root.value("uri", "");
+                       text += ' ';  // apart: `" " + string` trips GCC 12's -Wrestrict (bug 105329)
+                       text += root.value("uri", "");
                      }
                      return aurite::mcp::text_result(text);
                    }});

@@ -284,11 +284,14 @@ class HttpTransport final : public Transport {
 
   // The caller gave up on that request (notifications/cancelled): stop reading its answer.
   void stop_reading_answer(const Json& message) {
-    const auto& params = message.contains("params") ? message["params"] : Json::object();
-    const auto id = params.contains("requestId") ? jsonrpc::integer_id(params["requestId"]) : std::nullopt;
+    if (!message.contains("params") || !message["params"].contains("requestId")) return;
+    const auto parsed = jsonrpc::integer_id(message["params"]["requestId"]);
+    if (!parsed) return;
+    // Read out of the optional before the lookup: GCC 12 at -O2 otherwise warns, wrongly,
+    // that the inlined map search may read it uninitialised.
+    const std::int64_t id = *parsed;
     std::lock_guard lock(exchanges_mutex_);
-    if (!id) return;
-    if (auto it = cancellations_.find(*id); it != cancellations_.end()) it->second->cancel();
+    if (auto it = cancellations_.find(id); it != cancellations_.end()) it->second->cancel();
   }
 
   // Sent in order (initialized before the next request), so this waits for the 202.
