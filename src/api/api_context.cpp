@@ -43,6 +43,24 @@ void ApiContext::stream_closed(OpenStream* stream) {
   streams.erase(stream);
 }
 
+void ApiContext::stream_accepted() {
+  std::lock_guard lock(streams_mutex);
+  ++streams_accepted;
+}
+
+void ApiContext::stream_began_or_dropped() {
+  {
+    std::lock_guard lock(streams_mutex);
+    --streams_accepted;
+  }
+  streams_changed.notify_all();
+}
+
+bool ApiContext::wait_for_accepted_streams(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(streams_mutex);
+  return streams_changed.wait_until(lock, deadline, [this] { return streams_accepted == 0; });
+}
+
 void ApiContext::end_streams(const std::string& event, const Json& data) {
   std::lock_guard lock(streams_mutex);
   for (OpenStream* stream : streams) stream->end_with(event, data);

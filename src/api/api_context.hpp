@@ -5,6 +5,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -50,7 +51,17 @@ struct ApiContext {
   void stream_closed(OpenStream* stream);
   void end_streams(const std::string& event, const Json& data);
   std::mutex streams_mutex;
+  std::condition_variable streams_changed;
   std::set<OpenStream*> streams;  // guarded by streams_mutex
+
+  // Streams answered (headers on their way) whose writing has not begun. httplib writes
+  // nothing more once the server stops, so a stop waits for these to begin first: else
+  // such a stream would end with no event at all (ApiServer::stop).
+  void stream_accepted();
+  void stream_began_or_dropped();
+  // False when some have not begun by `deadline`.
+  bool wait_for_accepted_streams(std::chrono::steady_clock::time_point deadline);
+  std::size_t streams_accepted = 0;  // guarded by streams_mutex
 
   // Every route as documented in docs/openapi.json: method and path template.
   std::vector<std::pair<std::string, std::string>> routes;

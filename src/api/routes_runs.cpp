@@ -66,6 +66,19 @@ RunRequest parse_run_request(const httplib::Request& request) {
 }
 
 // Counts the run as in flight for as long as it lives.
+// A stream answered but not yet written (ApiContext::stream_accepted), until it begins
+// or httplib drops it; either way once.
+class AcceptedStream {
+ public:
+  explicit AcceptedStream(ApiContext& context) : context_(context) { context_.stream_accepted(); }
+  ~AcceptedStream() { context_.stream_began_or_dropped(); }
+  AcceptedStream(const AcceptedStream&) = delete;
+  AcceptedStream& operator=(const AcceptedStream&) = delete;
+
+ private:
+  ApiContext& context_;
+};
+
 class RunInFlight {
  public:
   explicit RunInFlight(ApiContext& context) : context_(context) { context_.run_started(); }
@@ -164,11 +177,14 @@ void add_run_routes(httplib::Server& server, ApiContext& context) {
                 // Counted from now, so a shutdown that begins before the stream starts
                 // still waits for it; the releaser runs whether or not it streamed.
                 auto in_flight = std::make_shared<std::unique_ptr<RunInFlight>>(std::make_unique<RunInFlight>(context));
+                auto accepted =
+                    std::make_shared<std::unique_ptr<AcceptedStream>>(std::make_unique<AcceptedStream>(context));
                 response.set_header("Cache-Control", "no-store");
                 response.set_chunked_content_provider(
                     "text/event-stream",
-                    [&context, run, in_flight](std::size_t, httplib::DataSink& sink) {
+                    [&context, run, in_flight, accepted](std::size_t, httplib::DataSink& sink) {
                       SseObserver observer(sink, context);
+                      accepted->reset();  // registered as open: a shutdown now ends it with an event
                       try {
                         observer.send("done", context.host.execution().run(run.name, run.message, run.session_id,
                                                                           &observer, run.options));
@@ -179,7 +195,10 @@ void add_run_routes(httplib::Server& server, ApiContext& context) {
                       sink.done();
                       return true;
                     },
-                    [in_flight](bool) { in_flight->reset(); });
+                    [in_flight, accepted](bool) {
+                      accepted->reset();
+                      in_flight->reset();
+                    });
               }));
 }
 

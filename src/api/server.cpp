@@ -180,6 +180,11 @@ void ApiServer::stop() {
   while (!impl_->server.is_running() && !impl_->serving_done && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
+  // A stream answered a moment ago begins within milliseconds; stopping first would cut
+  // it off with no event at all.
+  if (!impl_->context.wait_for_accepted_streams(std::chrono::steady_clock::now() + std::chrono::seconds(5))) {
+    spdlog::warn("stopping with event streams that have not begun; they end without a last event");
+  }
   impl_->server.stop();
 }
 
