@@ -64,8 +64,14 @@ Json scalar(const YAML::Node& node) {
 // needs more than this many.
 constexpr std::size_t kMaxYamlNodes = 100'000;
 
-Json to_json(const YAML::Node& node, std::size_t& budget) {
+// An alias may name the node it is in: such a cycle would nest without end.
+constexpr int kMaxYamlDepth = 64;
+
+Json to_json(const YAML::Node& node, std::size_t& budget, int depth = 0) {
   if (budget == 0) throw YAML::Exception(YAML::Mark::null_mark(), "more than 100000 values (aliases repeated?)");
+  if (depth > kMaxYamlDepth) {
+    throw YAML::Exception(YAML::Mark::null_mark(), "nested more than 64 levels deep (an alias inside itself?)");
+  }
   --budget;
   switch (node.Type()) {
     case YAML::NodeType::Null:
@@ -73,12 +79,12 @@ Json to_json(const YAML::Node& node, std::size_t& budget) {
     case YAML::NodeType::Scalar: return scalar(node);
     case YAML::NodeType::Sequence: {
       Json out = Json::array();
-      for (const auto& item : node) out.push_back(to_json(item, budget));
+      for (const auto& item : node) out.push_back(to_json(item, budget, depth + 1));
       return out;
     }
     case YAML::NodeType::Map: {
       Json out = Json::object();
-      for (const auto& item : node) out[item.first.as<std::string>()] = to_json(item.second, budget);
+      for (const auto& item : node) out[item.first.as<std::string>()] = to_json(item.second, budget, depth + 1);
       return out;
     }
   }

@@ -14,19 +14,24 @@ void SseParser::feed(std::string_view chunk) {
   }
   buffer_.append(chunk);
   std::size_t start = 0;
+  // The chunk before ended in CR (with nothing kept): an LF first completes that CRLF;
+  // anything else means it was a lone CR, and a later LF ends a line of its own.
+  if (skip_lf_ && !buffer_.empty()) {
+    if (buffer_[0] == '\n') start = 1;
+    skip_lf_ = false;
+    scanned_ = start;
+  }
   // Bytes kept from earlier chunks hold no line end: a long line arriving in many small
   // chunks is scanned once, not once per chunk.
   for (std::size_t i = scanned_; i < buffer_.size(); ++i) {
     const char c = buffer_[i];
     if (c != '\n' && c != '\r') continue;
-    if (c == '\n' && skip_lf_ && i == start) {  // the LF of a CRLF split across chunks
-      skip_lf_ = false;
-      start = i + 1;
-      continue;
-    }
     process_line(std::string_view(buffer_).substr(start, i - start));
-    if (c == '\r' && i + 1 < buffer_.size() && buffer_[i + 1] == '\n') ++i;
-    skip_lf_ = c == '\r' && i + 1 == buffer_.size();
+    const bool crlf = c == '\r' && i + 1 < buffer_.size() && buffer_[i + 1] == '\n';
+    // A CR that ends the bytes so far may be the first half of a CRLF; one whose LF is
+    // here already is not.
+    skip_lf_ = c == '\r' && !crlf && i + 1 == buffer_.size();
+    if (crlf) ++i;
     start = i + 1;
   }
   buffer_.erase(0, start);

@@ -224,6 +224,10 @@ TEST_F(ComponentFiles, AYamlFileOfRepeatedAliasesIsRefusedNotExpanded) {
   }
   write("config/bomb.yaml", bomb);  // 10^6 values
   EXPECT_THAT(problems_of(project()), Contains(HasSubstr("config/bomb.yaml: malformed YAML: more than 100000 values")));
+  // Found by fuzzing: an alias inside the node it names.
+  write("config/bomb.yaml", "base: &base {list: [*base, 1]}\n");
+  EXPECT_THAT(problems_of(project()),
+              Contains("config/bomb.yaml: malformed YAML: nested more than 64 levels deep (an alias inside itself?)"));
 }
 
 TEST_F(ComponentFiles, TheAuriteFileIsCheckedWithLineAndColumn) {

@@ -36,6 +36,19 @@ TEST(SseParser, SameEventsWhateverTheChunking) {
   }
 }
 
+// Found by fuzzing: a CR ending one chunk (alone, or with its LF already read) used to
+// swallow an LF that began a later line, so a blank line (the end of an event) went missing.
+TEST(SseParser, ALoneCrAtTheEndOfAChunkLeavesLaterLineEndsAlone) {
+  // Also: a CRLF whose LF ends one chunk, then a blank line at the start of the next.
+  const std::string stream = "data: a\rdata: b\n\ndata: c\r\n\n";
+  for (std::size_t size : {1u, 2u, 3u, 8u, 1000u}) {
+    const auto events = parse_in_chunks(stream, size);
+    ASSERT_EQ(events.size(), 2u) << "chunk size " << size;
+    EXPECT_EQ(events[0].data, "a\nb") << "chunk size " << size;
+    EXPECT_EQ(events[1].data, "c") << "chunk size " << size;
+  }
+}
+
 // The parser remembers how far a pending line was scanned; a line much longer than the
 // chunks, with its CRLF cut between two chunks, is still one event.
 TEST(SseParser, ALongLineInSmallChunksIsOneEvent) {
