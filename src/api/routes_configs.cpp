@@ -60,23 +60,9 @@ const T* find_in(const std::vector<T>& items, const std::string& name) {
   return nullptr;
 }
 
-// Calls `visit` with the registry of `kind` in `project`.
-template <typename Visit>
-auto with_registry(const ProjectConfig& project, ComponentKind kind, Visit visit) {
-  switch (kind) {
-    case ComponentKind::kClient: return visit(project.clients);
-    case ComponentKind::kLlm: return visit(project.llms);
-    case ComponentKind::kAgent: return visit(project.agents);
-    case ComponentKind::kWorkflow: return visit(project.workflows);
-    case ComponentKind::kCustomWorkflow: return visit(project.custom_workflows);
-    case ComponentKind::kGraphWorkflow: break;
-  }
-  return visit(project.graph_workflows);
-}
-
 std::optional<Json> find_json(const host::HostManager& host, ComponentKind kind, const std::string& name) {
   const ProjectConfig project = host.snapshot();
-  return with_registry(project, kind, [&](const auto& items) -> std::optional<Json> {
+  return config::visit_components(project, kind, [&](const auto& items) -> std::optional<Json> {
     const auto* item = find_in(items, name);
     if (item == nullptr) return std::nullopt;
     return config::to_shown_json(*item);
@@ -97,7 +83,7 @@ std::string body_path(const std::string& path, const std::string& prefix) {
 // The index the component will have in its registry, for mapping paths back.
 std::string project_prefix(const host::HostManager& host, ComponentKind kind, const std::string& name) {
   const ProjectConfig project = host.snapshot();
-  const std::size_t index = with_registry(project, kind, [&](const auto& items) {
+  const std::size_t index = config::visit_components(project, kind, [&](const auto& items) {
     for (std::size_t i = 0; i < items.size(); ++i) {
       if (config::name_of(items[i]) == name) return i;
     }
@@ -178,7 +164,7 @@ void add_config_routes(httplib::Server& server, ApiContext& context) {
   add_route(server, context, "GET", collection, ([&host](const httplib::Request& request, httplib::Response& response) {
                const ComponentKind kind = kind_from_key(path_param(request));
                const ProjectConfig project = host.snapshot();
-               send_json(response, 200, {{"items", with_registry(project, kind, [](const auto& items) { return list_of(items); })}});
+               send_json(response, 200, {{"items", config::visit_components(project, kind, [](const auto& items) { return list_of(items); })}});
              }));
 
   add_route(server, context, "GET", item, ([&host](const httplib::Request& request, httplib::Response& response) {

@@ -7,8 +7,6 @@ namespace aurite::cli {
 void require_runnable(const host::HostManager& host, const std::string& name, Runnable kind) {
   try {
     host.require_runnable(name, kind == Runnable::kAgentOnly);
-  } catch (const ConfigError&) {
-    throw;
   } catch (const Error& error) {
     if (error.code() != ErrorCode::kNotFound) throw;
     const config::ProjectConfig project = host.snapshot();

@@ -132,7 +132,7 @@ class ProjectAssembler {
       }
       case ComponentKind::kLlm: {
         LlmConfig llm = parse(parse_llm, raw.json, raw, kind, name);
-        if (std::find(std::begin(kProviders), std::end(kProviders), llm.provider) == std::end(kProviders)) {
+        if (!is_known_provider(llm.provider)) {
           warnings_.push_back(fmt::format("{}: llm '{}': provider '{}' is not one this build speaks (anthropic, "
                                           "openai, test); agents using it cannot run",
                                           where, excerpt(name), excerpt(llm.provider)));
@@ -297,15 +297,7 @@ class ProjectAssembler {
   }
 
   std::string name_at(ComponentKind kind, std::size_t index) const {
-    switch (kind) {
-      case ComponentKind::kClient: return project_.clients.at(index).client_id;
-      case ComponentKind::kLlm: return project_.llms.at(index).llm_id;
-      case ComponentKind::kAgent: return project_.agents.at(index).name;
-      case ComponentKind::kWorkflow: return project_.workflows.at(index).name;
-      case ComponentKind::kCustomWorkflow: return project_.custom_workflows.at(index).name;
-      case ComponentKind::kGraphWorkflow: return project_.graph_workflows.at(index).name;
-    }
-    return "";
+    return visit_components(project_, kind, [index](const auto& items) { return name_of(items.at(index)); });
   }
 
   std::vector<std::string>& warnings_;
@@ -359,11 +351,6 @@ std::vector<ComponentKey> uses_of(const ProjectConfig& project, const ComponentK
   return uses;
 }
 
-template <typename T>
-void erase_named(std::vector<T>& components, const std::set<ComponentKey>& out, ComponentKind kind) {
-  std::erase_if(components, [&](const T& c) { return out.count({kind, name_of(c)}) != 0; });
-}
-
 // Leaves out every component with problems and every one that uses such a component,
 // each recorded with its problems and those of what it uses.
 void leave_out_broken(ProjectConfig& project, const std::string& source,
@@ -412,12 +399,11 @@ void leave_out_broken(ProjectConfig& project, const std::string& source,
     listed += fmt::format("{}{} '{}'", listed.empty() ? "" : ", ", type_of(key.first), key.second);
   }
   warnings.push_back(fmt::format("left out, with problems (aurite validate lists them): {}", listed));
-  erase_named(project.clients, out, ComponentKind::kClient);
-  erase_named(project.llms, out, ComponentKind::kLlm);
-  erase_named(project.agents, out, ComponentKind::kAgent);
-  erase_named(project.workflows, out, ComponentKind::kWorkflow);
-  erase_named(project.custom_workflows, out, ComponentKind::kCustomWorkflow);
-  erase_named(project.graph_workflows, out, ComponentKind::kGraphWorkflow);
+  for (const ComponentKind kind : kComponentKinds) {
+    visit_components(project, kind, [&](auto& components) {
+      std::erase_if(components, [&](const auto& c) { return out.count({kind, name_of(c)}) != 0; });
+    });
+  }
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "aurite/config/models.hpp"
 
+#include <algorithm>
+
 namespace aurite::config {
 
 std::string_view kind_name(ComponentKind kind) {
@@ -31,6 +33,10 @@ std::string_view kind_key(ComponentKind kind) {
     case ComponentKind::kGraphWorkflow: return "graph_workflows";
   }
   return "components";
+}
+
+bool is_known_provider(std::string_view provider) {
+  return std::find(std::begin(kProviders), std::end(kProviders), provider) != std::end(kProviders);
 }
 
 bool is_python_workflow(const CustomWorkflowConfig& workflow) {

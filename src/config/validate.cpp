@@ -92,8 +92,7 @@ class Validator {
 
   void check_provider(const std::string& path, const std::string& provider) {
     if (options_.any_provider) return;
-    const auto known = std::find(std::begin(kProviders), std::end(kProviders), provider);
-    if (known == std::end(kProviders)) {
+    if (!is_known_provider(provider)) {
       error(path, fmt::format("unknown provider '{}' (expected anthropic, openai or test)", provider));
     }
   }

@@ -1,5 +1,3 @@
-#include <algorithm>
-
 #include <fmt/format.h>
 
 #include "aurite/common/error.hpp"
@@ -31,8 +29,7 @@ ModelChoice choose_model(const config::AgentConfig& agent, const std::optional<c
   }
   if (agent.llm_config_id && agent.model) choice.model = *agent.model;
   if (agent.base_url) choice.provider.base_url = agent.base_url;
-  if (std::find(std::begin(config::kProviders), std::end(config::kProviders), choice.provider.provider) ==
-      std::end(config::kProviders)) {
+  if (!config::is_known_provider(choice.provider.provider)) {
     throw Error(ErrorCode::kInvalidConfig,
                 fmt::format("agent '{}'{}: provider '{}' is not one this build speaks (anthropic, openai or test)",
                             agent.name, agent.llm_config_id ? fmt::format(" (llm '{}')", *agent.llm_config_id) : "",

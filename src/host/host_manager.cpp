@@ -17,11 +17,6 @@ namespace aurite::host {
 
 using config::ProjectConfig;
 
-namespace {
-
-
-}  // namespace
-
 std::filesystem::path resolve_config_path(const std::optional<std::filesystem::path>& flag) {
   if (flag && !flag->empty()) return config::locate_project(*flag);
   if (auto env = get_env("PROJECT_CONFIG_PATH"); env && !env->empty()) return config::locate_project(*env);
@@ -89,6 +84,9 @@ std::filesystem::path HostManager::base_dir() const {
 }
 
 void HostManager::require_runnable(const std::string& name, bool agents_only) const {
+  // The common case, on every run: one lookup, not a copy of the whole project.
+  if (find_agent(name)) return;
+  if (!agents_only && (find_workflow(name) || find_graph_workflow(name) || find_custom_workflow(name))) return;
   const config::ProjectConfig project = snapshot();
   std::vector<std::string> names;
   for (const auto& agent : project.agents) names.push_back(agent.name);
@@ -97,7 +95,6 @@ void HostManager::require_runnable(const std::string& name, bool agents_only) co
     for (const auto& workflow : project.graph_workflows) names.push_back(workflow.name);
     for (const auto& workflow : project.custom_workflows) names.push_back(workflow.name);
   }
-  if (std::find(names.begin(), names.end(), name) != names.end()) return;
   for (const auto& left : project.left_out) {
     if (left.name == name && (!agents_only || left.kind == config::ComponentKind::kAgent)) {
       throw ConfigError(left.source, left.problems);

@@ -22,15 +22,8 @@ std::string referrer(const ProjectConfig& project, const Diagnostic& problem) {
     const std::string key(config::kind_key(kind));
     if (problem.path.rfind(key + "[", 0) != 0) continue;
     const std::size_t index = std::stoul(problem.path.substr(key.size() + 1));
-    std::string name;
-    switch (kind) {
-      case ComponentKind::kClient: name = project.clients.at(index).client_id; break;
-      case ComponentKind::kLlm: name = project.llms.at(index).llm_id; break;
-      case ComponentKind::kAgent: name = project.agents.at(index).name; break;
-      case ComponentKind::kWorkflow: name = project.workflows.at(index).name; break;
-      case ComponentKind::kCustomWorkflow: name = project.custom_workflows.at(index).name; break;
-      case ComponentKind::kGraphWorkflow: name = project.graph_workflows.at(index).name; break;
-    }
+    const std::string name =
+        config::visit_components(project, kind, [index](const auto& items) { return config::name_of(items.at(index)); });
     return fmt::format("{} '{}' ({})", config::kind_name(kind), name, problem.path);
   }
   return to_string(problem);

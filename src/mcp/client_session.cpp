@@ -10,6 +10,10 @@
 namespace aurite::mcp {
 namespace {
 
+std::chrono::milliseconds from_seconds(double seconds) {
+  return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0));
+}
+
 // Pages we follow before deciding a server's cursors go round in circles.
 constexpr int kMaxPages = 10000;
 // Rounds of input a stateless server may ask for one request before we call it a loop.
@@ -82,19 +86,15 @@ bool ClientSession::alive() const {
 }
 
 std::chrono::milliseconds ClientSession::default_timeout() const {
-  const double seconds = client_.timeout.value_or(config::kDefaultClientTimeoutSeconds);
-  return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0));
+  return from_seconds(client_.timeout.value_or(config::kDefaultClientTimeoutSeconds));
 }
 
 std::chrono::milliseconds ClientSession::handshake_timeout() const {
-  if (!client_.registration_timeout) return default_timeout();
-  return std::chrono::milliseconds(static_cast<std::int64_t>(*client_.registration_timeout * 1000.0));
+  return client_.registration_timeout ? from_seconds(*client_.registration_timeout) : default_timeout();
 }
 
 std::chrono::milliseconds ClientSession::default_max_total() const {
-  if (client_.max_total_timeout) {
-    return std::chrono::milliseconds(static_cast<std::int64_t>(*client_.max_total_timeout * 1000.0));
-  }
+  if (client_.max_total_timeout) return from_seconds(*client_.max_total_timeout);
   const double idle_ms = static_cast<double>(default_timeout().count());
   return std::chrono::milliseconds(static_cast<std::int64_t>(idle_ms * config::kDefaultMaxTotalTimeoutFactor));
 }

@@ -69,15 +69,7 @@ std::string config_hash(const config::Json& config_json) {
 }
 
 std::vector<ConfigRow> rows_of(const config::ProjectConfig& project, ComponentKind kind) {
-  switch (kind) {
-    case ComponentKind::kClient: return rows(project.clients);
-    case ComponentKind::kLlm: return rows(project.llms);
-    case ComponentKind::kAgent: return rows(project.agents);
-    case ComponentKind::kWorkflow: return rows(project.workflows);
-    case ComponentKind::kCustomWorkflow: return rows(project.custom_workflows);
-    case ComponentKind::kGraphWorkflow: return rows(project.graph_workflows);
-  }
-  return {};
+  return config::visit_components(project, kind, [](const auto& items) { return rows(items); });
 }
 
 KindPlan plan_kind(const std::vector<ConfigRow>& wanted, const std::map<std::string, std::string>& stored,

@@ -265,6 +265,24 @@ struct ProjectConfig {
 };
 
 
+// Calls `visit` with the vector of `kind` in `project` (const or not) and returns what it
+// returns: the one place that maps a kind to its member.
+template <typename Project, typename Visit>
+decltype(auto) visit_components(Project& project, ComponentKind kind, Visit&& visit) {
+  switch (kind) {
+    case ComponentKind::kClient: return visit(project.clients);
+    case ComponentKind::kLlm: return visit(project.llms);
+    case ComponentKind::kAgent: return visit(project.agents);
+    case ComponentKind::kWorkflow: return visit(project.workflows);
+    case ComponentKind::kCustomWorkflow: return visit(project.custom_workflows);
+    case ComponentKind::kGraphWorkflow: break;
+  }
+  return visit(project.graph_workflows);
+}
+
+// True for a provider this build speaks (one of kProviders).
+bool is_known_provider(std::string_view provider);
+
 // The name a component is registered under (client_id, llm_id or name).
 inline const std::string& name_of(const ClientConfig& c) { return c.client_id; }
 inline const std::string& name_of(const LlmConfig& c) { return c.llm_id; }
