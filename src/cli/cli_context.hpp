@@ -48,6 +48,7 @@ void add_list_command(CLI::App& app, Context& context);
 void add_show_command(CLI::App& app, Context& context);
 void add_init_command(CLI::App& app, Context& context);
 void add_tools_command(CLI::App& app, Context& context);
+void add_mcp_command(CLI::App& app, Context& context);
 void add_call_tool_command(CLI::App& app, Context& context);
 void add_run_command(CLI::App& app, Context& context);
 void add_chat_command(CLI::App& app, Context& context);

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   add_show_command(app, context);
   add_tools_command(app, context);
   add_call_tool_command(app, context);
+  add_mcp_command(app, context);
   add_run_command(app, context);
   add_chat_command(app, context);
   add_db_command(app, context);

@@ -127,6 +127,7 @@ class ProjectAssembler {
         ClientConfig client = parse(parse_client, with_placeholders(raw.json), raw, kind, name);
         rebase(client.server_path, raw.context_root, project_.base_dir);
         rebase(client.ca_file, raw.context_root, project_.base_dir);
+        if (client.auth) rebase(client.auth->private_key_file, raw.context_root, project_.base_dir);
         keep(project_.clients, std::move(client), kind, raw);
         break;
       }

@@ -155,6 +155,24 @@ std::vector<Diagnostic> unknown_key_errors(const std::vector<UnknownKey>& keys) 
   return out;
 }
 
+std::optional<ClientAuthConfig> parse_client_auth(FieldReader& parent, ParseReport& report) {
+  const auto raw = parent.raw({"auth"});
+  if (!raw) return std::nullopt;
+  FieldReader reader(*raw->first, raw->second, report);
+  if (!reader.ok()) return std::nullopt;
+  ClientAuthConfig auth;
+  auth.type = reader.string({"type"}, true).value_or("");
+  auth.grant = reader.string({"grant"}).value_or(auth.grant);
+  auth.scopes = reader.string_list({"scopes"});
+  auth.client_id = reader.string({"client_id"});
+  auth.client_secret_env = reader.string({"client_secret_env"});
+  auth.private_key_file = reader.string({"private_key_file"});
+  auth.client_metadata_url = reader.string({"client_metadata_url"});
+  auth.redirect_port = reader.integer({"redirect_port"});
+  reader.take_unknown();
+  return auth;
+}
+
 ClientConfig parse_client(const Json& json, const std::string& path, ParseReport& report) {
   ClientConfig client;
   FieldReader reader(json, path, report);
@@ -168,6 +186,7 @@ ClientConfig parse_client(const Json& json, const std::string& path, ParseReport
   client.url = reader.string({"url", "http_endpoint"});
   client.headers = reader.string_map({"headers"});
   client.ca_file = reader.string({"ca_file"});
+  client.auth = parse_client_auth(reader, report);
   client.env = reader.string_map({"env"});
   client.inherit_env = parse_inherit_env(reader);
   client.capabilities = reader.string_list({"capabilities"});
@@ -309,6 +328,18 @@ Json to_json(const ClientConfig& client) {
   put(out, "url", client.url);
   if (!client.headers.empty()) out["headers"] = client.headers;
   put(out, "ca_file", client.ca_file);
+  if (client.auth) {
+    Json auth = Json::object();
+    auth["type"] = client.auth->type;
+    auth["grant"] = client.auth->grant;
+    put(auth, "scopes", client.auth->scopes);
+    put(auth, "client_id", client.auth->client_id);
+    put(auth, "client_secret_env", client.auth->client_secret_env);
+    put(auth, "private_key_file", client.auth->private_key_file);
+    put(auth, "client_metadata_url", client.auth->client_metadata_url);
+    put(auth, "redirect_port", client.auth->redirect_port);
+    out["auth"] = std::move(auth);
+  }
   if (!client.env.empty()) out["env"] = client.env;
   if (client.inherit_env.all) out["inherit_env"] = true;
   else put(out, "inherit_env", client.inherit_env.names);

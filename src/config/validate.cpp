@@ -132,6 +132,50 @@ class Validator {
     if (value.find_first_of("\r\n") != std::string::npos) error(path, "a header value is one line");
   }
 
+  void check_auth(const std::string& path, const ClientConfig& client) {
+    const ClientAuthConfig& auth = *client.auth;
+    if (!client.url) error(path, "auth goes with a url (OAuth is for remote servers)");
+    for (const auto& [name, value] : client.headers) {
+      if (to_lower(name) == "authorization") {
+        error(key_path(path, "type"), "the OAuth token is the Authorization header: remove headers." + name);
+      }
+    }
+    if (auth.type != "oauth") error(key_path(path, "type"), fmt::format("unknown auth type '{}' (expected oauth)", excerpt(auth.type)));
+    const bool known_grant = std::any_of(std::begin(kAuthGrants), std::end(kAuthGrants),
+                                         [&](const char* grant) { return auth.grant == grant; });
+    if (!known_grant) {
+      error(key_path(path, "grant"),
+            fmt::format("unknown grant '{}' (expected authorization_code or client_credentials)", excerpt(auth.grant)));
+    }
+    if (auth.client_secret_env && !is_env_name(*auth.client_secret_env)) {
+      error(key_path(path, "client_secret_env"), "'" + excerpt(*auth.client_secret_env) + "' is not a variable name (letters, digits, _)");
+    }
+    if ((auth.client_secret_env || auth.private_key_file) && !auth.client_id) {
+      error(key_path(path, auth.client_secret_env ? "client_secret_env" : "private_key_file"),
+            "a client secret or key belongs to a pre-registered client: set client_id too");
+    }
+    if (auth.client_secret_env && auth.private_key_file) {
+      error(key_path(path, "private_key_file"), "set either client_secret_env or private_key_file, not both");
+    }
+    if (auth.grant == "client_credentials" && !auth.client_secret_env && !auth.private_key_file) {
+      error(key_path(path, "grant"), "client_credentials needs the client's own credentials: set client_id and "
+                                     "client_secret_env or private_key_file");
+    }
+    if (auth.private_key_file && auth.private_key_file->empty()) error(key_path(path, "private_key_file"), "must not be empty");
+    if (auth.client_metadata_url && auth.client_metadata_url->rfind("https://", 0) != 0) {
+      error(key_path(path, "client_metadata_url"), "must be an https:// URL (where the client metadata document is published)");
+    }
+    if (auth.redirect_port && (*auth.redirect_port < 1 || *auth.redirect_port > 65535)) {
+      error(key_path(path, "redirect_port"), fmt::format("must be a port from 1 to 65535, got {}", *auth.redirect_port));
+    }
+    for (std::size_t i = 0; i < auth.scopes.size(); ++i) {
+      const auto& scope = auth.scopes[i];
+      if (scope.empty() || scope.find_first_of(" \t\r\n\"\\") != std::string::npos) {
+        error(index_path(key_path(path, "scopes"), i), "a scope is one word without blanks or quotes");
+      }
+    }
+  }
+
   void check(const ClientConfig& client, const std::string& path) {
     check_name(path, "client_id", client.client_id, client_names_);
     const int ways = client.server_path.has_value() + client.command.has_value() + client.url.has_value();
@@ -142,6 +186,7 @@ class Validator {
     if (!client.headers.empty() && !client.url) {
       error(key_path(path, "headers"), "headers go with a url (a server we start gets env instead)");
     }
+    if (client.auth) check_auth(key_path(path, "auth"), client);
     if (client.ca_file && (!client.url || client.url->rfind("https://", 0) != 0)) {
       error(key_path(path, "ca_file"), "ca_file goes with an https:// url");
     }

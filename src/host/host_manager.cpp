@@ -12,6 +12,7 @@
 #include "aurite/config/names.hpp"
 #include "aurite/config/project_file.hpp"
 #include "aurite/config/validate.hpp"
+#include "aurite/secrets/file_secret_store.hpp"
 
 namespace aurite::host {
 
@@ -61,6 +62,10 @@ void HostManager::start_services(const storage::StorageSettings& storage_setting
   if (execution_) throw Error(ErrorCode::kInternal, "HostManager::open_services called twice");
   const ProjectConfig project = snapshot();
   mcp_ = std::make_unique<mcp::McpHost>(project.clients, project.base_dir);
+  // Logins made with `aurite mcp login` are found (and refreshed) there.
+  mcp::auth::AuthorizerOptions authorization;
+  authorization.store = secrets::default_file_store();
+  mcp_->set_authorization(std::move(authorization));
   auto sessions = std::make_unique<execution::SessionGate>(
       storage_ ? storage_->leases() : nullptr,
       execution::SessionGateOptions{storage_settings.session_lease_ttl, storage_settings.session_wait});

@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "aurite/common/env.hpp"
+#include "aurite/mcp/auth.hpp"
 #include "aurite/mcp/transport.hpp"
 #include "aurite/mcp/types.hpp"
 #include "aurite/net/http_client.hpp"
@@ -40,6 +41,9 @@ constexpr int kMaxGetStreamFailures = 5;
 constexpr std::chrono::milliseconds kDeleteTimeout{2000};
 // What of an error body we quote (servers explain 4xx there).
 constexpr std::size_t kMaxErrorBody = 4096;
+// Times one request is sent again after its token was refused (a refresh, a step-up):
+// a server that keeps refusing is not asked forever.
+constexpr int kMaxAuthorizationRounds = 3;
 
 std::string excerpt(std::string text, std::size_t limit = 200) {
   for (auto& c : text) {
@@ -116,9 +120,10 @@ struct Reading {
 
 class HttpTransport final : public Transport {
  public:
-  HttpTransport(config::ClientConfig client, std::vector<HttpHeader> headers, std::optional<std::string> ca_file)
+  HttpTransport(config::ClientConfig client, std::vector<HttpHeader> headers, std::optional<std::string> ca_file,
+                std::shared_ptr<auth::Authorizer> authorizer)
       : client_(std::move(client)), url_(*client_.url), shown_url_(net::display_url(url_)),
-        headers_(std::move(headers)), ca_file_(std::move(ca_file)) {
+        headers_(std::move(headers)), ca_file_(std::move(ca_file)), authorizer_(std::move(authorizer)) {
     const double seconds = client_.timeout.value_or(config::kDefaultClientTimeoutSeconds);
     timeout_ = std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0));
   }
@@ -209,6 +214,26 @@ class HttpTransport final : public Transport {
     return Error(error.code(), "MCP client '" + client_.client_id + "': " + what + ": " + text);
   }
 
+  // Sends what `send` makes of the current token until the server stops refusing it for
+  // want of one: the authorizer renews the token between rounds (refresh, step-up,
+  // discovery again). Without an authorizer, one round. `send` returns what it read; its
+  // `head` is judged.
+  template <typename Send>
+  auto authorized(const Send& send) {
+    for (int round = 0;; ++round) {
+      const std::optional<std::string> token = authorizer_ ? authorizer_->authorization() : std::nullopt;
+      auto result = send(token);
+      const long status = result.head.status;
+      if (!authorizer_ || (status != 401 && status != 403) || round >= kMaxAuthorizationRounds) return result;
+      const auth::Refusal refusal{status, result.head.header("www-authenticate"), token};
+      if (!authorizer_->recover(refusal)) return result;
+    }
+  }
+
+  static void add_token(HttpRequest& request, const std::optional<std::string>& token) {
+    if (token) request.headers.push_back({"Authorization", *token});
+  }
+
   std::vector<HttpHeader> request_headers(bool stream_only) const {
     std::vector<HttpHeader> out = headers_;
     out.push_back({"Accept", stream_only ? "text/event-stream" : "application/json, text/event-stream"});
@@ -297,11 +322,14 @@ class HttpTransport final : public Transport {
   // Sent in order (initialized before the next request), so this waits for the 202.
   void post_and_expect_accepted(const std::string& body, const std::string& what,
                                 const std::vector<HttpHeader>& extra) {
-    HttpRequest request = post_request(body, extra);
-    request.total_timeout = timeout_;
     net::HttpClient::Response response;
     try {
-      response = http_.fetch(request, kMaxErrorBody, &get_cancel_);
+      response = authorized([&](const std::optional<std::string>& token) {
+        HttpRequest request = post_request(body, extra);
+        request.total_timeout = timeout_;
+        add_token(request, token);
+        return http_.fetch(request, kMaxErrorBody, &get_cancel_);
+      });
     } catch (const Error& error) {
       throw in_context(error, what);
     }
@@ -406,6 +434,11 @@ class HttpTransport final : public Transport {
     const std::string answered = fmt::format("{}: {} was answered HTTP {}{}", where(), what, status,
                                              phrase.empty() ? "" : " " + phrase);
     const std::string said = body.empty() ? "" : ": " + excerpt(body);
+    if ((status == 401 || status == 403) && authorizer_) {
+      return Error(ErrorCode::kUnauthenticated,
+                   answered + said + " (the server refuses our OAuth token; `aurite mcp login " + client_.client_id +
+                       "` logs in again)");
+    }
     if (status == 401 || status == 403) {
       return Error(ErrorCode::kUnauthenticated,
                    answered + said + " (check the credentials in the client's headers)");
@@ -417,11 +450,15 @@ class HttpTransport final : public Transport {
   // POSTs `body` and reads the answer, delivering every message it carries.
   Reading post(std::int64_t id, const std::string& method, const std::string& body,
                const std::vector<HttpHeader>& extra, net::Cancellation& cancel) {
-    Reading reading;
-    Reader reader(*this, reading, id, method);
-    reading.head = http_.perform(post_request(body, extra), reader.sink(), &cancel, reader.head_sink());
-    reader.finish();
-    return reading;
+    return authorized([&](const std::optional<std::string>& token) {
+      Reading reading;
+      Reader reader(*this, reading, id, method);
+      HttpRequest request = post_request(body, extra);
+      add_token(request, token);
+      reading.head = http_.perform(request, reader.sink(), &cancel, reader.head_sink());
+      reader.finish();
+      return reading;
+    });
   }
 
   // GET with Last-Event-ID: the rest of a stream that was cut.
@@ -435,11 +472,15 @@ class HttpTransport final : public Transport {
     request.connect_timeout = timeout_;
     request.ca_file = ca_file_;
     spdlog::debug("{}: resuming the answer to {} after event '{}'", where(), method, last_event_id);
-    Reading reading;
-    Reader reader(*this, reading, id, method);
-    reading.head = http_.perform(request, reader.sink(), &cancel, reader.head_sink());
-    reader.finish();
-    return reading;
+    return authorized([&](const std::optional<std::string>& token) {
+      Reading reading;
+      Reader reader(*this, reading, id, method);
+      HttpRequest attempt = request;
+      add_token(attempt, token);
+      reading.head = http_.perform(attempt, reader.sink(), &cancel, reader.head_sink());
+      reader.finish();
+      return reading;
+    });
   }
 
   // Reads one response body: JSON, or an event stream of JSON messages.
@@ -556,12 +597,15 @@ class HttpTransport final : public Transport {
   }
 
   void remember_version(const Json& response, std::int64_t id) {
-    std::lock_guard lock(state_mutex_);
-    if (id != initialize_id_ || !response.contains("result")) return;
-    const Json& result = response["result"];
-    if (result.is_object() && result.contains("protocolVersion") && result["protocolVersion"].is_string()) {
-      protocol_version_ = result["protocolVersion"].get<std::string>();
+    std::string version;
+    {
+      std::lock_guard lock(state_mutex_);
+      if (id != initialize_id_ || !response.contains("result")) return;
+      const Json& result = response["result"];
+      if (!result.is_object() || !result.contains("protocolVersion") || !result["protocolVersion"].is_string()) return;
+      protocol_version_ = version = result["protocolVersion"].get<std::string>();
     }
+    if (authorizer_) authorizer_->set_protocol_version(version);
   }
 
   bool has_session() const {
@@ -589,17 +633,24 @@ class HttpTransport final : public Transport {
       initialized_line = initialized_line_;
     }
     if (initialize_line.empty()) throw Error(ErrorCode::kUnavailable, where() + ": the session ended before it began");
-    HttpRequest request = post_request(initialize_line, message_headers(Json::parse(initialize_line)));
-    request.total_timeout = timeout_;
     std::optional<std::string> session;
     std::string body;
-    const auto head = http_.perform(
-        request,
-        [&](std::string_view chunk) {
-          body.append(chunk.substr(0, kMaxErrorBody));
-          return body.size() < kMaxLineBytes;
-        },
-        &cancel, [&](const HttpResponseHead& h) { session = h.header("mcp-session-id"); });
+    struct Answer {
+      HttpResponseHead head;
+    };
+    const auto head = authorized([&](const std::optional<std::string>& token) {
+                        HttpRequest request = post_request(initialize_line, message_headers(Json::parse(initialize_line)));
+                        request.total_timeout = timeout_;
+                        add_token(request, token);
+                        body.clear();
+                        return Answer{http_.perform(
+                            request,
+                            [&](std::string_view chunk) {
+                              body.append(chunk.substr(0, kMaxErrorBody));
+                              return body.size() < kMaxLineBytes;
+                            },
+                            &cancel, [&](const HttpResponseHead& h) { session = h.header("mcp-session-id"); })};
+                      }).head;
     if (head.status < 200 || head.status >= 300) throw status_error(head.status, "initialize (a new session)", body);
     {
       std::lock_guard lock(state_mutex_);
@@ -626,6 +677,7 @@ class HttpTransport final : public Transport {
     request.total_timeout = kDeleteTimeout;
     request.ca_file = ca_file_;
     try {
+      if (authorizer_) add_token(request, authorizer_->authorization());
       const auto response = http_.fetch(request, kMaxErrorBody);
       spdlog::debug("{}: session ended (HTTP {})", where(), response.head.status);
     } catch (const Error& error) {
@@ -654,10 +706,16 @@ class HttpTransport final : public Transport {
       request.connect_timeout = timeout_;
       request.ca_file = ca_file_;
       Reading reading;
-      Reader reader(*this, reading, /*id=*/-1);
       try {
-        reading.head = http_.perform(request, reader.sink(), &get_cancel_, reader.head_sink());
-        reader.finish();
+        reading = authorized([&](const std::optional<std::string>& token) {
+          Reading attempt;
+          Reader reader(*this, attempt, /*id=*/-1);
+          HttpRequest sent = request;
+          add_token(sent, token);
+          attempt.head = http_.perform(sent, reader.sink(), &get_cancel_, reader.head_sink());
+          reader.finish();
+          return attempt;
+        });
       } catch (const Error& error) {
         if (closing_) return;
         reading.head.status = 0;
@@ -685,6 +743,7 @@ class HttpTransport final : public Transport {
   const std::string shown_url_;
   const std::vector<HttpHeader> headers_;
   const std::optional<std::string> ca_file_;
+  const std::shared_ptr<auth::Authorizer> authorizer_;  // null: no OAuth
   std::chrono::milliseconds timeout_{};
   net::HttpClient http_;
   RequestFailure on_failure_;
@@ -719,7 +778,8 @@ class HttpTransport final : public Transport {
 }  // namespace
 
 std::unique_ptr<Transport> start_http_transport(const config::ClientConfig& client,
-                                                const std::filesystem::path& base_dir) {
+                                                const std::filesystem::path& base_dir,
+                                                std::shared_ptr<auth::Authorizer> authorizer) {
   if (!client.url) throw Error(ErrorCode::kInvalidConfig, "MCP client '" + client.client_id + "' has no url");
   std::vector<HttpHeader> headers;
   for (const auto& [name, value] : client.headers) {
@@ -731,7 +791,8 @@ std::unique_ptr<Transport> start_http_transport(const config::ClientConfig& clie
   if (client.ca_file) ca_file = config::resolve_path(base_dir, *client.ca_file).string();
   config::ClientConfig connected = client;
   connected.url = expand_env_references(*client.url, "MCP client '" + client.client_id + "' url");
-  return std::make_unique<HttpTransport>(std::move(connected), std::move(headers), std::move(ca_file));
+  return std::make_unique<HttpTransport>(std::move(connected), std::move(headers), std::move(ca_file),
+                                         std::move(authorizer));
 }
 
 }  // namespace aurite::mcp

@@ -64,10 +64,35 @@ struct McpHost::Slot {
   std::set<std::string> hidden_tools;  // already logged as hidden
 };
 
+// One authorizer per OAuth client, kept across reconnects: it holds the client's tokens
+// when there is no store, and orders their renewals when there is.
+struct McpHost::Authorization {
+  std::mutex mutex;
+  auth::AuthorizerOptions options;
+  std::map<std::string, std::pair<config::ClientConfig, std::shared_ptr<auth::Authorizer>>> made;
+
+  std::shared_ptr<auth::Authorizer> for_client(const config::ClientConfig& client, const std::filesystem::path& base_dir) {
+    std::lock_guard lock(mutex);
+    auto& [config, authorizer] = made[client.client_id];
+    if (!authorizer || config != client) {
+      auth::AuthorizerOptions made_options = options;
+      made_options.base_dir = base_dir;
+      if (client.ca_file) made_options.ca_file = config::resolve_path(base_dir, *client.ca_file).string();
+      authorizer = auth::make_authorizer(client, std::move(made_options));
+      config = client;
+    }
+    return authorizer;
+  }
+};
+
 McpHost::McpHost(std::vector<config::ClientConfig> clients, std::filesystem::path base_dir,
                  std::string offered_version, TransportFactory connect)
-    : connect_(connect ? std::move(connect)
-                       : [base_dir = std::move(base_dir)](const config::ClientConfig& client) {
+    : authorization_(std::make_shared<Authorization>()),
+      connect_(connect ? std::move(connect)
+                       : [base_dir = std::move(base_dir), authorization = authorization_](const config::ClientConfig& client) {
+                           if (client.auth && client.url) {
+                             return start_http_transport(client, base_dir, authorization->for_client(client, base_dir));
+                           }
                            return start_transport(client, base_dir);
                          }),
       offered_version_(std::move(offered_version)) {
@@ -79,6 +104,12 @@ McpHost::McpHost(std::vector<config::ClientConfig> clients, std::filesystem::pat
 }
 
 McpHost::~McpHost() { shutdown(); }
+
+void McpHost::set_authorization(auth::AuthorizerOptions options) {
+  std::lock_guard lock(authorization_->mutex);
+  authorization_->options = std::move(options);
+  authorization_->made.clear();
+}
 
 void McpHost::start() {
   // Servers take a while to start (Node: ~0.5 s); start them side by side.

@@ -91,3 +91,66 @@ TEST(ValidateProject, ClientsAndLlmsHaveTheirOwnNamespaces) {
 
 }  // namespace
 }  // namespace aurite::config
+
+namespace aurite::config {
+namespace {
+
+ProjectConfig with_auth(ClientAuthConfig auth, std::optional<std::string> url = "https://mcp.example/mcp") {
+  ProjectConfig project = small_project();
+  project.clients[0].command.reset();
+  project.clients[0].url = std::move(url);
+  project.clients[0].auth = std::move(auth);
+  return project;
+}
+
+TEST(ValidateProject, OAuthNeedsOnlyItsType) {
+  EXPECT_TRUE(validate_project(with_auth({})).empty());
+  ClientAuthConfig service;
+  service.grant = "client_credentials";
+  service.client_id = "svc";
+  service.private_key_file = "key.pem";
+  service.scopes = {"mcp:read", "offline_access"};
+  EXPECT_TRUE(validate_project(with_auth(service)).empty());
+}
+
+TEST(ValidateProject, EveryBadOAuthFieldIsNamed) {
+  ClientAuthConfig auth;
+  auth.type = "saml";
+  auth.grant = "password";
+  auth.client_secret_env = "not a name";
+  auth.client_metadata_url = "http://insecure.example/doc.json";
+  auth.redirect_port = 70000;
+  auth.scopes = {"two words"};
+  const std::map<std::string, std::string> problems = [&] {
+    std::map<std::string, std::string> out;
+    for (const auto& problem : validate_project(with_auth(auth))) out[problem.path] = problem.message;
+    return out;
+  }();
+  EXPECT_EQ(problems.at("clients[0].auth.type"), "unknown auth type 'saml' (expected oauth)");
+  EXPECT_EQ(problems.at("clients[0].auth.grant"),
+            "unknown grant 'password' (expected authorization_code or client_credentials)");
+  EXPECT_EQ(problems.at("clients[0].auth.client_secret_env"),
+            "a client secret or key belongs to a pre-registered client: set client_id too");
+  EXPECT_EQ(problems.at("clients[0].auth.client_metadata_url"),
+            "must be an https:// URL (where the client metadata document is published)");
+  EXPECT_EQ(problems.at("clients[0].auth.redirect_port"), "must be a port from 1 to 65535, got 70000");
+  EXPECT_EQ(problems.at("clients[0].auth.scopes[0]"), "a scope is one word without blanks or quotes");
+}
+
+TEST(ValidateProject, OAuthGoesWithAUrlAndOwnsTheAuthorizationHeader) {
+  ProjectConfig stdio = with_auth({}, std::nullopt);
+  stdio.clients[0].command = "weather";
+  const auto problems = validate_project(stdio);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0], (Diagnostic{"clients[0].auth", "auth goes with a url (OAuth is for remote servers)"}));
+  ProjectConfig both = with_auth({});
+  both.clients[0].headers["Authorization"] = "Bearer x";
+  ASSERT_EQ(validate_project(both).size(), 1u);
+  EXPECT_EQ(validate_project(both)[0].message, "the OAuth token is the Authorization header: remove headers.Authorization");
+  ClientAuthConfig service;
+  service.grant = "client_credentials";
+  EXPECT_EQ(validate_project(with_auth(service))[0].path, "clients[0].auth.grant");
+}
+
+}  // namespace
+}  // namespace aurite::config

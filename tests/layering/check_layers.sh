@@ -10,13 +10,14 @@ declare -A allowed=(
   [common]="common"
   [config]="config common"
   [net]="net common"
-  [storage]="storage config common"
-  [mcp]="mcp net config common"
+  [secrets]="secrets common"
+  [storage]="storage secrets config common"
+  [mcp]="mcp secrets net config common"
   [llm]="llm net config common"
-  [execution]="execution storage mcp llm net config common"
-  [host]="host execution storage mcp llm net config common"
-  [api]="api host execution storage mcp llm net config common"
-  [cli]="cli api host execution storage mcp llm net config common"
+  [execution]="execution storage mcp llm secrets net config common"
+  [host]="host execution storage mcp llm secrets net config common"
+  [api]="api host execution storage mcp llm secrets net config common"
+  [cli]="cli api host execution storage mcp llm secrets net config common"
 )
 
 status=0

@@ -72,6 +72,32 @@ struct InheritEnv {
 // An MCP server the host starts and talks to over stdio, or a remote one (url).
 // Aurite 0.4 component files call it an `mcp_server` and name its fields `name`,
 // `http_endpoint` and `transport_type`; they are read as the fields below.
+// How a url client proves who it is to a server that wants OAuth 2.1 (MCP
+// authorization). Everything is optional where discovery finds it: the server's 401
+// names its authorization server, which says how to register and which scopes exist.
+struct ClientAuthConfig {
+  std::string type = "oauth";                     // the one kind there is
+  // "authorization_code" (a person logs in once: aurite mcp login) or
+  // "client_credentials" (a service with its own credentials, no person involved).
+  std::string grant = "authorization_code";
+  std::vector<std::string> scopes;                // empty: the server's challenge, then its scopes_supported
+  std::optional<std::string> client_id;           // pre-registered; unset: registration as the server offers it
+  std::optional<std::string> client_secret_env;   // the variable holding a pre-registered client's secret
+  // A PEM private key (EC P-256 or RSA) for private_key_jwt client authentication;
+  // relative to the project's folder.
+  std::optional<std::string> private_key_file;
+  // An https URL where our client metadata document is published (Client ID Metadata
+  // Documents): used as the client_id by servers that accept such documents.
+  std::optional<std::string> client_metadata_url;
+  // The loopback port of the login's redirect (http://127.0.0.1:PORT/callback), for a
+  // client registered with a fixed redirect URI; unset: a free port per login.
+  std::optional<int64_t> redirect_port;
+
+  friend bool operator==(const ClientAuthConfig&, const ClientAuthConfig&) = default;
+};
+
+inline constexpr const char* kAuthGrants[] = {"authorization_code", "client_credentials"};
+
 struct ClientConfig {
   std::string client_id;
   std::optional<std::string> description;
@@ -92,6 +118,7 @@ struct ClientConfig {
   // Trusted certificates (PEM) for an https url; relative to the project's folder.
   // Unset: SSL_CERT_FILE, else the system store.
   std::optional<std::string> ca_file;
+  std::optional<ClientAuthConfig> auth;  // with a url only
   // `${NAME}` in command, args and env values expands from our environment when the
   // server starts (an unset variable is an error naming client, field and variable).
   std::map<std::string, std::string> env;  // added to the minimal environment

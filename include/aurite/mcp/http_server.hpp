@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,14 @@ class McpHttpServer {
     // Origins (scheme://host[:port]) accepted besides the loopback ones.
     std::vector<std::string> allowed_origins;
     std::size_t max_body_bytes = 8u * 1024u * 1024u;
+    // A server that wants OAuth tokens (an OAuth resource server): sees every request's
+    // Authorization header (empty when there is none) and returns nullopt to let it in,
+    // or the refusal to send: 401 or 403 with its WWW-Authenticate challenge.
+    struct Refusal {
+      int status = 401;
+      std::string www_authenticate;
+    };
+    std::function<std::optional<Refusal>(const std::string& authorization)> check_token;
   };
 
   // `server` must outlive this object.

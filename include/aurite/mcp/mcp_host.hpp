@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "aurite/config/models.hpp"
+#include "aurite/mcp/auth.hpp"
 #include "aurite/mcp/types.hpp"
 
 namespace aurite::mcp {
@@ -74,6 +75,12 @@ class McpHost {
   ~McpHost();
   McpHost(const McpHost&) = delete;
   McpHost& operator=(const McpHost&) = delete;
+
+  // Where url clients with `auth` keep and find their OAuth tokens (mcp/auth.hpp), and
+  // whether a login may happen; call before the first use of a client. Unset: tokens
+  // live in this host only and a needed login is an error naming `aurite mcp login`.
+  // No effect with a `connect` of the caller's.
+  void set_authorization(auth::AuthorizerOptions options);
 
   // Starts every client at once and lists their tools. Throws the first failure in
   // configuration order (kUnavailable, kTimeout, kProtocol naming the client), or
@@ -144,6 +151,8 @@ class McpHost {
   std::optional<ToolInfo> find_tool(const std::string& name, const config::AgentConfig* agent);
   static bool visible(const Slot& slot, const std::string& name, const config::AgentConfig* agent);
 
+  struct Authorization;
+  const std::shared_ptr<Authorization> authorization_;
   const TransportFactory connect_;
   const std::string offered_version_;
   mutable std::mutex slots_mutex_;  // guards slots_ (the list, not the slots)

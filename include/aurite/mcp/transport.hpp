@@ -19,6 +19,10 @@
 
 namespace aurite::mcp {
 
+namespace auth {
+class Authorizer;
+}
+
 // The longest line we accept from a server. Longer is a protocol error, not memory
 // growth without bound (the npm SDK itself closes the connection past 10 MiB).
 inline constexpr std::size_t kMaxLineBytes = 16u * 1024u * 1024u;
@@ -84,7 +88,10 @@ std::unique_ptr<Transport> start_stdio_transport(const config::ClientConfig& cli
 // variable is Error(kInvalidConfig) naming client, header and variable); their values
 // never appear in logs or errors. `ca_file` is relative to `base_dir`. Connection, TLS
 // and HTTP failures of a request are errors of that request naming client and URL.
+// With an `authorizer` (mcp/auth.hpp), every request carries its token, and a request
+// refused with 401 or 403 goes again once the authorizer has a better one.
 std::unique_ptr<Transport> start_http_transport(const config::ClientConfig& client,
-                                                const std::filesystem::path& base_dir);
+                                                const std::filesystem::path& base_dir,
+                                                std::shared_ptr<auth::Authorizer> authorizer = nullptr);
 
 }  // namespace aurite::mcp

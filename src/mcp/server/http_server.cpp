@@ -90,6 +90,15 @@ bool McpHttpServer::Impl::admitted(const httplib::Request& request, httplib::Res
     refuse(response, 403, "Forbidden: " + *why);
     return false;
   }
+  if (options.check_token) {
+    if (const auto refusal = options.check_token(request.get_header_value("Authorization"))) {
+      response.status = refusal->status;
+      response.set_header("WWW-Authenticate", refusal->www_authenticate);
+      response.set_content(refusal->status == 403 ? R"({"error":"insufficient_scope"})" : R"({"error":"invalid_token"})",
+                           "application/json");
+      return false;
+    }
+  }
   return true;
 }
 
