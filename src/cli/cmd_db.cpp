@@ -83,7 +83,7 @@ int run_sync(const Context& context, bool prune) {
   return kExitOk;
 }
 
-int run_export(const Context& context, const std::string& file) {
+int run_db_export(const Context& context, const std::string& file) {
   const auto db = open_storage("db export");
   config::ProjectConfig project = config_store_of(*db).load_configs();
   config::save_project_file(project, file);
@@ -158,7 +158,7 @@ void add_db_command(CLI::App& app, Context& context) {
   auto export_file = std::make_shared<std::string>();
   exp->add_option("file", *export_file, "Project file to write")->required();
   exp->callback([&context, export_file] {
-    context.action = [&context, export_file] { return run_export(context, *export_file); };
+    context.action = [&context, export_file] { return run_db_export(context, *export_file); };
   });
 
   auto* imp = db->add_subcommand("import", "Validate a project file and write its configurations to the database");

@@ -90,7 +90,7 @@ int run_sessions(const Context& context, const HistoryOptions& o) {
   return kExitOk;
 }
 
-int run_show(const Context& context, const HistoryOptions& o) {
+int run_history_show(const Context& context, const HistoryOptions& o) {
   const auto db = open_storage("history show");
   const std::string session = o.session.value_or(storage::kDefaultSession);
   auto& history = history_of(*db);
@@ -180,7 +180,7 @@ int run_stats(const Context& context, const HistoryOptions& o) {
   return kExitOk;
 }
 
-int run_export(const Context&, const HistoryOptions& o) {
+int run_history_export(const Context&, const HistoryOptions& o) {
   if (o.session && !o.agent) throw Error(ErrorCode::kInvalidArgument, "--session needs --agent");
   const auto db = open_storage("history export");
   auto& admin = history_admin_of(*db);
@@ -222,7 +222,7 @@ void add_history_command(CLI::App& app, Context& context) {
   show->add_option("agent", o->agent_arg, "Agent name")->required();
   show->add_option("--session", o->session, "Session id (default: default)");
   show->add_option("--limit", o->limit, "Turns shown, the latest")->check(CLI::Range(1, 1000000));
-  on_chosen(show, context, o, run_show);
+  on_chosen(show, context, o, run_history_show);
 
   auto* remove = history->add_subcommand("delete", "Delete a session and its turns");
   remove->add_option("agent", o->agent_arg, "Agent name")->required();
@@ -248,7 +248,7 @@ void add_history_command(CLI::App& app, Context& context) {
   exp->add_option("--agent", o->agent, "Only this agent's turns");
   exp->add_option("--session", o->session, "Only this session (with --agent)");
   exp->add_option("-o,--output", o->output, "File to write instead of stdout");
-  on_chosen(exp, context, o, run_export);
+  on_chosen(exp, context, o, run_history_export);
 }
 
 }  // namespace aurite::cli

@@ -10,6 +10,8 @@
 
 namespace aurite::llm::detail {
 namespace {
+// Named as well, so that the two wire formats keep apart when compiled as one unit.
+namespace anthropic {
 
 constexpr const char* kDefaultBaseUrl = "https://api.anthropic.com";
 constexpr const char* kApiVersion = "2023-06-01";
@@ -140,14 +142,15 @@ class AnthropicClient : public LlmClient {
   HttpJsonClient http_;
 };
 
+}  // namespace anthropic
 }  // namespace
 
 std::unique_ptr<StreamDecoder> make_anthropic_stream_decoder(const TextDeltaHandler& on_text) {
-  return std::make_unique<StreamAssembler>(on_text);
+  return std::make_unique<anthropic::StreamAssembler>(on_text);
 }
 
 std::unique_ptr<LlmClient> make_anthropic_client(const ProviderSettings& settings, const std::string& api_key) {
-  return std::make_unique<AnthropicClient>(settings, api_key);
+  return std::make_unique<anthropic::AnthropicClient>(settings, api_key);
 }
 
 }  // namespace aurite::llm::detail

@@ -10,6 +10,8 @@
 
 namespace aurite::llm::detail {
 namespace {
+// Named as well, so that the two wire formats keep apart when compiled as one unit.
+namespace openai {
 
 constexpr const char* kDefaultBaseUrl = "https://api.openai.com/v1";
 
@@ -226,17 +228,18 @@ class OpenAiClient : public LlmClient {
   HttpJsonClient http_;
 };
 
+}  // namespace openai
 }  // namespace
 
 std::unique_ptr<StreamDecoder> make_openai_stream_decoder(const TextDeltaHandler& on_text) {
-  return std::make_unique<StreamAssembler>(on_text);
+  return std::make_unique<openai::StreamAssembler>(on_text);
 }
 
-Json openai_request_body(const ModelRequest& request) { return request_body(request, false); }
-ModelResponse openai_response_from(const Json& json) { return response_from(json); }
+Json openai_request_body(const ModelRequest& request) { return openai::request_body(request, false); }
+ModelResponse openai_response_from(const Json& json) { return openai::response_from(json); }
 
 std::unique_ptr<LlmClient> make_openai_client(const ProviderSettings& settings, const std::optional<std::string>& api_key) {
-  return std::make_unique<OpenAiClient>(settings, api_key);
+  return std::make_unique<openai::OpenAiClient>(settings, api_key);
 }
 
 }  // namespace aurite::llm::detail

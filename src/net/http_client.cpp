@@ -10,6 +10,7 @@
 
 #include "aurite/common/env.hpp"
 #include "aurite/common/error.hpp"
+#include "aurite/common/text.hpp"
 
 namespace aurite::net {
 namespace {
@@ -26,12 +27,6 @@ void ensure_curl_initialised() {
   if (status != CURLE_OK) {
     throw Error(ErrorCode::kInternal, std::string("libcurl cannot start: ") + curl_easy_strerror(status));
   }
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 std::string_view trim(std::string_view text) {
@@ -52,7 +47,7 @@ std::string first_set(std::initializer_list<const char*> names) {
 // The proxy for `url` as users expect of any command-line client: both spellings of each
 // variable (curl alone ignores HTTP_PROXY), ALL_PROXY as the fallback. Empty: none.
 std::string proxy_for(std::string_view url) {
-  const bool https = lower(url.substr(0, 8)) == "https://";
+  const bool https = to_lower(url.substr(0, 8)) == "https://";
   const std::string proxy = https ? first_set({"https_proxy", "HTTPS_PROXY"}) : first_set({"http_proxy", "HTTP_PROXY"});
   return proxy.empty() ? first_set({"all_proxy", "ALL_PROXY"}) : proxy;
 }
@@ -97,7 +92,7 @@ std::size_t on_header_line(char* data, std::size_t size, std::size_t count, void
   }
   const auto colon = line.find(':');
   if (colon != std::string_view::npos && transfer.head.headers.size() < kMaxHeaderLines) {
-    transfer.head.headers.push_back({lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
+    transfer.head.headers.push_back({to_lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
   }
   return size * count;
 }
@@ -121,7 +116,7 @@ std::size_t on_body_bytes(char* data, std::size_t size, std::size_t count, void*
 }  // namespace
 
 std::optional<std::string> HttpResponseHead::header(std::string_view name) const {
-  const std::string wanted = lower(name);
+  const std::string wanted = to_lower(name);
   for (const auto& h : headers) {
     if (h.name == wanted) return h.value;
   }
@@ -130,7 +125,7 @@ std::optional<std::string> HttpResponseHead::header(std::string_view name) const
 
 std::string HttpResponseHead::media_type() const {
   const std::string type = header("content-type").value_or("");
-  return lower(trim(std::string_view(type).substr(0, type.find(';'))));
+  return to_lower(trim(std::string_view(type).substr(0, type.find(';'))));
 }
 
 void Cancellation::cancel() {

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "aurite/common/text.hpp"
+
 namespace aurite::net {
 namespace {
 
@@ -24,11 +26,6 @@ std::string part(CURLU* handle, CURLUPart which, unsigned flags = 0) {
   return out;
 }
 
-std::string lower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 bool is_http(const std::string& scheme) { return scheme == "http" || scheme == "https"; }
 
 }  // namespace
@@ -43,9 +40,9 @@ std::optional<Url> parse_url(std::string_view text) {
     return std::nullopt;
   }
   Url url;
-  url.scheme = lower(part(handle.get(), CURLUPART_SCHEME));
+  url.scheme = to_lower(part(handle.get(), CURLUPART_SCHEME));
   if (!is_http(url.scheme)) return std::nullopt;
-  url.host = lower(part(handle.get(), CURLUPART_HOST));
+  url.host = to_lower(part(handle.get(), CURLUPART_HOST));
   if (url.host.empty()) return std::nullopt;
   url.port = part(handle.get(), CURLUPART_PORT);
   url.path = part(handle.get(), CURLUPART_PATH);

@@ -24,10 +24,6 @@ json graph(const std::string& name) {
           {"edges", {{{"from", "report"}, {"to", "plan"}}}}};
 }
 
-int status_of(const httplib::Result& result) {
-  return result ? result->status : -1;
-}
-
 TEST_P(ApiGraphConfigs, GraphWorkflowsAreCreatedListedReplacedAndDeletedAndStored) {
   ServeProcess server(env());
   EXPECT_EQ(json_of(server.get("/configs/graph_workflows"))["items"], json::array());

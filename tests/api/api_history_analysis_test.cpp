@@ -16,13 +16,13 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-const std::string kAgent = "Weather Agent";
+const std::string kAnalysedAgent = "Weather Agent";
 
 class ApiHistoryAnalysis : public ServeBackendTest {
  protected:
   static void run(const ServeProcess& server, const std::string& message, const std::string& session) {
     const auto result =
-        server.post("/runs", {{"name", kAgent}, {"message", message}, {"session_id", session}});
+        server.post("/runs", {{"name", kAnalysedAgent}, {"message", message}, {"session_id", session}});
     ASSERT_TRUE(result && result->status == 200)
         << (result ? result->body : httplib::to_string(result.error()));
   }
@@ -77,7 +77,7 @@ TEST_P(ApiHistoryAnalysis, SearchFindsTurnsNewestFirstInTheCliShape) {
   const json found = json_of(server.get("/history/search?q=zebra"));
   ASSERT_EQ(found["turns"].size(), 2u) << found;
   const json& newest = found["turns"][0];
-  EXPECT_EQ(newest["agent"], kAgent);
+  EXPECT_EQ(newest["agent"], kAnalysedAgent);
   EXPECT_EQ(newest["session"], "s2");
   EXPECT_EQ(newest["seq"], 1);
   EXPECT_EQ(newest["role"], "user");
@@ -87,7 +87,7 @@ TEST_P(ApiHistoryAnalysis, SearchFindsTurnsNewestFirstInTheCliShape) {
   EXPECT_EQ(json_of(server.get("/history/search?q=ZEBRA%20lisbon"))["turns"].size(),
             1u);  // every word, any case
   EXPECT_EQ(json_of(server.get("/history/search?q=zebra&limit=1"))["turns"].size(), 1u);
-  EXPECT_EQ(json_of(server.get("/history/search?q=zebra&agent=" + segment(kAgent)))["turns"].size(), 2u);
+  EXPECT_EQ(json_of(server.get("/history/search?q=zebra&agent=" + segment(kAnalysedAgent)))["turns"].size(), 2u);
   EXPECT_TRUE(json_of(server.get("/history/search?q=zebra&agent=Nobody"))["turns"].empty());
   EXPECT_TRUE(json_of(server.get("/history/search?q=giraffe"))["turns"].empty());
 
@@ -121,12 +121,12 @@ TEST_P(ApiHistoryAnalysis, StatsCountPerAgentAndPerDay) {
 
   const json stats = json_of(server.get("/history/stats"));
   ASSERT_EQ(stats["per_agent"].size(), 2u) << stats;
-  EXPECT_EQ(row_of(stats["per_agent"], kAgent),
-            json({{"agent", kAgent}, {"turns", 12}, {"sessions", 2}, {"tool_calls", 3}}));
+  EXPECT_EQ(row_of(stats["per_agent"], kAnalysedAgent),
+            json({{"agent", kAnalysedAgent}, {"turns", 12}, {"sessions", 2}, {"tool_calls", 3}}));
   EXPECT_EQ(row_of(stats["per_agent"], "other"),
             json({{"agent", "other"}, {"turns", 1}, {"sessions", 1}, {"tool_calls", 0}}));
   ASSERT_EQ(stats["per_day"].size(), 2u) << stats;
-  const json day = row_of(stats["per_day"], kAgent);
+  const json day = row_of(stats["per_day"], kAnalysedAgent);
   EXPECT_THAT(day["day"].get<std::string>(), ::testing::MatchesRegex("[0-9]{4}-[0-9]{2}-[0-9]{2}"));
   EXPECT_EQ(day["turns"], 12);
   EXPECT_EQ(day["sessions"], 2);
@@ -161,7 +161,7 @@ TEST_P(ApiHistoryAnalysis, ExportStreamsJsonLinesThatImportBack) {
   const auto lines = lines_of(all->body);
   ASSERT_EQ(lines.size(), 9u) << all->body;
   EXPECT_EQ(lines[0], json::parse(all->body.substr(0, all->body.find('\n'))));
-  EXPECT_EQ(lines[0]["agent"], kAgent);
+  EXPECT_EQ(lines[0]["agent"], kAnalysedAgent);
   EXPECT_EQ(lines[0]["session"], "s1");
   EXPECT_EQ(lines[0]["seq"], 1);
   EXPECT_EQ(lines[8]["agent"], "zeta");  // ordered by agent
@@ -174,7 +174,7 @@ TEST_P(ApiHistoryAnalysis, ExportStreamsJsonLinesThatImportBack) {
   EXPECT_EQ(all->body, stored_jsonl());
 
   auto client = server.client();
-  const auto jsonl = client->Get("/history/export?agent=" + segment(kAgent) + "&session=s2",
+  const auto jsonl = client->Get("/history/export?agent=" + segment(kAnalysedAgent) + "&session=s2",
                                  {{"Accept", "application/jsonl"}});
   ASSERT_TRUE(jsonl && jsonl->status == 200);
   EXPECT_EQ(jsonl->get_header_value("Content-Type"), "application/jsonl");
@@ -192,7 +192,7 @@ TEST_P(ApiHistoryAnalysis, ExportStreamsJsonLinesThatImportBack) {
 
   // Round trip: delete everything, import the export, export again.
   for (const char* session : {"s1", "s2"})
-    EXPECT_EQ(server.del("/sessions/" + segment(kAgent) + "/" + session)->status, 204);
+    EXPECT_EQ(server.del("/sessions/" + segment(kAnalysedAgent) + "/" + session)->status, 204);
   EXPECT_EQ(server.del("/sessions/zeta/o1")->status, 204);
   EXPECT_TRUE(server.get("/history/export")->body.empty());
   {
@@ -210,7 +210,7 @@ TEST_P(ApiHistoryAnalysis, ExportStreamsJsonLinesThatImportBack) {
   EXPECT_THAT(expect_error(server.get("/history/export?agent="), 400, "invalid_argument")["message"]
                   .get<std::string>(),
               HasSubstr("'agent'"));
-  expect_error(server.get("/history/export?agent=" + segment(kAgent) + "&session=nope"), 404, "not_found");
+  expect_error(server.get("/history/export?agent=" + segment(kAnalysedAgent) + "&session=nope"), 404, "not_found");
 }
 
 TEST_P(ApiHistoryAnalysis, ALargeExportArrivesWholeAndInOrder) {

@@ -17,7 +17,7 @@ namespace {
 
 using nlohmann::json;
 
-const std::string kAgent = "Weather%20Agent";
+const std::string kAgentInPath = "Weather%20Agent";
 
 // The text of a stored turn's content (a string or text blocks).
 std::string text_of(const json& content) {
@@ -42,7 +42,7 @@ class ApiHistory : public ServeBackendTest {
     std::vector<json> turns;
     json after = 0;
     while (!after.is_null()) {
-      const json body = json_of(server.get("/sessions/" + kAgent + "/" + session + "/turns?limit=" +
+      const json body = json_of(server.get("/sessions/" + kAgentInPath + "/" + session + "/turns?limit=" +
                                             std::to_string(page) + "&after_seq=" + after.dump()));
       if (!body.contains("turns")) break;
       for (const auto& turn : body["turns"]) turns.push_back(turn);
@@ -63,11 +63,11 @@ TEST_P(ApiHistory, SessionsAreListedPagedAndDeleted) {
   run(server, "other", "s2");
   run(server, "third", "s3");
 
-  const json first = json_of(server.get("/sessions?agent=" + kAgent + "&limit=2"));
+  const json first = json_of(server.get("/sessions?agent=" + kAgentInPath + "&limit=2"));
   ASSERT_EQ(first["sessions"].size(), 2u) << first;
   EXPECT_EQ(first["sessions"][0]["session_id"], "s3");  // newest first
   ASSERT_TRUE(first["next_cursor"].is_string()) << first;
-  const json second = json_of(server.get("/sessions?agent=" + kAgent + "&limit=2&cursor=" +
+  const json second = json_of(server.get("/sessions?agent=" + kAgentInPath + "&limit=2&cursor=" +
                                          segment(first["next_cursor"].get<std::string>())));
   ASSERT_EQ(second["sessions"].size(), 1u) << second;
   EXPECT_EQ(second["sessions"][0]["session_id"], "s1");
@@ -75,7 +75,7 @@ TEST_P(ApiHistory, SessionsAreListedPagedAndDeleted) {
   EXPECT_TRUE(second["next_cursor"].is_null());
   EXPECT_TRUE(json_of(server.get("/sessions?agent=Nobody"))["sessions"].empty());
 
-  const json page = json_of(server.get("/sessions/" + kAgent + "/s1/turns?limit=3"));
+  const json page = json_of(server.get("/sessions/" + kAgentInPath + "/s1/turns?limit=3"));
   ASSERT_EQ(page["turns"].size(), 3u) << page;
   EXPECT_EQ(page["turns"][0]["seq"], 1);
   EXPECT_EQ(page["turns"][0]["role"], "user");
@@ -90,14 +90,14 @@ TEST_P(ApiHistory, SessionsAreListedPagedAndDeleted) {
   expect_error(server.get("/sessions?limit=ten"), 400, "invalid_argument");
   const auto forged = expect_error(server.get("/sessions?cursor=forged"), 400, "invalid_argument");
   EXPECT_EQ(forged["message"], "cursor: not one we issued (pass the next_cursor of the previous page, or none for the first)");
-  expect_error(server.get("/sessions/" + kAgent + "/s1/turns?after_seq=-1"), 400, "invalid_argument");
-  expect_error(server.get("/sessions/" + kAgent + "/nope/turns"), 404, "not_found");
+  expect_error(server.get("/sessions/" + kAgentInPath + "/s1/turns?after_seq=-1"), 400, "invalid_argument");
+  expect_error(server.get("/sessions/" + kAgentInPath + "/nope/turns"), 404, "not_found");
 
-  const auto deleted = server.del("/sessions/" + kAgent + "/s2");
+  const auto deleted = server.del("/sessions/" + kAgentInPath + "/s2");
   ASSERT_TRUE(deleted);
   EXPECT_EQ(deleted->status, 204);
-  expect_error(server.del("/sessions/" + kAgent + "/s2"), 404, "not_found");
-  expect_error(server.get("/sessions/" + kAgent + "/s2/turns"), 404, "not_found");
+  expect_error(server.del("/sessions/" + kAgentInPath + "/s2"), 404, "not_found");
+  expect_error(server.get("/sessions/" + kAgentInPath + "/s2/turns"), 404, "not_found");
 }
 
 TEST_P(ApiHistory, ASessionContinuedThroughAnotherServerKeepsItsOrder) {

@@ -16,6 +16,7 @@
 #include "api/serve_backend_test.hpp"
 #include "support/history_consistency.hpp"
 #include "support/scripted_http_server.hpp"
+#include "support/wait_until.hpp"
 
 namespace aurite::testing {
 namespace {
@@ -27,16 +28,6 @@ using namespace std::chrono_literals;
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-// Whether `condition` holds within `timeout`, checked every few milliseconds.
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
 }
 
 class ApiSessionLease : public ServeBackendTest {
@@ -137,7 +128,7 @@ TEST_P(ApiSessionLease, ASessionHeldByAKilledServerIsFreeAfterTheLeaseTtl) {
   ServeProcess survivor(all, project.string());
 
   std::thread stuck([&] { run(doomed, "Slow Agent", "first", "s"); });  // ends when the server dies
-  ASSERT_TRUE(eventually([&] { return model.requests().size() == 1; }));  // it holds the session now
+  ASSERT_TRUE(wait_until([&] { return model.requests().size() == 1; }));  // it holds the session now
   expect_error(run(survivor, "Slow Agent", "second", "s", "reject"), 409, "session_busy");
   doomed.process().kill(SIGKILL);
   EXPECT_EQ(doomed.process().wait(), 128 + SIGKILL);

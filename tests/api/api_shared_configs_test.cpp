@@ -13,6 +13,7 @@
 #include "api/serve_backend_test.hpp"
 #include "mcp/mcp_test_support.hpp"
 #include "support/postgres_server.hpp"
+#include "support/wait_until.hpp"
 
 namespace aurite::testing {
 namespace {
@@ -22,17 +23,8 @@ using nlohmann::json;
 // Short, so the test waits little; the bound it checks is "eventually, within a deadline".
 const std::vector<std::string> kFastReload = {"--reload-interval", "0.2"};
 
-// Polls `condition` until it holds or 20 s pass; returns its last value.
-bool eventually(const std::function<bool()>& condition) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return true;
-}
-
-int status_of(const httplib::Result& result) { return result ? result->status : -1; }
+// A reload on the other server, within a deadline generous for sanitizer builds.
+bool eventually(const std::function<bool()>& condition) { return testing::wait_until(condition, std::chrono::seconds(20)); }
 
 bool process_gone(int pid) { return ::kill(pid, 0) == -1 && errno == ESRCH; }
 

@@ -22,12 +22,12 @@ using ::testing::IsEmpty;
 using namespace std::chrono_literals;
 
 constexpr int kClients = 4;
-const std::string kAgent = "Weather Agent";
+const std::string kFaultsAgent = "Weather Agent";
 
 class ServeFaults : public ServeBackendTest {
  protected:
   std::vector<storage::Turn> turns_of(storage::StorageManager& storage, int client) {
-    return storage.history()->load_history(kAgent, session(client), 100'000);
+    return storage.history()->load_history(kFaultsAgent, session(client), 100'000);
   }
   static std::string session(int client) { return "c" + std::to_string(client); }
 };
@@ -56,7 +56,7 @@ TEST_P(ServeFaults, SigkillMidWriteLeavesASoundDatabaseAndARestartedServerContin
         for (int k = 0;; ++k) {
           const std::string message = "client " + std::to_string(c) + " run " + std::to_string(k);
           const auto result =
-              server.post("/runs", {{"name", kAgent}, {"message", message}, {"session_id", session(c)}});
+              server.post("/runs", {{"name", kFaultsAgent}, {"message", message}, {"session_id", session(c)}});
           if (!result || result->status != 200) return;  // the server is gone
           std::lock_guard lock(mutex);
           acknowledged[c].push_back(message);
@@ -97,7 +97,7 @@ TEST_P(ServeFaults, SigkillMidWriteLeavesASoundDatabaseAndARestartedServerContin
   ServeProcess restarted(env());
   for (int c = 0; c < kClients; ++c) {
     const auto result = restarted.post(
-        "/runs", {{"name", kAgent}, {"message", "after the restart"}, {"session_id", session(c)}});
+        "/runs", {{"name", kFaultsAgent}, {"message", "after the restart"}, {"session_id", session(c)}});
     ASSERT_TRUE(result && result->status == 200)
         << (result ? result->body : httplib::to_string(result.error()));
     const auto loaded = json::parse(result->body)["history_turns_loaded"].get<std::size_t>();

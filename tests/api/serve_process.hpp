@@ -50,6 +50,9 @@ class ServeProcess {
 // The body of a response as JSON (fails the test on anything else).
 nlohmann::json json_of(const httplib::Result& result);
 
+// The status of an answer; -1 when there was none (the connection failed).
+inline int status_of(const httplib::Result& result) { return result ? result->status : -1; }
+
 // Asserts the error shape and returns the error object.
 nlohmann::json expect_error(const httplib::Result& result, int status, const std::string& code);
 

@@ -32,11 +32,6 @@ constexpr const char* kWrongPassword = "Wr0ng-Pa55-secret-DDDD";
 constexpr const char* kUnreachablePassword = "Unreach-Pa55-secret-EEEE";
 constexpr const char* kGuessedKey = "guessed-key-secret-FFFF";
 
-const std::vector<std::string> kStorageVariables = {
-    "AURITE_ENABLE_DB", "AURITE_DB_STORE_CONFIGS", "AURITE_DB_STORE_HISTORY", "AURITE_DB_TYPE", "AURITE_DB_URL",
-    "AURITE_DB_PATH", "AURITE_DB_HOST", "AURITE_DB_PORT", "AURITE_DB_USER", "AURITE_DB_PASSWORD", "AURITE_DB_NAME",
-    "AURITE_DB_SSLMODE", "AURITE_DB_POOL_SIZE", "AURITE_DB_OPTIONAL", "AURITE_CONFIG_SOURCE", "PROJECT_CONFIG_PATH"};
-
 class Secrets : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -20,11 +20,6 @@ using testing::run_aurite;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-const std::vector<std::string> kStorageVariables = {
-    "AURITE_ENABLE_DB", "AURITE_DB_STORE_CONFIGS", "AURITE_DB_STORE_HISTORY", "AURITE_DB_TYPE", "AURITE_DB_URL",
-    "AURITE_DB_PATH", "AURITE_DB_HOST", "AURITE_DB_PORT", "AURITE_DB_USER", "AURITE_DB_PASSWORD", "AURITE_DB_NAME",
-    "AURITE_DB_SSLMODE", "AURITE_DB_POOL_SIZE", "AURITE_DB_OPTIONAL", "AURITE_CONFIG_SOURCE", "PROJECT_CONFIG_PATH"};
-
 testing::ProcessOptions with_db(const std::string& url) {
   testing::ProcessOptions options;
   options.unset_env = kStorageVariables;

@@ -13,12 +13,12 @@ namespace {
 
 using config::ComponentKind;
 
-constexpr const char* kProject = R"({
+constexpr const char* kReloadProject = R"({
   "llms": [{"llm_id": "offline", "provider": "test"}],
   "agents": [{"name": "Helper", "llm_config_id": "offline"}]
 })";
 
-config::AgentConfig agent(const std::string& name, const std::string& prompt = "Be brief.") {
+config::AgentConfig prompted_agent(const std::string& name, const std::string& prompt = "Be brief.") {
   config::AgentConfig a;
   a.name = name;
   a.llm_config_id = "offline";
@@ -28,7 +28,7 @@ config::AgentConfig agent(const std::string& name, const std::string& prompt = "
 
 class ConfigReload : public ::testing::Test {
  protected:
-  std::unique_ptr<HostManager> open(ConfigSource source, const std::string& project = kProject) {
+  std::unique_ptr<HostManager> open(ConfigSource source, const std::string& project = kReloadProject) {
     HostOptions options;
     options.config_path = dir_.write("aurite_config.json", project);
     options.config_source = source;
@@ -46,12 +46,12 @@ TEST_F(ConfigReload, ARegistrationOnOneHostIsAddedReplacedAndRemovedOnTheOther) 
   auto b = open(ConfigSource::kDb);
   EXPECT_TRUE(b->reload_configs().empty());
 
-  a->register_agent(agent("Shared"));
+  a->register_agent(prompted_agent("Shared"));
   ConfigChanges changes = b->reload_configs();
   EXPECT_EQ(changes.added, std::vector<std::string>{"agent 'Shared'"});
   EXPECT_EQ(b->find_agent("Shared"), a->find_agent("Shared"));
 
-  a->register_agent(agent("Shared", "Be thorough."));
+  a->register_agent(prompted_agent("Shared", "Be thorough."));
   changes = b->reload_configs();
   EXPECT_EQ(changes.updated, std::vector<std::string>{"agent 'Shared'"});
   EXPECT_EQ(b->find_agent("Shared")->system_prompt, "Be thorough.");
@@ -70,7 +70,7 @@ TEST_F(ConfigReload, AHostsOwnWritesReloadAsNoChange) {
   client.command = "aurite-example-weather-server";
   client.args = {"--flag"};
   a->register_client(client);
-  a->register_agent(agent("Mine"));
+  a->register_agent(prompted_agent("Mine"));
   const config::ProjectConfig before = a->snapshot();
   EXPECT_TRUE(a->reload_configs().empty());
   EXPECT_EQ(a->snapshot(), before);
@@ -78,12 +78,12 @@ TEST_F(ConfigReload, AHostsOwnWritesReloadAsNoChange) {
 
 TEST_F(ConfigReload, ComponentsStoredBeforeAFileHostStartedStayOutOfIt) {
   auto a = open(ConfigSource::kFile);
-  a->register_agent(agent("Earlier"));
+  a->register_agent(prompted_agent("Earlier"));
   auto file_host = open(ConfigSource::kFile);
   EXPECT_TRUE(file_host->reload_configs().empty());
   EXPECT_FALSE(file_host->find_agent("Earlier"));
   // A change made after it started does reach it.
-  a->register_agent(agent("Later"));
+  a->register_agent(prompted_agent("Later"));
   EXPECT_EQ(file_host->reload_configs().added, std::vector<std::string>{"agent 'Later'"});
 }
 
@@ -96,7 +96,7 @@ TEST_F(ConfigReload, StoredChangesThatDoNotValidateAreRejectedAsAWhole) {
   second.llm_id = "second";
   second.provider = "test";
   store.save_llm(second);
-  config::AgentConfig broken = agent("Broken");
+  config::AgentConfig broken = prompted_agent("Broken");
   broken.llm_config_id = "missing";
   store.save_agent(broken);
 
@@ -139,7 +139,7 @@ TEST_F(ConfigReload, TheBackgroundReloadPicksUpAChangeMadeElsewhere) {
   auto b = open(ConfigSource::kDb);
   b->start_config_reload(std::chrono::milliseconds(20));
   EXPECT_THROW(b->start_config_reload(std::chrono::milliseconds(20)), Error);
-  a->register_agent(agent("Polled"));
+  a->register_agent(prompted_agent("Polled"));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (!b->find_agent("Polled") && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -148,7 +148,7 @@ TEST_F(ConfigReload, TheBackgroundReloadPicksUpAChangeMadeElsewhere) {
 }
 
 TEST_F(ConfigReload, NothingToFollowWithoutStoredConfigs) {
-  auto host = HostManager::from_file(dir_.write("aurite_config.json", kProject));
+  auto host = HostManager::from_file(dir_.write("aurite_config.json", kReloadProject));
   EXPECT_TRUE(host->reload_configs().empty());
   host->start_config_reload(std::chrono::milliseconds(10));  // no store: nothing starts
 }

@@ -10,7 +10,7 @@ namespace {
 
 using config::ComponentKind;
 
-constexpr const char* kProject = R"({
+constexpr const char* kRemovalProject = R"({
   "clients": [{"client_id": "weather_server", "command": "weather"}, {"client_id": "spare", "command": "x"}],
   "llms": [{"llm_id": "offline", "provider": "test"}],
   "agents": [{"name": "Weather Agent", "client_ids": ["weather_server"], "llm_config_id": "offline"}],
@@ -30,7 +30,7 @@ ErrorCode code_of(const std::function<void()>& body, std::string* message = null
 
 TEST(HostManagerRemove, RemovesAnUnreferencedComponent) {
   testing::TempDir dir;
-  auto host = HostManager::from_file(dir.write("aurite_config.json", kProject));
+  auto host = HostManager::from_file(dir.write("aurite_config.json", kRemovalProject));
   host->remove(ComponentKind::kClient, "spare");
   EXPECT_FALSE(host->find_client("spare"));
   host->remove(ComponentKind::kWorkflow, "flow");
@@ -40,7 +40,7 @@ TEST(HostManagerRemove, RemovesAnUnreferencedComponent) {
 
 TEST(HostManagerRemove, RefusesWhileReferencedNamingTheReferrer) {
   testing::TempDir dir;
-  auto host = HostManager::from_file(dir.write("aurite_config.json", kProject));
+  auto host = HostManager::from_file(dir.write("aurite_config.json", kRemovalProject));
   std::string message;
   EXPECT_EQ(code_of([&] { host->remove(ComponentKind::kClient, "weather_server"); }, &message), ErrorCode::kConflict);
   EXPECT_NE(message.find("agent 'Weather Agent' (agents[0].client_ids[0])"), std::string::npos) << message;

@@ -19,14 +19,12 @@
 namespace aurite::mcp {
 namespace {
 
+using testing::jsonrpc_request;
+
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 
-Json request(int id, const std::string& method, Json params = Json::object()) {
-  return {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
-}
-
-const Json kInitialize = request(1, "initialize", {{"protocolVersion", "2025-11-25"},
+const Json kInitialize = jsonrpc_request(1, "initialize", {{"protocolVersion", "2025-11-25"},
                                                    {"capabilities", {{"sampling", Json::object()}}},
                                                    {"clientInfo", {{"name", "test"}, {"version", "1"}}}});
 
@@ -122,11 +120,11 @@ TEST_F(HttpServing, InitializeGivesARandomSessionIdThatLaterRequestsNeed) {
   EXPECT_THAT(id, MatchesRegex("[0-9a-f]{64}"));
   EXPECT_NE(post(kInitialize)->get_header_value("Mcp-Session-Id"), id);
 
-  const auto listed = post(request(2, "tools/list"), {{"Mcp-Session-Id", id}});
+  const auto listed = post(jsonrpc_request(2, "tools/list"), {{"Mcp-Session-Id", id}});
   EXPECT_EQ(listed->status, 200);
   EXPECT_EQ(Json::parse(listed->body)["result"]["tools"].size(), 5u);
-  EXPECT_EQ(post(request(3, "tools/list"))->status, 400);
-  EXPECT_EQ(post(request(4, "tools/list"), {{"Mcp-Session-Id", std::string(64, 'a')}})->status, 404);
+  EXPECT_EQ(post(jsonrpc_request(3, "tools/list"))->status, 400);
+  EXPECT_EQ(post(jsonrpc_request(4, "tools/list"), {{"Mcp-Session-Id", std::string(64, 'a')}})->status, 404);
 }
 
 TEST_F(HttpServing, DeleteEndsTheSession) {
@@ -134,20 +132,20 @@ TEST_F(HttpServing, DeleteEndsTheSession) {
   const auto deleted = client_->Delete("/mcp", {{"Mcp-Session-Id", id}});
   ASSERT_TRUE(deleted);
   EXPECT_EQ(deleted->status, 200);
-  EXPECT_EQ(post(request(2, "ping"), {{"Mcp-Session-Id", id}})->status, 404);
+  EXPECT_EQ(post(jsonrpc_request(2, "ping"), {{"Mcp-Session-Id", id}})->status, 404);
   EXPECT_EQ(client_->Delete("/mcp", {{"Mcp-Session-Id", id}})->status, 404);
 }
 
 TEST_F(HttpServing, AnAnswerWithNothingBeforeItIsPlainJson) {
   const std::string id = open_session();
-  const auto called = post(request(2, "tools/call", {{"name", "plain"}}), {{"Mcp-Session-Id", id}});
+  const auto called = post(jsonrpc_request(2, "tools/call", {{"name", "plain"}}), {{"Mcp-Session-Id", id}});
   EXPECT_THAT(called->get_header_value("Content-Type"), HasSubstr("application/json"));
   EXPECT_EQ(Json::parse(called->body)["result"]["content"][0]["text"], "plain answer");
 }
 
 TEST_F(HttpServing, ProgressTravelsOnTheCallsStreamBeforeTheResult) {
   const std::string id = open_session();
-  const auto called = post(request(7, "tools/call", {{"name", "steps"}, {"_meta", {{"progressToken", "p1"}}}}),
+  const auto called = post(jsonrpc_request(7, "tools/call", {{"name", "steps"}, {"_meta", {{"progressToken", "p1"}}}}),
                            {{"Mcp-Session-Id", id}});
   ASSERT_TRUE(called);
   EXPECT_THAT(called->get_header_value("Content-Type"), HasSubstr("text/event-stream"));
@@ -175,7 +173,7 @@ std::vector<Json> call_answering(httplib::Client& client, int port, const std::s
   call.path = "/mcp";
   call.headers = {{"Mcp-Session-Id", session}, {"Accept", "application/json, text/event-stream"},
                   {"Content-Type", "application/json"}};
-  call.body = request(id, "tools/call", {{"name", tool}}).dump();
+  call.body = jsonrpc_request(id, "tools/call", {{"name", tool}}).dump();
   call.content_receiver = [&](const char* data, std::size_t size, std::uint64_t, std::uint64_t) {
     body.append(data, size);
     const auto messages = sse_messages(body);
@@ -224,7 +222,7 @@ TEST_F(HttpServing, AHandlerThatAsksForInputIsAnsweredByAskingTheClientInASessio
 
 TEST_F(HttpServing, AStreamEndedBeforeItsAnswerIsResumedWithLastEventId) {
   const std::string id = open_session();
-  const auto paused = post(request(11, "tools/call", {{"name", "pause"}}), {{"Mcp-Session-Id", id}});
+  const auto paused = post(jsonrpc_request(11, "tools/call", {{"name", "pause"}}), {{"Mcp-Session-Id", id}});
   ASSERT_TRUE(paused);
   EXPECT_THAT(paused->body, HasSubstr("retry: "));
   EXPECT_TRUE(sse_messages(paused->body).empty()) << paused->body;  // only the event naming the stream
@@ -272,8 +270,8 @@ TEST_F(HttpServing, AForeignOriginOrHostIsRefused) {
 
 TEST_F(HttpServing, AnUnsupportedProtocolVersionHeaderIsRefused) {
   const std::string id = open_session();
-  EXPECT_EQ(post(request(2, "ping"), {{"Mcp-Session-Id", id}, {"MCP-Protocol-Version", "1999-01-01"}})->status, 400);
-  EXPECT_EQ(post(request(3, "ping"), {{"Mcp-Session-Id", id}, {"MCP-Protocol-Version", "2025-11-25"}})->status, 200);
+  EXPECT_EQ(post(jsonrpc_request(2, "ping"), {{"Mcp-Session-Id", id}, {"MCP-Protocol-Version", "1999-01-01"}})->status, 400);
+  EXPECT_EQ(post(jsonrpc_request(3, "ping"), {{"Mcp-Session-Id", id}, {"MCP-Protocol-Version", "2025-11-25"}})->status, 200);
 }
 
 TEST_F(HttpServing, ATakenPortIsAClearErrorAndExitStatusTwo) {

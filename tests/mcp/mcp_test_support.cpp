@@ -63,15 +63,6 @@ std::string CapturedLog::text() const {
   return out;
 }
 
-bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline) return condition();
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
-}
-
 std::vector<pid_t> child_processes(pid_t parent) {
   std::vector<pid_t> children;
   const pid_t self = parent != 0 ? parent : ::getpid();

@@ -11,10 +11,12 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
 #include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 
 #include "aurite/config/models.hpp"
+#include "support/wait_until.hpp"
 
 namespace aurite::testing {
 
@@ -56,9 +58,11 @@ class CapturedLog {
   std::shared_ptr<spdlog::logger> previous_;
 };
 
-// Polls `condition` until it holds or `timeout` passes; returns its last value.
-bool wait_until(const std::function<bool()>& condition,
-                std::chrono::milliseconds timeout = std::chrono::seconds(10));
+// A JSON-RPC request as a client sends it.
+inline nlohmann::json jsonrpc_request(int id, const std::string& method,
+                                      nlohmann::json params = nlohmann::json::object()) {
+  return {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
+}
 
 // Processes whose parent is `parent` (default: this process), zombies included, from /proc.
 std::vector<pid_t> child_processes(pid_t parent = 0);

@@ -5,9 +5,12 @@
 
 #include "aurite/mcp/server.hpp"
 #include "aurite/mcp/transport.hpp"
+#include "mcp/mcp_test_support.hpp"
 
 namespace aurite::mcp {
 namespace {
+
+using testing::jsonrpc_request;
 
 std::vector<Json> serve(McpServer& server, const std::vector<Json>& messages) {
   std::stringstream in, out;
@@ -19,10 +22,6 @@ std::vector<Json> serve(McpServer& server, const std::vector<Json>& messages) {
   return replies;
 }
 
-Json request(int id, const std::string& method, Json params = Json::object()) {
-  return {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
-}
-
 McpServer::Options options(std::size_t page_size = 0) {
   McpServer::Options o;
   o.name = "library-test";
@@ -32,8 +31,8 @@ McpServer::Options options(std::size_t page_size = 0) {
 
 TEST(mcp_server_library, NegotiatesTheVersionLikeTheSpecificationSays) {
   McpServer server(options());
-  const auto replies = serve(server, {request(1, "initialize", {{"protocolVersion", "2025-03-26"}}),
-                                      request(2, "initialize", {{"protocolVersion", "1999-01-01"}})});
+  const auto replies = serve(server, {jsonrpc_request(1, "initialize", {{"protocolVersion", "2025-03-26"}}),
+                                      jsonrpc_request(2, "initialize", {{"protocolVersion", "1999-01-01"}})});
   ASSERT_EQ(replies.size(), 2u);
   EXPECT_EQ(replies[0]["result"]["protocolVersion"], "2025-03-26");
   EXPECT_EQ(replies[1]["result"]["protocolVersion"], kLatestProtocolVersion);
@@ -44,8 +43,8 @@ TEST(mcp_server_library, PagesListsWithOpaqueCursorsAndRejectsBadOnes) {
   for (int i = 0; i < 5; ++i) {
     server.add_tool({"t" + std::to_string(i), "", {{"type", "object"}}, [](const Json&) { return text_result(""); }});
   }
-  const auto replies = serve(server, {request(1, "tools/list"), request(2, "tools/list", {{"cursor", "4"}}),
-                                      request(3, "tools/list", {{"cursor", "bogus"}})});
+  const auto replies = serve(server, {jsonrpc_request(1, "tools/list"), jsonrpc_request(2, "tools/list", {{"cursor", "4"}}),
+                                      jsonrpc_request(3, "tools/list", {{"cursor", "bogus"}})});
   ASSERT_EQ(replies.size(), 3u);
   EXPECT_EQ(replies[0]["result"]["tools"].size(), 2u);
   EXPECT_EQ(replies[0]["result"]["nextCursor"], "2");
@@ -57,7 +56,7 @@ TEST(mcp_server_library, PagesListsWithOpaqueCursorsAndRejectsBadOnes) {
 TEST(mcp_server_library, AnswersPingUnknownMethodsAndInvalidJson) {
   McpServer server(options());
   std::stringstream in, out;
-  in << request(1, "ping").dump() << "\nnot json\n" << request(2, "nope").dump() << '\n';
+  in << jsonrpc_request(1, "ping").dump() << "\nnot json\n" << jsonrpc_request(2, "nope").dump() << '\n';
   server.run(in, out);
   std::vector<Json> replies;
   std::string line;
@@ -71,7 +70,7 @@ TEST(mcp_server_library, AnswersPingUnknownMethodsAndInvalidJson) {
 TEST(mcp_server_library, ALineOverTheCapIsRejectedAndServingGoesOn) {
   McpServer server(options());
   std::stringstream in, out;
-  in << std::string(kMaxLineBytes + 1, ' ') << '\n' << request(7, "ping").dump() << '\n';
+  in << std::string(kMaxLineBytes + 1, ' ') << '\n' << jsonrpc_request(7, "ping").dump() << '\n';
   server.run(in, out);
   std::string first, second;
   ASSERT_TRUE(std::getline(out, first));
@@ -85,7 +84,7 @@ TEST(mcp_server_library, AThrowingToolHandlerBecomesAToolError) {
   server.add_tool({"boom", "", {{"type", "object"}}, [](const Json&) -> ToolResult {
                      throw Error(ErrorCode::kInvalidArgument, "bad input");
                    }});
-  const auto replies = serve(server, {request(1, "tools/call", {{"name", "boom"}, {"arguments", Json::object()}})});
+  const auto replies = serve(server, {jsonrpc_request(1, "tools/call", {{"name", "boom"}, {"arguments", Json::object()}})});
   ASSERT_EQ(replies.size(), 1u);
   EXPECT_EQ(replies[0]["result"]["isError"], true);
   EXPECT_EQ(replies[0]["result"]["content"][0]["text"], "bad input");

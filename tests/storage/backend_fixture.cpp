@@ -1,5 +1,8 @@
 #include "storage/backend_fixture.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
@@ -71,6 +74,26 @@ void BackendTest::fail_writes_of(const std::string& table, const std::string& na
     exec_sql(std::string("CREATE TRIGGER fail_") + event + "_" + table + " BEFORE " + event + " ON " + table +
              " WHEN NEW.name = '" + name + "' BEGIN SELECT RAISE(ABORT, 'injected failure writing " + name +
              "'); END");
+  }
+}
+
+ErrorCode code_of(const std::function<void()>& call, std::string* message) {
+  try {
+    call();
+  } catch (const Error& e) {
+    if (message != nullptr) *message = e.what();
+    return e.code();
+  }
+  ADD_FAILURE() << "no aurite::Error was thrown";
+  return ErrorCode::kInternal;
+}
+
+void next_millisecond() {
+  const auto start = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  while (std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()) <= start &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
   }
 }
 

@@ -6,10 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 
+#include "aurite/common/error.hpp"
 #include "aurite/storage/storage_manager.hpp"
 #include "storage/db_type_printer.hpp"
 #include "support/temp_dir.hpp"
@@ -43,6 +45,15 @@ class BackendTest : public ::testing::TestWithParam<storage::DbType> {
   std::string url_;
   std::string database_;  // PostgreSQL only
 };
+
+// The code of the aurite::Error `call` throws (its message into `message` when given);
+// fails the test when it throws none.
+ErrorCode code_of(const std::function<void()>& call, std::string* message = nullptr);
+
+// Waits (bounded, 1 s) until the wall clock has moved past the millisecond it is in, so
+// the next write gets a later timestamp than the previous one (timestamps are kept to the
+// millisecond).
+void next_millisecond();
 
 std::string backend_name(const ::testing::TestParamInfo<storage::DbType>& info);
 

@@ -29,9 +29,6 @@ const StoredConfigInfo& info_of(const std::vector<StoredConfigInfo>& infos, cons
   throw std::runtime_error("no stored config named " + name);
 }
 
-// Timestamps have millisecond resolution: wait until the clock has moved past one.
-void next_millisecond() { std::this_thread::sleep_for(std::chrono::milliseconds(5)); }
-
 TEST_P(ConfigStoreTest, SyncInsertsEveryComponentThenAnUnchangedResyncWritesNothing) {
   auto db = open();
   auto& store = *db->configs();

@@ -34,22 +34,6 @@ std::vector<StoredConfigInfo> graphs_in(const std::vector<StoredConfigInfo>& inf
   return out;
 }
 
-// The code of the Error `f` throws; fails the test when it throws none.
-template <typename F>
-ErrorCode code_of(F f, std::string* message = nullptr) {
-  try {
-    f();
-  } catch (const Error& e) {
-    if (message != nullptr) *message = e.what();
-    return e.code();
-  }
-  ADD_FAILURE() << "no aurite::Error was thrown";
-  return ErrorCode::kInternal;
-}
-
-void next_millisecond() {
-  std::this_thread::sleep_for(std::chrono::milliseconds(5));
-}
 
 TEST_P(GraphConfigStoreTest, AGraphWorkflowRoundTripsThroughSyncLoadListAndDelete) {
   auto db = open();

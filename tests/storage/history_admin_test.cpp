@@ -26,7 +26,7 @@ AURITE_INSTANTIATE_ON_BOTH_BACKENDS(HistoryAdminTest);
 
 std::string text(const std::string& s) { return json(s).dump(); }
 
-std::string tool_use(const std::string& name) {
+std::string tool_use_named(const std::string& name) {
   return json::array({{{"type", "text"}, {"text", "calling " + name}},
                       {{"type", "tool_use"}, {"id", "t1"}, {"name", name}, {"input", {{"city", "Lisbon"}}}}})
       .dump();
@@ -93,7 +93,7 @@ TEST_P(HistoryAdminTest, SearchFindsWordsInTextAndToolBlocksNewestFirst) {
   auto db = open();
   auto& history = *db->history();
   history.append_turn("weather", "s", "user", text("What is the weather in Lisbon?"));
-  history.append_turn("weather", "s", "assistant", tool_use("get_forecast"));
+  history.append_turn("weather", "s", "assistant", tool_use_named("get_forecast"));
   history.append_turn("other", "s", "user", text("lisbon trip, please"));
   history.append_turn("other", "s", "user", text("nothing here"));
   auto& admin = *db->history_admin();
@@ -122,7 +122,7 @@ TEST_P(HistoryAdminTest, StatsCountTurnsSessionsAndToolCallsPerAgentAndDay) {
   auto db = open();
   auto& admin = *db->history_admin();
   admin.import_turns({{"a", "s1", 1, "user", text("q"), "2024-03-01T10:00:00.000Z"},
-                      {"a", "s1", 2, "assistant", tool_use("x"), "2024-03-01T10:00:01.000Z"},
+                      {"a", "s1", 2, "assistant", tool_use_named("x"), "2024-03-01T10:00:01.000Z"},
                       {"a", "s2", 1, "user", text("q"), "2024-03-02T09:00:00.000Z"},
                       {"a", "s2", 2, "assistant",
                        json::array({{{"type", "tool_use"}, {"id", "1"}, {"name", "x"}, {"input", json::object()}},
@@ -143,7 +143,7 @@ TEST_P(HistoryAdminTest, ExportThenImportIntoAnEmptyDatabaseIsIdentical) {
   auto& history = *db->history();
   for (int i = 0; i < 3; ++i) {
     history.append_turn("a", "s1", "user", text("question " + std::to_string(i)));
-    history.append_turn("a", "s1", "assistant", tool_use("lookup"));
+    history.append_turn("a", "s1", "assistant", tool_use_named("lookup"));
   }
   history.append_turn("b", "default", "user", text("tab\there \"quoted\" \u00e9"));
   std::stringstream out;
@@ -231,7 +231,7 @@ TEST(CopyAll, SqliteToPostgresCopiesEverythingAndVerifiesCounts) {
     source->history()->append_turn("agent" + std::to_string(i % 3), "s" + std::to_string(i % 4), "user",
                                    text("message " + std::to_string(i)));
   }
-  source->history()->append_turn("agent0", "s0", "assistant", tool_use("lookup"));
+  source->history()->append_turn("agent0", "s0", "assistant", tool_use_named("lookup"));
 
   const auto counts = storage::copy_all(*source, *target);
   EXPECT_EQ(counts.configs, 7);

@@ -46,7 +46,7 @@ bool sqlite_has_table(const std::filesystem::path& file, const std::string& name
 
 std::string text(const std::string& s) { return json(s).dump(); }
 
-std::string tool_use(const std::string& id) {
+std::string tool_use_with_id(const std::string& id) {
   return json::array({{{"type", "tool_use"}, {"id", id}, {"name", "lookup"}, {"input", {{"q", "x"}}}}}).dump();
 }
 
@@ -116,7 +116,7 @@ TEST_P(HistoryStoreTest, LoadTurnsKeepsToolExchangesWhole) {
   auto db = open();
   auto& history = *db->history();
   history.append_turn("agent", "s", "user", text("what is x?"));
-  history.append_turn("agent", "s", "assistant", tool_use("t1"));
+  history.append_turn("agent", "s", "assistant", tool_use_with_id("t1"));
   history.append_turn("agent", "s", "user", tool_result("t1"));
   history.append_turn("agent", "s", "assistant", text("x is 42"));
   // load_history would drop a window that starts at the tool result; a page does not.
@@ -149,11 +149,11 @@ TEST_P(HistoryStoreTest, WindowNeverStartsInsideAToolExchange) {
   auto& history = *db->history();
   const std::vector<std::pair<std::string, std::string>> turns = {
       {"user", text("what is x?")},                                                      // 1
-      {"assistant", tool_use("t1")},                                                     // 2
+      {"assistant", tool_use_with_id("t1")},                                                     // 2
       {"user", tool_result("t1")},                                                       // 3
       {"assistant", text("x is 42")},                                                    // 4
       {"user", json::array({{{"type", "text"}, {"text", "and y?"}}}).dump()},            // 5
-      {"assistant", tool_use("t2")},                                                     // 6
+      {"assistant", tool_use_with_id("t2")},                                                     // 6
       {"user", tool_result("t2")},                                                       // 7
       {"assistant", text("y is 42 too")},                                                // 8
   };
@@ -220,17 +220,6 @@ TEST_P(HistoryStoreTest, RejectsAnEmptyAgentOrRoleAndContentThatIsNotJson) {
             ErrorCode::kInvalidArgument);
   // Nothing was written by the rejected calls.
   EXPECT_EQ(db->status().row_counts.at("agent_history"), 0);
-}
-
-// Waits (bounded) until the wall clock has moved past the millisecond it is in, so the
-// next write gets a later timestamp than the previous one.
-void next_millisecond() {
-  const auto start = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
-  while (std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()) <= start &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::yield();
-  }
 }
 
 TEST_P(HistoryStoreTest, ListSessionsPagesNewestFirstByKeyset) {

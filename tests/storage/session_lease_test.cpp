@@ -29,14 +29,6 @@ class SessionLeaseTest : public BackendTest {
 };
 AURITE_INSTANTIATE_ON_BOTH_BACKENDS(SessionLeaseTest);
 
-ErrorCode code_of(const std::function<void()>& call) {
-  try {
-    call();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return ErrorCode::kInternal;
-}
 
 TEST_P(SessionLeaseTest, ASecondHolderIsRefusedUntilTheLeaseExpires) {
   EXPECT_TRUE(take("a", 1000, 2000));

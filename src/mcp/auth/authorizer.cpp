@@ -26,17 +26,9 @@ namespace {
 // A token this close to its expiry is refreshed before it is sent.
 constexpr std::int64_t kRefreshMarginSeconds = 60;
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-bool contains(const std::vector<std::string>& list, const std::string& item) {
-  return std::find(list.begin(), list.end(), item) != list.end();
-}
-
 std::vector<std::string> with(std::vector<std::string> scopes, const std::vector<std::string>& more) {
   for (const auto& scope : more) {
-    if (!contains(scopes, scope)) scopes.push_back(scope);
+    if (!listed(scopes, scope)) scopes.push_back(scope);
   }
   return scopes;
 }
@@ -87,7 +79,7 @@ class OAuthAuthorizer final : public Authorizer {
       // Step-up: a server that asks again for scopes it has been granted will not be
       // satisfied by asking for them once more.
       if (!challenged.empty() &&
-          std::all_of(challenged.begin(), challenged.end(), [&](const auto& s) { return contains(granted, s); })) {
+          std::all_of(challenged.begin(), challenged.end(), [&](const auto& s) { return listed(granted, s); })) {
         return false;
       }
       scopes = with(granted, challenged);
@@ -243,7 +235,7 @@ class OAuthAuthorizer final : public Authorizer {
       answer = request_tokens(where, server.token_endpoint, authentication(record), std::move(fields), scopes);
     } else {
       // Refresh tokens come with offline_access where the server defines it (SEP-2207).
-      if (contains(server.scopes_supported, "offline_access") && !scopes.empty()) scopes = with(scopes, {"offline_access"});
+      if (listed(server.scopes_supported, "offline_access") && !scopes.empty()) scopes = with(scopes, {"offline_access"});
       answer = authorization_code(where, server, resource, scopes, record);
     }
     if (!answer.tokens) {
@@ -300,7 +292,7 @@ class OAuthAuthorizer final : public Authorizer {
                   fmt::format("{} ({}) needs a login: run `aurite mcp login {}` once, then run this again", name_,
                               net::display_url(*client_.url), client_.client_id));
     }
-    if (!contains(server.code_challenge_methods_supported, "S256")) {
+    if (!listed(server.code_challenge_methods_supported, "S256")) {
       throw Error(ErrorCode::kUnauthenticated,
                   fmt::format("{}: the authorization server {} does not offer PKCE with S256, which MCP requires: "
                               "refused",

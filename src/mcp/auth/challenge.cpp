@@ -6,18 +6,14 @@
 
 #include <cctype>
 
+#include "aurite/common/text.hpp"
+
 namespace aurite::mcp::auth {
 namespace {
 
 bool is_token_char(char c) {
   const auto u = static_cast<unsigned char>(c);
   return std::isalnum(u) != 0 || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 class Scanner {
@@ -91,7 +87,7 @@ std::optional<BearerChallenge> parse_bearer_challenge(std::string_view header) {
   Scanner scanner(header);
   while (!scanner.done()) {
     if (scanner.take(',')) continue;
-    const std::string scheme = lower(scanner.token());
+    const std::string scheme = to_lower(scanner.token());
     if (scheme.empty()) return std::nullopt;
     BearerChallenge challenge;
     // A token68 (Basic's credentials, say) follows the scheme without a comma.
@@ -105,7 +101,7 @@ std::optional<BearerChallenge> parse_bearer_challenge(std::string_view header) {
       while (scanner.take(',')) {
       }
       if (scanner.done() || !scanner.next_is_param()) break;
-      const std::string name = lower(scanner.token());
+      const std::string name = to_lower(scanner.token());
       scanner.take('=');
       auto value = scanner.value();
       if (!value) break;

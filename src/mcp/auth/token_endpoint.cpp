@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "aurite/common/error.hpp"
+#include "aurite/common/text.hpp"
 #include "aurite/secrets/encoding.hpp"
 
 namespace aurite::mcp::auth {
@@ -26,14 +27,6 @@ std::string printable(std::string text) {
     if (u < 0x20 || u == 0x7f) c = ' ';
   }
   return text.size() > kMaxDescription ? text.substr(0, kMaxDescription) + "..." : text;
-}
-
-bool supports(const std::vector<std::string>& list, const std::string& item) {
-  return std::find(list.begin(), list.end(), item) != list.end();
-}
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 net::HttpClient::Response post(const DiscoveryContext& context, const std::string& url, const std::string& what,
@@ -62,8 +55,8 @@ std::string choose_auth_method(const ServerMetadata& server, bool has_secret) {
   const auto& supported = server.token_endpoint_auth_methods_supported;
   if (!has_secret) return "none";
   // RFC 8414 §2: a server that lists nothing supports client_secret_basic.
-  if (supported.empty() || supports(supported, "client_secret_basic")) return "client_secret_basic";
-  if (supports(supported, "client_secret_post")) return "client_secret_post";
+  if (supported.empty() || listed(supported, "client_secret_basic")) return "client_secret_basic";
+  if (listed(supported, "client_secret_post")) return "client_secret_post";
   return "client_secret_basic";
 }
 
@@ -110,9 +103,7 @@ TokenAnswer request_tokens(const DiscoveryContext& context, const std::string& t
   const std::string type = body.contains("token_type") && body["token_type"].is_string()
                                ? body["token_type"].get<std::string>()
                                : std::string();
-  std::string lowered = type;
-  for (auto& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lowered != "bearer") {
+  if (to_lower(type) != "bearer") {
     throw Error(ErrorCode::kProtocol, fmt::format("{}: the token endpoint issued a '{}' token; only Bearer tokens are sent",
                                                   context.client_name, printable(type)));
   }
@@ -140,11 +131,11 @@ Registration register_client(const DiscoveryContext& context, const ServerMetada
                    {"application_type", "native"}};
   // A client that keeps no secret is what a command-line tool is; ask for more only when
   // the server accepts nothing less.
-  if (supported.empty() || supports(supported, "none")) {
+  if (supported.empty() || listed(supported, "none")) {
     metadata["token_endpoint_auth_method"] = "none";
-  } else if (supports(supported, "client_secret_basic")) {
+  } else if (listed(supported, "client_secret_basic")) {
     metadata["token_endpoint_auth_method"] = "client_secret_basic";
-  } else if (supports(supported, "client_secret_post")) {
+  } else if (listed(supported, "client_secret_post")) {
     metadata["token_endpoint_auth_method"] = "client_secret_post";
   }
   if (!scopes.empty()) metadata["scope"] = join_scopes(scopes);

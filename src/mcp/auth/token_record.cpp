@@ -1,5 +1,8 @@
 #include "mcp/auth/token_record.hpp"
 
+#include <algorithm>
+#include <chrono>
+
 #include <nlohmann/json.hpp>
 
 namespace aurite::mcp::auth {
@@ -69,6 +72,14 @@ std::optional<TokenRecord> record_from_text(const std::string& text) {
   } catch (const json::exception&) {
     return std::nullopt;
   }
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+bool listed(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
 }
 
 std::vector<std::string> split_scopes(const std::string& text) {

@@ -39,6 +39,12 @@ std::string to_text(const TokenRecord& record);
 // nullopt when `text` is not a record of ours (then it is treated as no login at all).
 std::optional<TokenRecord> record_from_text(const std::string& text);
 
+// Seconds since the Unix epoch, as records keep times.
+std::int64_t unix_now();
+
+// Whether `item` is in a list of scopes or of what a server's metadata says it supports.
+bool listed(const std::vector<std::string>& list, const std::string& item);
+
 std::vector<std::string> split_scopes(const std::string& text);
 std::string join_scopes(const std::vector<std::string>& scopes);
 
