@@ -121,12 +121,14 @@ int run_copy(const Context& context, const std::string& url) {
                            {"to", target->settings().masked()},
                            {"configs", counts.configs},
                            {"turns", counts.turns},
+                           {"secrets", counts.secrets},
                            {"source_rows", counts.source_rows},
                            {"target_rows", counts.target_rows}});
     return kExitOk;
   }
   std::cout << "copied " << source->settings().masked() << " to " << target->settings().masked() << ": "
-            << counts.configs << " configurations and " << counts.turns << " turns written\n";
+            << counts.configs << " configurations, " << counts.turns << " turns and " << counts.secrets
+            << " sealed credentials written\n";
   Table table({"TABLE", "SOURCE", "TARGET"});
   for (const auto& [name, rows] : counts.source_rows) {
     table.add_row({name, std::to_string(rows), std::to_string(counts.target_rows.at(name))});

@@ -11,7 +11,7 @@
 #include "aurite/host/host_manager.hpp"
 #include "aurite/mcp/auth.hpp"
 #include "aurite/mcp/mcp_host.hpp"
-#include "aurite/secrets/file_secret_store.hpp"
+#include "cli/storage_access.hpp"
 #include "cli/cli_context.hpp"
 #include "cli/output.hpp"
 
@@ -53,7 +53,7 @@ std::string when(std::int64_t unix_seconds) {
 int run_login(const Context& context, const LoginOptions& options) {
   const auto project = project_of(context);
   const auto& client = oauth_client(project, options.client_id, context);
-  const auto store = secrets::default_file_store();
+  const auto store = login_store();
   // A login is a new one: what was stored is forgotten first.
   store->remove(mcp::auth::secret_name(client.client_id));
   mcp::McpHost host({client}, project.base_dir);
@@ -87,14 +87,14 @@ int run_login(const Context& context, const LoginOptions& options) {
 int run_logout(const Context& context, const std::string& client_id) {
   const auto project = project_of(context);
   const auto& client = oauth_client(project, client_id, context);
-  const bool removed = secrets::default_file_store()->remove(mcp::auth::secret_name(client.client_id));
+  const bool removed = login_store()->remove(mcp::auth::secret_name(client.client_id));
   std::cout << (removed ? "Logged out of " : "No login was stored for ") << client.client_id << ".\n";
   return kExitOk;
 }
 
 int run_auth_status(const Context& context) {
   const auto project = project_of(context);
-  const auto store = secrets::default_file_store();
+  const auto store = login_store();
   nlohmann::json out = nlohmann::json::array();
   Table table({"CLIENT", "STATUS", "EXPIRES", "REFRESH", "SCOPES", "ISSUER"});
   for (const auto& client : project.clients) {

@@ -4,7 +4,7 @@
 
 #include "aurite/common/error.hpp"
 #include "aurite/config/validate.hpp"
-#include "aurite/secrets/file_secret_store.hpp"
+#include "cli/storage_access.hpp"
 
 namespace aurite::cli {
 namespace {
@@ -99,7 +99,7 @@ StartedMcp start_mcp(const Context& context, const McpSelection& selection) {
   // Servers start on the first listing, one broken server not hiding the others' tools.
   started.host = std::make_unique<mcp::McpHost>(std::move(clients), project.base_dir);
   mcp::auth::AuthorizerOptions authorization;
-  authorization.store = secrets::default_file_store();
+  authorization.store = login_store();
   started.host->set_authorization(std::move(authorization));
   return started;
 }

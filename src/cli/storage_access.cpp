@@ -1,6 +1,7 @@
 #include "cli/storage_access.hpp"
 
 #include "aurite/common/error.hpp"
+#include "aurite/secrets/file_secret_store.hpp"
 
 namespace aurite::cli {
 
@@ -13,6 +14,18 @@ std::unique_ptr<storage::StorageManager> open_storage(const std::string& command
                     "or AURITE_DB_TYPE with its settings)");
   }
   return storage::StorageManager::open(settings);
+}
+
+std::shared_ptr<secrets::SecretStore> login_store() {
+  const storage::StorageSettings settings = storage::load_storage_settings();
+  if (!settings.enabled) return secrets::default_file_store();
+  return secrets::lazy_store(
+      [settings] {
+        // An optional database that is down: as for runs, the files (open_if_enabled warns).
+        const std::shared_ptr<storage::StorageManager> storage = storage::StorageManager::open_if_enabled(settings);
+        return storage ? storage->secrets() : secrets::default_file_store();
+      },
+      "the database " + settings.masked());
 }
 
 storage::DbConfigStore& config_store_of(storage::StorageManager& storage) {

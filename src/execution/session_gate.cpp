@@ -1,10 +1,7 @@
 #include "aurite/execution/session_gate.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
-#include <random>
 #include <stop_token>
 #include <thread>
 
@@ -24,29 +21,6 @@ using std::chrono::milliseconds;
 constexpr milliseconds kFirstPoll{10};
 constexpr milliseconds kMaxPoll{500};
 
-class SystemGateClock final : public GateClock {
- public:
-  std::chrono::system_clock::time_point now() override { return std::chrono::system_clock::now(); }
-  void pause(milliseconds duration) override { std::this_thread::sleep_for(duration); }
-};
-
-std::int64_t epoch_ms(std::chrono::system_clock::time_point time) {
-  return std::chrono::duration_cast<milliseconds>(time.time_since_epoch()).count();
-}
-
-// Unique among every run of every process on the database: host, pid, a random number
-// drawn once per process (pids repeat across containers and restarts), and a counter.
-std::string new_holder() {
-  static const std::string process = [] {
-    char host[256] = {};
-    if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-    std::random_device random;
-    return fmt::format("{}/{}/{:08x}{:08x}", host, getpid(), random(), random());
-  }();
-  static std::atomic<std::uint64_t> counter{0};
-  return fmt::format("{}/{}", process, ++counter);
-}
-
 Error busy(const std::string& agent, const std::string& session, const std::string& why) {
   return Error(ErrorCode::kSessionBusy,
                fmt::format("session '{}' of agent '{}' is busy: another run holds it{}", session, agent, why));
@@ -60,10 +34,6 @@ std::optional<OnBusy> parse_on_busy(std::string_view text) {
   return std::nullopt;
 }
 
-GateClock& system_gate_clock() {
-  static SystemGateClock clock;
-  return clock;
-}
 
 // What a pass holds: the lock here, the lease (when there is a store) and its heartbeat.
 struct SessionPass::Held {
@@ -136,7 +106,7 @@ SessionPass SessionGate::enter(const std::string& agent_name, const std::string&
   const auto started = std::chrono::steady_clock::now();
   lock_here(key, on_busy);
   // From here the pass owns the lock, so a failure below gives it back.
-  auto held = std::make_unique<SessionPass::Held>(*this, key, new_holder());
+  auto held = std::make_unique<SessionPass::Held>(*this, key, new_lease_holder());
   if (leases_) {
     // One wait in all: the time spent queued here counts against it.
     const auto queued = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);

@@ -62,9 +62,9 @@ void HostManager::start_services(const storage::StorageSettings& storage_setting
   if (execution_) throw Error(ErrorCode::kInternal, "HostManager::open_services called twice");
   const ProjectConfig project = snapshot();
   mcp_ = std::make_unique<mcp::McpHost>(project.clients, project.base_dir);
-  // Logins made with `aurite mcp login` are found (and refreshed) there.
+  // Logins made with `aurite mcp login` are found (and refreshed) where it keeps them.
   mcp::auth::AuthorizerOptions authorization;
-  authorization.store = secrets::default_file_store();
+  authorization.store = storage_ ? storage_->secrets() : secrets::default_file_store();
   mcp_->set_authorization(std::move(authorization));
   auto sessions = std::make_unique<execution::SessionGate>(
       storage_ ? storage_->leases() : nullptr,

@@ -190,8 +190,11 @@ std::optional<std::string> FileSecretStore::update(std::string_view name, const 
 
 namespace {
 
-class LazyFileStore final : public SecretStore {
+class LazyStore final : public SecretStore {
  public:
+  LazyStore(std::function<std::shared_ptr<SecretStore>()> open, std::string location)
+      : open_(std::move(open)), location_(std::move(location)) {}
+
   std::optional<std::string> get(std::string_view name) override { return store().get(name); }
   void put(std::string_view name, std::string_view value) override { store().put(name, value); }
   bool remove(std::string_view name) override { return store().remove(name); }
@@ -200,29 +203,38 @@ class LazyFileStore final : public SecretStore {
     return store().update(name, change);
   }
   std::string location() const override {
-    try {
-      return FileSecretStore::default_dir().string();
-    } catch (const Error&) {
-      return "the user's configuration folder";
-    }
+    std::lock_guard lock(mutex_);
+    return store_ ? store_->location() : location_;
   }
 
  private:
   SecretStore& store() {
     std::lock_guard lock(mutex_);
-    if (!store_) {
-      const auto box = std::make_shared<const SecretBox>(load_secret_key(user_config_dir() / "secret.key"));
-      store_ = std::make_unique<FileSecretStore>(FileSecretStore::default_dir(), box);
-    }
+    if (!store_) store_ = open_();
     return *store_;
   }
 
-  std::mutex mutex_;
-  std::unique_ptr<FileSecretStore> store_;
+  std::function<std::shared_ptr<SecretStore>()> open_;
+  std::string location_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<SecretStore> store_;
 };
 
 }  // namespace
 
-std::shared_ptr<SecretStore> default_file_store() { return std::make_shared<LazyFileStore>(); }
+std::shared_ptr<SecretStore> lazy_store(std::function<std::shared_ptr<SecretStore>()> open, std::string location) {
+  return std::make_shared<LazyStore>(std::move(open), std::move(location));
+}
+
+std::shared_ptr<SecretStore> default_file_store() {
+  std::string location;
+  try {
+    location = FileSecretStore::default_dir().string();
+  } catch (const Error&) {
+    location = "the user's configuration folder";
+  }
+  return lazy_store([] { return std::make_shared<FileSecretStore>(FileSecretStore::default_dir(), default_secret_box()); },
+                    std::move(location));
+}
 
 }  // namespace aurite::secrets

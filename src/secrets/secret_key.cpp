@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -98,6 +99,20 @@ std::array<std::uint8_t, kKeyBytes> load_secret_key(const std::filesystem::path&
   if (auto file = get_env("AURITE_SECRET_KEY_FILE"); file && !file->empty()) return read_key_file(*file);
   create_key_file(default_file);
   return read_key_file(default_file);
+}
+
+std::shared_ptr<const SecretBox> default_secret_box() {
+  static std::mutex mutex;
+  static std::shared_ptr<const SecretBox> box;
+  std::lock_guard lock(mutex);
+  if (!box) box = std::make_shared<const SecretBox>(load_secret_key(user_config_dir() / "secret.key"));
+  return box;
+}
+
+bool secret_key_is_machine_local() {
+  if (get_env("AURITE_SECRET_KEY")) return false;
+  const auto file = get_env("AURITE_SECRET_KEY_FILE");
+  return !file || file->empty();
 }
 
 std::filesystem::path user_config_dir() {

@@ -12,10 +12,15 @@
 #include "aurite/storage/history_store.hpp"
 #include "aurite/storage/session_lease_store.hpp"
 #include "aurite/storage/settings.hpp"
+#include "storage/secret_rows.hpp"
 
 namespace aurite::storage {
 
-class Backend : public HistoryStore, public HistoryAdmin, public DbConfigStore, public SessionLeaseStore {
+class Backend : public HistoryStore,
+                public HistoryAdmin,
+                public DbConfigStore,
+                public SessionLeaseStore,
+                public SecretRows {
  public:
   // Applies every migration not yet recorded in schema_migrations, each in its own
   // transaction, serialised across processes. Idempotent.

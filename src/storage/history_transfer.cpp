@@ -15,11 +15,12 @@ using nlohmann::json;
 
 constexpr std::size_t kCopyBatch = 2000;
 
-// The tables whose rows copy_all checks: configurations, sessions and turns.
+// The tables whose rows copy_all checks: configurations, sessions, turns and secrets.
 constexpr const char* kCopiedTables[] = {"client_configs",          "llm_configs",
                                          "agent_configs",           "workflow_configs",
                                          "custom_workflow_configs", "graph_workflow_configs",
-                                         "sessions",                "agent_history"};
+                                         "sessions",                "agent_history",
+                                         "secrets"};
 
 std::string string_field(const json& line, const char* key, std::int64_t number) {
   const auto found = line.find(key);
@@ -115,6 +116,7 @@ CopyCounts copy_all(StorageManager& source, StorageManager& target) {
     if (batch.size() == kCopyBatch) flush();
   });
   if (!batch.empty()) flush();
+  counts.secrets = source.copy_secrets_to(target);
 
   const auto source_rows = source.status().row_counts;
   const auto target_rows = target.status().row_counts;
@@ -129,8 +131,8 @@ CopyCounts copy_all(StorageManager& source, StorageManager& target) {
                                             target.settings().masked());
     }
   }
-  spdlog::info("copied {} configurations and {} turns from {} to {}", counts.configs, counts.turns,
-               source.settings().masked(), target.settings().masked());
+  spdlog::info("copied {} configurations, {} turns and {} sealed secrets from {} to {}", counts.configs, counts.turns,
+               counts.secrets, source.settings().masked(), target.settings().masked());
   return counts;
 }
 

@@ -19,9 +19,4 @@ struct Migration {
 std::span<const Migration> sqlite_migrations();
 std::span<const Migration> postgres_migrations();
 
-// The tables row_counts() reports, in the order status() shows them.
-inline constexpr const char* kCountedTables[] = {
-    "client_configs", "llm_configs",  "agent_configs", "workflow_configs",
-    "custom_workflow_configs", "graph_workflow_configs", "sessions", "agent_history", "schema_migrations"};
-
 }  // namespace aurite::storage

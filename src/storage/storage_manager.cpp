@@ -1,8 +1,11 @@
 #include "aurite/storage/storage_manager.hpp"
 
+#include <mutex>
+
 #include "aurite/common/error.hpp"
 #include "aurite/common/log.hpp"
 #include "storage/backend.hpp"
+#include "storage/db_secret_store.hpp"
 
 namespace aurite::storage {
 
@@ -43,6 +46,33 @@ DbConfigStore* StorageManager::configs() { return settings_.store_configs ? back
 std::shared_ptr<DbConfigStore> StorageManager::shared_configs() {
   if (!settings_.store_configs) return nullptr;
   return std::shared_ptr<DbConfigStore>(backend_, backend_.get());
+}
+
+std::shared_ptr<secrets::SecretStore> StorageManager::secrets() {
+  const bool shared_server = settings_.type == DbType::kPostgres;
+  auto box = [shared_server] {
+    auto box = secrets::default_secret_box();
+    static std::once_flag warned;
+    if (shared_server && secrets::secret_key_is_machine_local()) {
+      std::call_once(warned, [] {
+        spdlog::warn("credentials in the database are sealed with this machine's key file ({}); processes on "
+                     "other machines cannot open them unless AURITE_SECRET_KEY holds the same key on each",
+                     (secrets::user_config_dir() / "secret.key").string());
+      });
+    }
+    return box;
+  };
+  return std::make_shared<DbSecretStore>(std::shared_ptr<SecretRows>(backend_, backend_.get()), std::move(box),
+                                         "the database " + settings_.masked());
+}
+
+std::int64_t StorageManager::copy_secrets_to(StorageManager& target) {
+  std::int64_t copied = 0;
+  backend_->for_each_sealed_secret([&](const std::string& name, const std::string& sealed) {
+    target.backend_->put_sealed_secret(name, sealed, std::nullopt);
+    ++copied;
+  });
+  return copied;
 }
 
 void StorageManager::migrate() { backend_->migrate(); }

@@ -8,6 +8,7 @@
 
 #include "aurite/storage/storage_manager.hpp"
 #include "cli/cli_test_support.hpp"
+#include "storage/scoped_env.hpp"
 #include "support/postgres_server.hpp"
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
@@ -56,7 +57,7 @@ TEST_F(StorageCommands, DbStatusOnPostgresMasksThePassword) {
   const auto result = run_aurite({"db", "status"}, with_db(url));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(result.out, HasSubstr("postgresql://postgres:***@127.0.0.1:"));
-  EXPECT_THAT(result.out, HasSubstr("schema version  4"));
+  EXPECT_THAT(result.out, HasSubstr("schema version  5"));
   EXPECT_THAT(result.out + result.err, Not(HasSubstr(server.password())));
 
   const auto as_json = run_aurite({"db", "status", "--json"}, with_db(url));
@@ -130,21 +131,34 @@ TEST_F(StorageCommands, HistoryCommandsListShowSearchStatsExportAndDelete) {
   EXPECT_EQ(run_aurite({"history", "prune"}, env).exit_code, 2);
 }
 
+// Sealed credentials go across as they are: the copying process has no key (none in its
+// environment, and it makes no key file), and the target's processes open them with the
+// installation's key.
 TEST_F(StorageCommands, CopyToPostgresReportsMaskedTargetAndEqualCounts) {
+  testing::ScopedEnv key;
+  key.set("AURITE_SECRET_KEY", std::string(64, 'e'));
   {
     auto db = open_url(sqlite_url());
     db->history()->append_turn("a", "s", "user", json("hello").dump());
+    db->secrets()->put("mcp-oauth/remote", "refresh-token-of-remote");
   }
   EXPECT_EQ(run_aurite({"--config", kExampleProject, "db", "sync"}, with_db(sqlite_url())).exit_code, 0);
   auto& server = testing::PostgresServer::shared();
   const auto target = server.url(server.create_database());
-  const auto copy = run_aurite({"db", "copy", "--to", target}, with_db(sqlite_url()));
+  auto keyless = with_db(sqlite_url());
+  keyless.unset_env.insert(keyless.unset_env.end(), {"AURITE_SECRET_KEY", "AURITE_SECRET_KEY_FILE"});
+  keyless.env["XDG_CONFIG_HOME"] = (dir_ / "config").string();
+  const auto copy = run_aurite({"--log-level", "trace", "db", "copy", "--to", target}, keyless);
   ASSERT_EQ(copy.exit_code, 0) << copy.err;
-  EXPECT_THAT(copy.out, HasSubstr("11 configurations and 1 turns written"));
+  EXPECT_THAT(copy.out, HasSubstr("11 configurations, 1 turns and 1 sealed credentials written"));
   EXPECT_THAT(copy.out, HasSubstr("postgresql://postgres:***@"));
   EXPECT_THAT(copy.out + copy.err, Not(HasSubstr(server.password())));
+  EXPECT_THAT(copy.out + copy.err, Not(HasSubstr("refresh-token-of-remote")));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "config" / "aurite" / "secret.key"));
   const auto status = run_aurite({"db", "status", "--json"}, with_db(target));
   EXPECT_EQ(json::parse(status.out)["row_counts"]["agent_configs"], 4);
+  EXPECT_EQ(json::parse(status.out)["row_counts"]["secrets"], 1);
+  EXPECT_EQ(open_url(target)->secrets()->get("mcp-oauth/remote"), "refresh-token-of-remote");
 }
 
 TEST_F(StorageCommands, ABadConfigSourceIsAUsageErrorNamingIt) {

@@ -15,48 +15,14 @@
 #include "aurite/common/error.hpp"
 #include "aurite/execution/session_gate.hpp"
 #include "storage/backend_fixture.hpp"
+#include "support/manual_clock.hpp"
 
 namespace aurite::execution {
 namespace {
 
 using ::testing::HasSubstr;
+using testing::ManualClock;
 using namespace std::chrono_literals;
-
-// Time moves only when a poll pauses (by the pause asked for) or the test advances it.
-class ManualClock final : public GateClock {
- public:
-  std::chrono::system_clock::time_point now() override {
-    std::lock_guard lock(mutex_);
-    return now_;
-  }
-  void pause(std::chrono::milliseconds duration) override {
-    {
-      std::lock_guard lock(mutex_);
-      now_ += duration;
-      ++pauses_;
-    }
-    paused_.notify_all();
-    std::this_thread::yield();
-  }
-  void advance(std::chrono::milliseconds duration) {
-    std::lock_guard lock(mutex_);
-    now_ += duration;
-  }
-  // Waits (at most 10 s of real time) until a poll has paused `count` times.
-  bool wait_for_pauses(int count) {
-    std::unique_lock lock(mutex_);
-    return paused_.wait_for(lock, 10s, [&] { return pauses_ >= count; });
-  }
-  std::chrono::milliseconds since(std::chrono::system_clock::time_point start) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(now() - start);
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable paused_;
-  std::chrono::system_clock::time_point now_ = std::chrono::system_clock::time_point(1'900'000'000s);
-  int pauses_ = 0;
-};
 
 // The real store, counting the heartbeats that found the lease still held.
 class CountingLeases final : public storage::SessionLeaseStore {

@@ -24,6 +24,7 @@
 #include <string_view>
 #include <utility>
 
+#include "aurite/common/wall_clock.hpp"
 #include "aurite/storage/session_lease_store.hpp"
 
 namespace aurite::execution {
@@ -34,18 +35,11 @@ enum class OnBusy { kWait, kReject };
 // "wait" or "reject"; nullopt for anything else.
 std::optional<OnBusy> parse_on_busy(std::string_view text);
 
-// Time as the gate sees it: wall time (lease expiries are compared across processes) and
-// the pause between polls of a busy lease. Implementations are thread-safe (the heartbeat
-// reads now() on its own thread). The system clock by default; a test moves time instead
-// of sleeping.
-class GateClock {
- public:
-  virtual ~GateClock() = default;
-  virtual std::chrono::system_clock::time_point now() = 0;
-  virtual void pause(std::chrono::milliseconds duration) = 0;
-};
+// Time as the gate sees it (common/wall_clock.hpp): the system clock by default; a test
+// moves time instead of sleeping.
+using GateClock = WallClock;
 
-GateClock& system_gate_clock();
+inline GateClock& system_gate_clock() { return system_wall_clock(); }
 
 struct SessionGateOptions {
   // How long a lease lasts without a heartbeat: the time a crashed holder keeps its

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -49,6 +50,15 @@ class SecretBox {
 // A key file readable by group or others is refused, as ssh refuses such a private key.
 // Throws Error(kInvalidConfig) naming the variable or the file when a value is not a key.
 std::array<std::uint8_t, kKeyBytes> load_secret_key(const std::filesystem::path& default_file);
+
+// The box of this installation: load_secret_key(user_config_dir() / "secret.key"),
+// loaded on the first call (so a process that never needs a secret creates no key) and
+// kept for the life of the process; a failure is thrown again by each call.
+std::shared_ptr<const SecretBox> default_secret_box();
+
+// True when the key is the key file of this machine (neither AURITE_SECRET_KEY nor
+// AURITE_SECRET_KEY_FILE is set): values it seals open only here.
+bool secret_key_is_machine_local();
 
 // ${XDG_CONFIG_HOME:-$HOME/.config}/aurite: the user's configuration folder of ours.
 std::filesystem::path user_config_dir();

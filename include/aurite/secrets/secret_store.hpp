@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,5 +44,10 @@ class SecretStore {
   // Where the values live, for messages ("/home/ada/.config/aurite/secrets", "the database").
   virtual std::string location() const = 0;
 };
+
+// A store opened by `open` on its first use, so a process that never needs a secret
+// opens nothing (creates no key, no folder, no connection). A failure to open is thrown
+// by that use and tried again by the next. location() is `location` until it is open.
+std::shared_ptr<SecretStore> lazy_store(std::function<std::shared_ptr<SecretStore>()> open, std::string location);
 
 }  // namespace aurite::secrets

@@ -32,11 +32,12 @@ struct CopyCounts {
   std::map<std::string, std::int64_t> target_rows;
   std::int64_t configs = 0;  // configurations written (inserted or updated)
   std::int64_t turns = 0;    // turns inserted
+  std::int64_t secrets = 0;  // sealed credentials written, as they were (never opened)
 };
 
-// Copies every configuration and every turn of `source` into `target` (SQLite ->
-// PostgreSQL is the usual case), then checks that the configuration, session and history
-// tables hold as many rows in both. Throws Error(kInvalidArgument) when either has
+// Copies every configuration, every turn and every sealed secret of `source` into
+// `target` (SQLite -> PostgreSQL is the usual case), then checks that the configuration,
+// session, history and secrets tables hold as many rows in both. Throws Error(kInvalidArgument) when either has
 // configurations or history storage switched off, kInternal naming the table when counts
 // differ (the target held rows the source does not).
 CopyCounts copy_all(StorageManager& source, StorageManager& target);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "aurite/secrets/secret_store.hpp"
 #include "aurite/storage/config_store.hpp"
 #include "aurite/storage/history_admin.hpp"
 #include "aurite/storage/history_store.hpp"
@@ -63,6 +64,19 @@ class StorageManager {
   // The same store as a shared handle that keeps the database open while it lives (for
   // HostManager::attach_config_store); null when configuration storage is off.
   std::shared_ptr<DbConfigStore> shared_configs();
+
+  // Credentials we obtained (OAuth logins), sealed with secrets::default_secret_box()
+  // in the `secrets` table and shared by every process on the database; update() holds
+  // a lock row per name (one refresh at a time across processes). Always present: it
+  // does not depend on the configuration and history switches. The key is loaded on the
+  // first seal or open; with PostgreSQL and a key that is this machine's own key file,
+  // a warning says that other machines on the database need the same AURITE_SECRET_KEY.
+  std::shared_ptr<secrets::SecretStore> secrets();
+
+  // Writes every secret of this database into `target` as it is stored, sealed: the
+  // plain values are never read, so the copy needs no key (the target's processes need
+  // the same one to open them). Replaces values of the same names. Returns how many.
+  std::int64_t copy_secrets_to(StorageManager& target);
 
   // Applies pending migrations; idempotent. open() already calls it.
   void migrate();

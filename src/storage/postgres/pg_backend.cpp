@@ -108,6 +108,7 @@ constexpr std::pair<const char*, Query> kCountRows[] = {
     {"graph_workflow_configs", {"count_graph_workflow_configs", "SELECT COUNT(*) FROM graph_workflow_configs"}},
     {"sessions", {"count_sessions", "SELECT COUNT(*) FROM sessions"}},
     {"agent_history", {"count_agent_history", "SELECT COUNT(*) FROM agent_history"}},
+    {"secrets", {"count_secrets", "SELECT COUNT(*) FROM secrets"}},
     {"schema_migrations", {"count_schema_migrations", "SELECT COUNT(*) FROM schema_migrations"}},
 };
 

@@ -78,6 +78,7 @@ constexpr std::pair<const char*, const char*> kCountRows[] = {
     {"graph_workflow_configs", "SELECT COUNT(*) FROM graph_workflow_configs"},
     {"sessions", "SELECT COUNT(*) FROM sessions"},
     {"agent_history", "SELECT COUNT(*) FROM agent_history"},
+    {"secrets", "SELECT COUNT(*) FROM secrets"},
     {"schema_migrations", "SELECT COUNT(*) FROM schema_migrations"},
 };
 

@@ -47,6 +47,18 @@ class SqliteBackend final : public Backend {
   void release_lease(const std::string& agent_name, const std::string& session_id,
                      const std::string& holder) override;
 
+  // SecretRows (sqlite_secret_rows.cpp)
+  std::optional<std::string> sealed_secret(const std::string& name) override;
+  bool put_sealed_secret(const std::string& name, const std::string& sealed,
+                         const std::optional<std::string>& holder) override;
+  bool delete_secret(const std::string& name) override;
+  std::vector<std::string> secret_names(const std::string& prefix) override;
+  void for_each_sealed_secret(
+      const std::function<void(const std::string& name, const std::string& sealed)>& visit) override;
+  bool try_lock_secret(const std::string& name, const std::string& holder, std::int64_t now_ms,
+                       std::int64_t expires_at_ms) override;
+  void unlock_secret(const std::string& name, const std::string& holder) override;
+
   // HistoryAdmin (sqlite_history_admin.cpp / pg_history_admin.cpp)
   PruneCounts prune_older_than(std::chrono::seconds age) override;
   PruneCounts prune_keep_newest(std::size_t keep) override;

@@ -121,6 +121,21 @@ const Migration kMigrations[] = {
          " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
          " last_updated TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
      }},
+    {5, "sealed secrets",
+     {
+         // Credentials we obtained (OAuth logins of MCP servers), each sealed by
+         // secrets::SecretBox before it reaches the database: value is never plain text.
+         "CREATE TABLE secrets ("
+         " name TEXT PRIMARY KEY,"
+         " value TEXT NOT NULL,"
+         " updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
+         // Who is changing a secret now (a refresh), as session_leases: expires_at is
+         // milliseconds since the Unix epoch from the holder's clock.
+         "CREATE TABLE secret_locks ("
+         " name TEXT PRIMARY KEY,"
+         " holder TEXT NOT NULL,"
+         " expires_at INTEGER NOT NULL)",
+     }},
 };
 
 }  // namespace
