@@ -135,15 +135,17 @@ int main(int argc, char** argv) {
   aurite::mcp::McpServer::Options options;
   options.name = "aurite-example-weather-server";
   aurite::mcp::McpServer server(options);
+  // Both only look things up: a client's require_approval "destructive" lets them run.
+  const aurite::mcp::Json kReadOnly = {{"readOnlyHint", true}};
   server.add_tool({"weather_lookup", "Current weather for a location (example data, deterministic).",
                    {{"type", "object"},
                     {"properties", {{"location", {{"type", "string"}, {"description", "City or place name"}}},
                                     {"units", {{"type", "string"}, {"enum", {"metric", "imperial"}}, {"default", "metric"}}}}},
                     {"required", {"location"}}},
-                   weather_lookup});
+                   weather_lookup, aurite::mcp::Json(), kReadOnly});
   server.add_tool({"current_time", "The current time in a timezone (standard time, no daylight saving).",
                    {{"type", "object"},
                     {"properties", {{"timezone", {{"type", "string"}, {"description", "e.g. Europe/Paris, UTC or +05:30"}, {"default", "UTC"}}}}}},
-                   current_time});
+                   current_time, aurite::mcp::Json(), kReadOnly});
   return aurite::mcp::serve_stdio_or_http(server, "aurite-example-weather-server", http);
 }

@@ -14,6 +14,7 @@
 #include "cli/output.hpp"
 #include "cli/exit_status.hpp"
 #include "cli/run_progress.hpp"
+#include "cli/terminal_approvals.hpp"
 #include "cli/unknown_name.hpp"
 
 namespace aurite::cli {
@@ -61,6 +62,10 @@ int run_chat(const Context& context, const std::string& name, const std::string&
     std::cerr << "note: the conversation is kept for this chat only (set AURITE_ENABLE_DB=true to keep it)\n";
   }
   RunProgress progress(std::cerr, nullptr);
+  // On a terminal, a tool call that needs approval is asked between the messages.
+  TerminalApprovals terminal(std::cin, std::cerr);
+  progress.ask_approvals_with(interactive ? &terminal : nullptr);
+  ApprovalsOnly approvals_only(interactive ? &terminal : nullptr);
   for (std::string line;;) {
     if (interactive) std::cout << "you> " << std::flush;
     if (!std::getline(std::cin, line)) break;
@@ -68,7 +73,9 @@ int run_chat(const Context& context, const std::string& name, const std::string&
     if (message.empty()) continue;
     if (message == "/exit" || message == "/quit") break;
     try {
-      const auto result = chat.run_agent(name, message, session, context.options.json ? nullptr : &progress);
+      const auto result =
+          chat.run_agent(name, message, session, context.options.json ? static_cast<execution::RunObserver*>(&approvals_only)
+                                                                      : &progress);
       if (context.options.json) {
         std::cout << result.to_json().dump() << '\n';
       } else {

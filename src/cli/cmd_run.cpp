@@ -9,6 +9,7 @@
 #include "cli/cli_context.hpp"
 #include "cli/output.hpp"
 #include "cli/run_progress.hpp"
+#include "cli/terminal_approvals.hpp"
 #include "cli/unknown_name.hpp"
 
 namespace aurite::cli {
@@ -20,6 +21,7 @@ struct RunOptions {
   std::string session;
   bool stream = false;
   bool quiet = false;
+  bool no_input = false;
   std::string on_busy = "wait";
 };
 
@@ -43,10 +45,16 @@ int run_run(const Context& context, const RunOptions& options) {
   }
   const bool show_progress = !context.options.json && !options.quiet;
   RunProgress progress(std::cerr, options.stream && !context.options.json ? &std::cout : nullptr);
+  TerminalApprovals terminal(std::cin, std::cerr);
+  TerminalApprovals* approvals = TerminalApprovals::available(options.no_input) ? &terminal : nullptr;
+  progress.ask_approvals_with(approvals);
+  ApprovalsOnly approvals_only(approvals);
+  execution::RunObserver* observer = &approvals_only;
+  if (show_progress || options.stream) observer = &progress;
   execution::RunOptions run_options;
   run_options.on_busy = execution::parse_on_busy(options.on_busy).value_or(execution::OnBusy::kWait);
-  const nlohmann::json result = host->execution().run(options.name, options.message, options.session,
-                                                      show_progress || options.stream ? &progress : nullptr, run_options);
+  const nlohmann::json result =
+      host->execution().run(options.name, options.message, options.session, observer, run_options);
   if (context.options.json) {
     print_json(std::cout, result);
   } else if (!progress.streamed_text()) {
@@ -65,6 +73,8 @@ void add_run_command(CLI::App& app, Context& context) {
   command->add_option("-s,--session", options->session, "Session id (default: the agent's 'default' session)");
   command->add_flag("--stream", options->stream, "Print the answer as the model writes it");
   command->add_flag("-q,--quiet", options->quiet, "Do not show the steps on stderr");
+  command->add_flag("--no-input", options->no_input,
+                    "Never ask at the terminal: a tool call that needs approval stops the run");
   command->add_option("--on-busy", options->on_busy,
                       "When another run holds the session: wait for it (up to AURITE_SESSION_WAIT), or reject "
                       "(exit status 3)")

@@ -20,6 +20,7 @@ int exit_status_for(const std::exception& error) {
       return kExitUsage;
     case ErrorCode::kSessionBusy:
       return kExitBusy;
+    case ErrorCode::kApprovalRequired:
     case ErrorCode::kUnavailable:
     case ErrorCode::kTimeout:
     case ErrorCode::kProtocol:

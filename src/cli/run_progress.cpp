@@ -83,6 +83,12 @@ void RunProgress::on_tool_result(const std::string& agent, const execution::Tool
                       one_line(record.result_text), record.duration_ms);
 }
 
+std::optional<execution::ApprovalDecision> RunProgress::decide_approval(const execution::ApprovalRequest& request) {
+  if (approvals_ == nullptr) return std::nullopt;
+  std::lock_guard lock(mutex_);  // the question is not interleaved with progress lines
+  return approvals_->ask(request);
+}
+
 void RunProgress::on_agent_done(const execution::AgentResult& result) {
   std::lock_guard lock(mutex_);
   if (streamed_ && stream_to_ != nullptr) *stream_to_ << '\n';

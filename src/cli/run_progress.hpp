@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "aurite/execution/run_result.hpp"
+#include "cli/terminal_approvals.hpp"
 
 namespace aurite::cli {
 
@@ -27,12 +28,17 @@ class RunProgress : public execution::RunObserver {
   void on_step(const std::string& workflow, std::size_t index, const std::string& agent) override;
   void on_node(const std::string& workflow, const execution::GraphNodeResult& node) override;
 
+  // Gated tool calls are asked at the terminal through `approvals` (null: they cannot be).
+  void ask_approvals_with(TerminalApprovals* approvals) { approvals_ = approvals; }
+  std::optional<execution::ApprovalDecision> decide_approval(const execution::ApprovalRequest& request) override;
+
   bool streamed_text() const { return streamed_; }
 
  private:
   std::ostream& out_;
   std::ostream* stream_to_;
   bool streamed_ = false;
+  TerminalApprovals* approvals_ = nullptr;
   bool in_workflow_ = false;  // steps' answers are shown as they come, streamed or not
   std::mutex mutex_;
 };

@@ -23,6 +23,16 @@ void put(Json& out, const char* key, const std::vector<T>& values) {
 // Unknown keys go back first so that a known key always wins on write.
 Json start_with(const Json& extra) { return extra.is_object() ? extra : Json::object(); }
 
+void put(Json& out, const char* key, const std::optional<ApprovalRule>& rule) {
+  if (!rule) return;
+  switch (rule->mode) {
+    case ApprovalRule::Mode::kNone: out[key] = false; break;
+    case ApprovalRule::Mode::kAll: out[key] = true; break;
+    case ApprovalRule::Mode::kDestructive: out[key] = "destructive"; break;
+    case ApprovalRule::Mode::kTools: out[key] = rule->tools; break;
+  }
+}
+
 template <typename T, typename Parse>
 std::vector<T> parse_array(FieldReader& reader, std::initializer_list<std::string> keys, Parse parse,
                            ParseReport& report) {
@@ -173,6 +183,37 @@ std::optional<ClientAuthConfig> parse_client_auth(FieldReader& parent, ParseRepo
   return auth;
 }
 
+std::optional<ApprovalRule> parse_approval_rule(FieldReader& reader) {
+  const auto found = reader.raw({"require_approval"});
+  if (!found) return std::nullopt;
+  const auto& [value, path] = *found;
+  constexpr const char* kExpected = "must be true, false, \"destructive\" or a list of tool names";
+  ApprovalRule rule;
+  if (value->is_boolean()) {
+    rule.mode = value->get<bool>() ? ApprovalRule::Mode::kAll : ApprovalRule::Mode::kNone;
+  } else if (value->is_string()) {
+    if (value->get<std::string>() != "destructive") {
+      reader.error(path, fmt::format("{} (got \"{}\")", kExpected, value->get<std::string>()));
+      return std::nullopt;
+    }
+    rule.mode = ApprovalRule::Mode::kDestructive;
+  } else if (value->is_array()) {
+    rule.mode = ApprovalRule::Mode::kTools;
+    for (std::size_t i = 0; i < value->size(); ++i) {
+      const Json& tool = (*value)[i];
+      if (!tool.is_string() || tool.get<std::string>().empty()) {
+        reader.error(fmt::format("{}[{}]", path, i), "must be a tool name or a glob (a non-empty string)");
+        return std::nullopt;
+      }
+      rule.tools.push_back(tool.get<std::string>());
+    }
+  } else {
+    reader.error(path, kExpected);
+    return std::nullopt;
+  }
+  return rule;
+}
+
 ClientConfig parse_client(const Json& json, const std::string& path, ParseReport& report) {
   ClientConfig client;
   FieldReader reader(json, path, report);
@@ -198,6 +239,7 @@ ClientConfig parse_client(const Json& json, const std::string& path, ParseReport
   client.routing_weight = reader.number({"routing_weight"});
   client.exclude = reader.string_list({"exclude"});
   client.optional = reader.boolean({"optional"});
+  client.require_approval = parse_approval_rule(reader);
   client.extra = reader.take_unknown();
   return client;
 }
@@ -240,6 +282,7 @@ AgentConfig parse_agent(const Json& json, const std::string& path, ParseReport& 
   agent.history_limit = reader.integer({"history_limit"});
   agent.exclude_components = reader.string_list({"exclude_components"});
   agent.schema = reader.object({"schema", "config_validation_schema"});
+  agent.require_approval = parse_approval_rule(reader);
   read_llm_overrides(reader, agent, report);
   const Json kept = keep_as_written(reader, {"auto", "include_logging", "evaluation"});
   agent.extra = reader.take_unknown();
@@ -356,6 +399,7 @@ Json to_json(const ClientConfig& client) {
   put(out, "routing_weight", client.routing_weight);
   put(out, "exclude", client.exclude);
   put(out, "optional", client.optional);
+  put(out, "require_approval", client.require_approval);
   return out;
 }
 
@@ -412,6 +456,7 @@ Json to_json(const AgentConfig& agent) {
   put(out, "history_limit", agent.history_limit);
   put(out, "exclude_components", agent.exclude_components);
   put(out, "schema", agent.schema);
+  put(out, "require_approval", agent.require_approval);
   return out;
 }
 

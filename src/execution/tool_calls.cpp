@@ -4,7 +4,10 @@
 #include <future>
 #include <mutex>
 
+#include <fmt/format.h>
+
 #include "aurite/common/error.hpp"
+#include "aurite/execution/tool_approval.hpp"
 #include "aurite/llm/message.hpp"
 
 namespace aurite::execution::detail {
@@ -51,6 +54,36 @@ ToolCallOutcome run_one(mcp::McpHost& host, const config::AgentConfig& agent, co
   return outcome;
 }
 
+// Why `name` waits for approval when `agent` calls it; nullopt when it does not (a tool
+// nobody offers is not gated: its call fails as unknown).
+std::optional<ApprovalRequest> approval_needed(mcp::McpHost& host, const config::AgentConfig& agent,
+                                               const ToolCallRequest& call) {
+  const auto tool = host.find_tool(call.name, &agent);
+  if (!tool) return std::nullopt;
+  std::string why;
+  const auto client = host.client_config(tool->client_id);
+  if (client && client->require_approval && requires_approval(*client->require_approval, *tool)) {
+    why = "client '" + tool->client_id + "' requires approval of " + call.name;
+  } else if (agent.require_approval && requires_approval(*agent.require_approval, *tool)) {
+    why = "agent '" + agent.name + "' requires approval of " + call.name;
+  } else {
+    return std::nullopt;
+  }
+  return ApprovalRequest{agent.name, call.id, call.name, tool->client_id, call.input, std::move(why)};
+}
+
+ToolCallOutcome denied(const ToolCallRequest& call, const std::string& reason) {
+  ToolCallOutcome outcome;
+  outcome.record.id = call.id;
+  outcome.record.name = call.name;
+  outcome.record.input = call.input;
+  outcome.record.is_error = true;
+  outcome.record.result_text = "denied by the user" + (reason.empty() ? std::string() : ": " + reason);
+  outcome.result_block =
+      llm::tool_result_block(call.id, Json::array({llm::text_block(outcome.record.result_text)}), /*is_error=*/true);
+  return outcome;
+}
+
 }  // namespace
 
 Json tool_result_content(const Json& mcp_content, const std::optional<Json>& structured) {
@@ -88,9 +121,39 @@ void answer_unanswered_tool_calls(std::vector<llm::Message>& messages) {
 
 std::vector<ToolCallOutcome> run_tool_calls(mcp::McpHost& host, const config::AgentConfig& agent,
                                             const std::vector<Json>& tool_uses, RunObserver* observer) {
+  // Every gated call of the turn is decided before any call runs: a run that cannot ask
+  // stops having run nothing of this turn, and the model never sees half a turn's results.
+  std::vector<ToolCallRequest> requests;
+  std::vector<std::optional<ToolCallOutcome>> decided(tool_uses.size());
+  for (std::size_t i = 0; i < tool_uses.size(); ++i) {
+    const Json& use = tool_uses[i];
+    requests.push_back({use.value("id", ""), use.value("name", ""), use.value("input", Json::object())});
+    const auto needed = approval_needed(host, agent, requests.back());
+    if (!needed) continue;
+    const auto decision = observer ? observer->decide_approval(*needed) : std::nullopt;
+    if (!decision) {
+      throw Error(ErrorCode::kApprovalRequired,
+                  fmt::format("agent '{}' called {} {}, which waits for a person's approval ({}), and this run "
+                              "cannot ask for it: run it with `aurite run` or `aurite chat` on a terminal",
+                              agent.name, needed->tool, needed->arguments.dump(), needed->why));
+    }
+    if (!decision->approved) {
+      decided[i] = denied(requests.back(), decision->reason);
+    } else if (decision->arguments) {
+      requests.back().input = *decision->arguments;
+    }
+  }
+
   std::mutex observer_mutex;
-  const auto call = [&](const Json& use) {
-    const ToolCallRequest request{use.value("id", ""), use.value("name", ""), use.value("input", Json::object())};
+  const auto call = [&](std::size_t index) {
+    if (decided[index]) {
+      if (observer) {
+        std::lock_guard lock(observer_mutex);
+        observer->on_tool_result(agent.name, decided[index]->record);
+      }
+      return std::move(*decided[index]);
+    }
+    const ToolCallRequest& request = requests[index];
     mcp::ProgressCallback on_progress;
     if (observer) {
       std::lock_guard lock(observer_mutex);
@@ -110,12 +173,12 @@ std::vector<ToolCallOutcome> run_tool_calls(mcp::McpHost& host, const config::Ag
   };
   std::vector<ToolCallOutcome> outcomes;
   if (tool_uses.size() == 1) {
-    outcomes.push_back(call(tool_uses[0]));
+    outcomes.push_back(call(0));
     return outcomes;
   }
   std::vector<std::future<ToolCallOutcome>> running;
   running.reserve(tool_uses.size());
-  for (const auto& use : tool_uses) running.push_back(std::async(std::launch::async, call, std::cref(use)));
+  for (std::size_t i = 0; i < tool_uses.size(); ++i) running.push_back(std::async(std::launch::async, call, i));
   for (auto& future : running) outcomes.push_back(future.get());
   return outcomes;
 }

@@ -194,6 +194,13 @@ std::vector<std::string> McpHost::client_ids() const {
   return ids;
 }
 
+std::optional<config::ClientConfig> McpHost::client_config(const std::string& client_id) const {
+  for (const auto& slot : slots()) {
+    if (slot->config.client_id == client_id) return slot->config;
+  }
+  return std::nullopt;
+}
+
 std::vector<ClientConnection> McpHost::connections() {
   std::vector<ClientConnection> out;
   for (const auto& slot : slots()) {

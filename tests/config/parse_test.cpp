@@ -1,4 +1,5 @@
 // Reading project files: leniency of the original files, older key names, unknown keys.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "aurite/common/error.hpp"
@@ -55,6 +56,42 @@ TEST(ProjectFile, ATypoOfAKnownKeyNamesTheKeyItProbablyMeant) {
                                                           {"clinets", "clients"}}));
   EXPECT_EQ(describe(loaded.unknown_keys[0]), "unknown key (did you mean 'system_prompt'?)");
   EXPECT_EQ(describe(loaded.unknown_keys[2]), "unknown key");
+}
+
+TEST(ProjectFile, RequireApprovalIsABooleanDestructiveOrAListOfToolNames) {
+  const auto loaded = parse_project_text(R"({"clients": [
+    {"client_id": "a", "command": "x", "require_approval": true},
+    {"client_id": "b", "command": "x", "require_approval": "destructive"},
+    {"client_id": "c", "command": "x", "require_approval": ["send_*", "delete_file"]},
+    {"client_id": "d", "command": "x", "require_approval": false}],
+    "agents": [{"name": "A", "require_approval": ["pay"]}, {"name": "B"}]})", "approval.json", "/tmp");
+  using Mode = ApprovalRule::Mode;
+  EXPECT_EQ(loaded.project.clients[0].require_approval, (ApprovalRule{Mode::kAll, {}}));
+  EXPECT_EQ(loaded.project.clients[1].require_approval, (ApprovalRule{Mode::kDestructive, {}}));
+  EXPECT_EQ(loaded.project.clients[2].require_approval, (ApprovalRule{Mode::kTools, {"send_*", "delete_file"}}));
+  EXPECT_EQ(loaded.project.clients[3].require_approval, (ApprovalRule{Mode::kNone, {}}));
+  EXPECT_EQ(loaded.project.agents[0].require_approval, (ApprovalRule{Mode::kTools, {"pay"}}));
+  EXPECT_EQ(loaded.project.agents[1].require_approval, std::nullopt);
+  EXPECT_EQ(to_json(loaded.project.clients[0])["require_approval"], true);
+  EXPECT_EQ(to_json(loaded.project.clients[1])["require_approval"], "destructive");
+  EXPECT_EQ(to_json(loaded.project.clients[2])["require_approval"], Json::array({"send_*", "delete_file"}));
+  EXPECT_EQ(to_json(loaded.project.clients[3])["require_approval"], false);
+  EXPECT_FALSE(to_json(loaded.project.agents[1]).contains("require_approval"));
+  try {
+    parse_project_text(R"({"clients": [{"client_id": "a", "command": "x", "require_approval": "always"},
+                                       {"client_id": "b", "command": "x", "require_approval": ["ok", ""]},
+                                       {"client_id": "c", "command": "x", "require_approval": 1}],
+                          "agents": [{"name": "A", "require_approval": [3]}]})",
+                       "approval.json", "/tmp");
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& error) {
+    std::vector<std::string> paths;
+    for (const auto& d : error.diagnostics()) paths.push_back(d.path);
+    EXPECT_EQ(paths, (std::vector<std::string>{"clients[0].require_approval", "clients[1].require_approval[1]",
+                                               "clients[2].require_approval", "agents[0].require_approval[0]"}))
+        << error.what();
+    EXPECT_THAT(error.what(), ::testing::HasSubstr("must be true, false, \"destructive\" or a list of tool names (got \"always\")"));
+  }
 }
 
 TEST(ProjectFile, InheritEnvIsTrueOrAListOfVariableNames) {

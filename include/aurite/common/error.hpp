@@ -20,6 +20,7 @@ enum class ErrorCode {
   kAlreadyExists,    // a create that collides with an existing name
   kConflict,         // a change the current state forbids (deleting what others reference)
   kSessionBusy,      // a run's session is held by another run (refused, or waited for too long)
+  kApprovalRequired, // a tool call waits for a person's decision that nobody here can give
   kUnauthenticated,  // the caller did not prove who it is (a missing or wrong API key)
   kUnavailable,      // a dependency (database, server, process) cannot be reached
   kTimeout,          // a deadline passed

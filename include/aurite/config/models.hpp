@@ -98,6 +98,18 @@ struct ClientAuthConfig {
 
 inline constexpr const char* kAuthGrants[] = {"authorization_code", "client_credentials"};
 
+// `require_approval` on a client or an agent: which of its tool calls wait for a
+// person's decision before they run. Written as true, false, "destructive" (every tool
+// whose annotations do not declare readOnlyHint: true) or a list of tool names and globs
+// (`*`, `?`, `[...]`, as fnmatch). On both, a call waits when either says so.
+struct ApprovalRule {
+  enum class Mode { kNone, kAll, kDestructive, kTools };
+  Mode mode = Mode::kNone;
+  std::vector<std::string> tools;  // kTools
+
+  friend bool operator==(const ApprovalRule&, const ApprovalRule&) = default;
+};
+
 struct ClientConfig {
   std::string client_id;
   std::optional<std::string> description;
@@ -141,6 +153,7 @@ struct ClientConfig {
   // A run goes on without this client when its server cannot start, and reports it as
   // unavailable; otherwise [false] such a run fails naming the client.
   std::optional<bool> optional;
+  std::optional<ApprovalRule> require_approval;  // unset: its calls run as they come
   Json extra = Json::object();
 
   friend bool operator==(const ClientConfig&, const ClientConfig&) = default;
@@ -180,6 +193,7 @@ struct AgentConfig {
   std::optional<int64_t> history_limit;     // turns loaded [kDefaultHistoryLimit]
   std::vector<std::string> exclude_components;
   std::optional<Json> schema;               // JSON Schema the final answer must satisfy
+  std::optional<ApprovalRule> require_approval;  // applies to every tool the agent sees
   Json extra = Json::object();
 
   friend bool operator==(const AgentConfig&, const AgentConfig&) = default;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "aurite/llm/llm_client.hpp"
+#include "aurite/execution/tool_approval.hpp"
 #include "aurite/mcp/mcp_host.hpp"
 
 namespace aurite::execution {
@@ -125,6 +126,10 @@ class RunObserver {
   // Between on_tool_call and on_tool_result of the same call, as often as the server reports.
   virtual void on_tool_progress(const std::string& /*agent*/, const ToolProgress& /*progress*/) {}
   virtual void on_tool_result(const std::string& /*agent*/, const ToolCallRecord& /*record*/) {}
+  // A call that require_approval gates, before it runs (execution/tool_approval.hpp):
+  // the decision of a person, or nullopt when this observer cannot ask one (the run then
+  // stops with Error(kApprovalRequired)). Asked one call at a time, on the run's thread.
+  virtual std::optional<ApprovalDecision> decide_approval(const ApprovalRequest& /*request*/) { return std::nullopt; }
   virtual void on_agent_done(const AgentResult& /*result*/) {}
   virtual void on_step(const std::string& /*workflow*/, std::size_t /*index*/, const std::string& /*agent*/) {}
   // A graph workflow's node as it starts (state kRunning) and as it ends (kDone).

@@ -96,6 +96,8 @@ class McpHost {
   void update_clients(std::vector<config::ClientConfig> clients);
 
   std::vector<std::string> client_ids() const;
+  // The configuration of one client as the host has it now; nullopt when it has none.
+  std::optional<config::ClientConfig> client_config(const std::string& client_id) const;
   // The clients whose session is live now, in client order (starts nothing).
   std::vector<ClientConnection> connections();
 
@@ -108,6 +110,8 @@ class McpHost {
   // listing tries such a client again, so a server that comes back is used.
   std::vector<ClientFailure> failed_clients(const config::AgentConfig* agent = nullptr);
   std::optional<ToolInfo> find_tool(const std::string& name);
+  // The same, listing only the clients of `agent` (all when null): no other server starts.
+  std::optional<ToolInfo> find_tool(const std::string& name, const config::AgentConfig* agent);
 
   // Calls a visible tool. Throws Error(kNotFound) when no client offers `name` (or it
   // is hidden from `agent`, when given); every other failure is in the result. The call
@@ -147,8 +151,6 @@ class McpHost {
   // reports why it cannot).
   // With `agent`, only the clients it uses are listed (and started on first use).
   void refresh_tools(bool strict, const config::AgentConfig* agent = nullptr);
-  // Lists only `agent`'s clients when given.
-  std::optional<ToolInfo> find_tool(const std::string& name, const config::AgentConfig* agent);
   static bool visible(const Slot& slot, const std::string& name, const config::AgentConfig* agent);
 
   struct Authorization;

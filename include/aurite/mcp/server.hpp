@@ -46,6 +46,8 @@ struct ServerTool {
   // taskSupport "required" answers a tools/call that is not a task with -32601, as the
   // 2025-11-25 revision says; this library runs no tasks itself.
   Json execution = Json();
+  // Listed as the tool's `annotations` when an object ({"readOnlyHint": true, ...}).
+  Json annotations = Json();
 };
 
 struct ServerPrompt {

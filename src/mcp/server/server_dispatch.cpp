@@ -212,6 +212,7 @@ Json McpServer::dispatch(const Call& call, const std::string& method, const Json
     for (const auto& t : tools_) {
       Json item = {{"name", t.name}, {"description", t.description}, {"inputSchema", t.input_schema}};
       if (t.execution.is_object()) item["execution"] = t.execution;
+      if (t.annotations.is_object()) item["annotations"] = t.annotations;
       items.push_back(std::move(item));
     }
     return list_page(items, params, "tools");
