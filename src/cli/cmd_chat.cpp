@@ -74,8 +74,9 @@ int run_chat(const Context& context, const std::string& name, const std::string&
     if (message == "/exit" || message == "/quit") break;
     try {
       const auto result =
-          chat.run_agent(name, message, session, context.options.json ? static_cast<execution::RunObserver*>(&approvals_only)
-                                                                      : &progress);
+          chat.run_agent(name, message, session, !context.options.json ? &progress
+                                                 : interactive            ? static_cast<execution::RunObserver*>(&approvals_only)
+                                                                          : nullptr);
       if (context.options.json) {
         std::cout << result.to_json().dump() << '\n';
       } else {

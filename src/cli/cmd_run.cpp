@@ -49,7 +49,9 @@ int run_run(const Context& context, const RunOptions& options) {
   TerminalApprovals* approvals = TerminalApprovals::available(options.no_input) ? &terminal : nullptr;
   progress.ask_approvals_with(approvals);
   ApprovalsOnly approvals_only(approvals);
-  execution::RunObserver* observer = &approvals_only;
+  // No observer at all when there is nothing to show or ask: an observer makes the run
+  // stream the model's answer.
+  execution::RunObserver* observer = approvals != nullptr ? &approvals_only : nullptr;
   if (show_progress || options.stream) observer = &progress;
   execution::RunOptions run_options;
   run_options.on_busy = execution::parse_on_busy(options.on_busy).value_or(execution::OnBusy::kWait);
