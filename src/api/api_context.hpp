@@ -101,6 +101,7 @@ storage::HistoryAdmin& history_admin_of(host::HostManager& host);
 void add_health_routes(httplib::Server& server, ApiContext& context);
 void add_config_routes(httplib::Server& server, ApiContext& context);
 void add_run_routes(httplib::Server& server, ApiContext& context);
+void add_approval_routes(httplib::Server& server, ApiContext& context);
 void add_session_routes(httplib::Server& server, ApiContext& context);
 void add_history_routes(httplib::Server& server, ApiContext& context);
 

@@ -20,6 +20,8 @@ int status_for(ErrorCode code) {
     case ErrorCode::kSessionBusy: return 409;
     // The run met a tool call that needs a person's approval, and cannot ask for it.
     case ErrorCode::kApprovalRequired: return 409;
+    // Somebody decided first; the answer names who and when.
+    case ErrorCode::kAlreadyDecided: return 409;
     case ErrorCode::kUnauthenticated: return 401;
     case ErrorCode::kUnavailable: return 503;
     case ErrorCode::kTimeout: return 504;

@@ -153,6 +153,7 @@ ApiServer::ApiServer(host::HostManager& host, ServerOptions options)
   detail::add_health_routes(server, impl_->context);
   detail::add_config_routes(server, impl_->context);
   detail::add_run_routes(server, impl_->context);
+  detail::add_approval_routes(server, impl_->context);
   detail::add_session_routes(server, impl_->context);
   detail::add_history_routes(server, impl_->context);
 }

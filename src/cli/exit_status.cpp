@@ -21,6 +21,7 @@ int exit_status_for(const std::exception& error) {
     case ErrorCode::kSessionBusy:
       return kExitBusy;
     case ErrorCode::kApprovalRequired:
+    case ErrorCode::kAlreadyDecided:
     case ErrorCode::kUnavailable:
     case ErrorCode::kTimeout:
     case ErrorCode::kProtocol:

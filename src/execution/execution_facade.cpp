@@ -1,8 +1,10 @@
 #include "aurite/execution/execution_facade.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "aurite/common/error.hpp"
+#include "aurite/common/wall_clock.hpp"
 #include "execution/graph_run.hpp"
 #include "execution/plugin_library.hpp"
 
@@ -32,16 +34,44 @@ class OptionsContext final : public WorkflowContext {
   const RunOptions& options_;
 };
 
+Error already_decided(const storage::ApprovalRecord& record) {
+  return Error(ErrorCode::kAlreadyDecided,
+               fmt::format("approval '{}' ({} for agent '{}') was already {} by {} at {}", record.id, record.tool,
+                           record.agent_name, record.status, record.decided_by, record.decided_at));
+}
+
+// Marks a continued run done however its continuation ends: a failed continuation is
+// reported to its caller, and the run is not taken up twice.
+class FinishOnExit {
+ public:
+  FinishOnExit(storage::ApprovalStore& store, std::string run_id) : store_(store), run_id_(std::move(run_id)) {}
+  FinishOnExit(const FinishOnExit&) = delete;
+  FinishOnExit& operator=(const FinishOnExit&) = delete;
+  ~FinishOnExit() {
+    try {
+      store_.finish_paused_run(run_id_);
+    } catch (const std::exception& e) {
+      spdlog::warn("paused run '{}' could not be marked done: {}", run_id_, e.what());
+    }
+  }
+
+ private:
+  storage::ApprovalStore& store_;
+  std::string run_id_;
+};
+
 }  // namespace
 
 ExecutionFacade::ExecutionFacade(const ConfigLookup& configs, mcp::McpHost& tools, storage::HistoryStore* history,
-                                 LlmClientFactory make_client, std::unique_ptr<SessionGate> sessions)
+                                 LlmClientFactory make_client, std::unique_ptr<SessionGate> sessions,
+                                 storage::ApprovalStore* approvals)
     : configs_(configs),
       tools_(tools),
       history_(history),
       make_client_(std::move(make_client)),
       plugins_(std::make_unique<LoadedPlugins>()),
-      sessions_(sessions ? std::move(sessions) : std::make_unique<SessionGate>(nullptr)) {}
+      sessions_(sessions ? std::move(sessions) : std::make_unique<SessionGate>(nullptr)),
+      approvals_(approvals) {}
 
 ExecutionFacade::~ExecutionFacade() = default;
 
@@ -64,9 +94,95 @@ AgentResult ExecutionFacade::run_agent(const std::string& name, const std::strin
   // Held from before the history is loaded until the last turn is stored.
   if (options.include_history) config->include_history = options.include_history;
   SessionPass pass;
-  if (config->include_history.value_or(false)) pass = sessions_->enter(name, session_id, options.on_busy);
-  Agent agent(std::move(*config), std::move(model), {client, tools_, history_});
+  if (config->include_history.value_or(false)) {
+    pass = sessions_->enter(name, session_id, options.on_busy);
+    refuse_while_paused(name, session_id);
+  }
+  Agent agent(std::move(*config), std::move(model), dependencies(client, options.may_pause));
   return agent.run(message, session_id, observer);
+}
+
+AgentDependencies ExecutionFacade::dependencies(llm::LlmClient& client, bool may_pause) const {
+  AgentDependencies deps{client, tools_, history_, nullptr, ""};
+  if (approvals_ == nullptr) {
+    deps.why_no_wait =
+        "decide it on a terminal (`aurite run` or `aurite chat`), or turn the database on (AURITE_ENABLE_DB=true) "
+        "so that it waits for a decision (`aurite approvals`)";
+  } else if (may_pause) {
+    deps.approvals = approvals_;
+  } else {
+    deps.why_no_wait =
+        "the steps of a workflow and the messages of a chat do not wait for approvals: decide it on a terminal, or "
+        "run the agent on its own (`aurite run`)";
+  }
+  return deps;
+}
+
+void ExecutionFacade::refuse_while_paused(const std::string& agent, const std::string& session_id) const {
+  if (approvals_ == nullptr) return;
+  const std::string session = session_id.empty() ? storage::kDefaultSession : session_id;
+  if (const auto run = approvals_->waiting_run_on(agent, session)) {
+    throw Error(ErrorCode::kSessionBusy,
+                fmt::format("session '{}' of agent '{}' waits for approval of tool calls (run {}): decide them first "
+                            "(`aurite approvals list --session {}`)",
+                            session, agent, *run, session));
+  }
+}
+
+Json ExecutionFacade::decide_approval(const std::string& approval_id, const ApprovalDecision& decision,
+                                      const std::string& decided_by, RunObserver* observer, const RunOptions& options) {
+  if (approvals_ == nullptr) {
+    throw Error(ErrorCode::kInvalidArgument, "approvals are kept in the database: set AURITE_ENABLE_DB=true");
+  }
+  if (decision.arguments && !decision.arguments->is_object()) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("the arguments of approval '{}' must be a JSON object, not {}", approval_id,
+                            decision.arguments->dump()));
+  }
+  const auto record = approvals_->find_approval(approval_id);
+  if (!record) throw Error(ErrorCode::kNotFound, fmt::format("no approval with id '{}'", approval_id));
+  if (record->status != "pending") throw already_decided(*record);
+  // Everything the continuation needs is checked before the decision is recorded.
+  auto config = configs_.find_agent(record->agent_name);
+  if (!config) {
+    throw Error(ErrorCode::kNotFound, fmt::format("approval '{}' is of agent '{}', which is no longer configured",
+                                                  approval_id, record->agent_name));
+  }
+  std::optional<config::LlmConfig> llm;
+  if (config->llm_config_id) llm = configs_.find_llm(*config->llm_config_id);
+  ModelChoice model = choose_model(*config, llm);
+  llm::LlmClient& client = client_for(model.provider);
+
+  const std::optional<std::string> arguments =
+      decision.approved && decision.arguments ? std::optional(decision.arguments->dump()) : std::nullopt;
+  if (!approvals_->decide_approval(approval_id, decision.approved, arguments, decision.reason, decided_by)) {
+    throw already_decided(approvals_->find_approval(approval_id).value_or(*record));
+  }
+  // A run that stores history goes on holding its session, as it ran.
+  SessionPass pass;
+  if (record->turn_seq > 0) pass = sessions_->enter(record->agent_name, record->session_id, options.on_busy);
+  const auto claimed = approvals_->claim_paused_run(record->run_id, new_lease_holder());
+  const Json decided = to_json(approvals_->find_approval(approval_id).value_or(*record));
+  if (!claimed) {
+    Json waiting = Json::array();
+    for (const auto& other : approvals_->approvals_of_run(record->run_id)) {
+      if (other.status == "pending") waiting.push_back(to_json(other));
+    }
+    const bool resuming = waiting.empty();  // the last decision was made elsewhere at the same time
+    return {{"kind", "approval"},
+            {"status", resuming ? "resuming" : "awaiting_approval"},
+            {"agent", record->agent_name},
+            {"session_id", record->session_id},
+            {"run_id", record->run_id},
+            {"approval", decided},
+            {"pending_approvals", std::move(waiting)}};
+  }
+  FinishOnExit finish(*approvals_, claimed->id);
+  Agent agent(std::move(*config), std::move(model), dependencies(client, true));
+  Json out = agent.resume(*claimed, approvals_->approvals_of_run(claimed->id), observer).to_json();
+  out["kind"] = "agent";
+  out["approval"] = decided;
+  return out;
 }
 
 WorkflowResult ExecutionFacade::run_simple_workflow(const std::string& name, const std::string& message,
@@ -79,6 +195,7 @@ WorkflowResult ExecutionFacade::run_simple_workflow(const std::string& name, con
   result.workflow_name = name;
   result.session_id = session_id.empty() ? storage::kDefaultSession : session_id;
   RunOptions step_options = options;
+  step_options.may_pause = false;
   if (config->include_history) step_options.include_history = config->include_history;
   std::string input = message;
   for (std::size_t i = 0; i < config->steps.size(); ++i) {
@@ -115,6 +232,7 @@ GraphWorkflowResult ExecutionFacade::run_graph_workflow(const std::string& name,
   const auto config = configs_.find_graph_workflow(name);
   if (!config) throw Error(ErrorCode::kNotFound, fmt::format("no graph workflow named '{}'", name));
   RunOptions node_options = options;
+  node_options.may_pause = false;
   if (config->include_history) node_options.include_history = config->include_history;
   const std::string session = session_id.empty() ? storage::kDefaultSession : session_id;
   const RunNode run_node = [&](const std::string& agent, const std::string& input, RunObserver* node_observer) {
@@ -137,7 +255,9 @@ Json ExecutionFacade::run_custom_workflow(const std::string& name, const Json& i
   }
   const auto path = resolve_module_path(configs_.base_dir(), config->module_path);
   auto workflow = plugins_->create(path, config->class_name);
-  OptionsContext context(*this, options);
+  RunOptions step_options = options;
+  step_options.may_pause = false;
+  OptionsContext context(*this, step_options);
   return workflow->execute(context, input, session_id.empty() ? storage::kDefaultSession : session_id);
 }
 

@@ -7,8 +7,14 @@ std::string_view to_string(RunStatus status) {
     case RunStatus::kCompleted: return "completed";
     case RunStatus::kMaxIterations: return "max_iterations";
     case RunStatus::kSchemaMismatch: return "schema_mismatch";
+    case RunStatus::kAwaitingApproval: return "awaiting_approval";
   }
   return "completed";
+}
+
+Json to_json(const PendingApproval& pending) {
+  return {{"id", pending.id},         {"call_id", pending.call_id}, {"tool", pending.tool},
+          {"client_id", pending.client_id}, {"arguments", pending.arguments}, {"why", pending.why}};
 }
 
 Json AgentResult::to_json() const {
@@ -30,6 +36,11 @@ Json AgentResult::to_json() const {
               {"usage", {{"input_tokens", usage.input_tokens}, {"output_tokens", usage.output_tokens}}},
               {"timings_ms", {{"model", model_ms}, {"tools", tool_ms}, {"total", total_ms}}}};
   if (final_json) out["final_json"] = *final_json;
+  if (status == RunStatus::kAwaitingApproval) {
+    out["run_id"] = paused_run_id;
+    out["pending_approvals"] = Json::array();
+    for (const auto& pending : pending_approvals) out["pending_approvals"].push_back(execution::to_json(pending));
+  }
   if (!unavailable_clients.empty()) {
     Json unavailable = Json::array();
     for (const auto& client : unavailable_clients) unavailable.push_back({{"client_id", client.client_id}, {"error", client.error}});

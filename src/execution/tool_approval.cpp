@@ -25,4 +25,30 @@ bool requires_approval(const config::ApprovalRule& rule, const mcp::ToolInfo& to
   return true;  // a mode added later and not handled here: ask, rather than run
 }
 
+nlohmann::json to_json(const storage::ApprovalRecord& record) {
+  const auto parsed = [](const std::string& json) {
+    nlohmann::json value = nlohmann::json::parse(json, nullptr, false);
+    return value.is_discarded() ? nlohmann::json(json) : value;
+  };
+  nlohmann::json out = {{"id", record.id},
+                        {"run_id", record.run_id},
+                        {"agent", record.agent_name},
+                        {"session_id", record.session_id},
+                        {"turn_seq", record.turn_seq},
+                        {"call_id", record.call_id},
+                        {"tool", record.tool},
+                        {"client_id", record.client_id},
+                        {"arguments", parsed(record.arguments_json)},
+                        {"why", record.why},
+                        {"status", record.status},
+                        {"created_at", record.created_at}};
+  if (record.status != "pending") {
+    out["decided_by"] = record.decided_by;
+    out["decided_at"] = record.decided_at;
+    if (!record.reason.empty()) out["reason"] = record.reason;
+    if (record.decided_arguments_json) out["decided_arguments"] = parsed(*record.decided_arguments_json);
+  }
+  return out;
+}
+
 }  // namespace aurite::execution

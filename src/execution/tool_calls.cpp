@@ -72,18 +72,6 @@ std::optional<ApprovalRequest> approval_needed(mcp::McpHost& host, const config:
   return ApprovalRequest{agent.name, call.id, call.name, tool->client_id, call.input, std::move(why)};
 }
 
-ToolCallOutcome denied(const ToolCallRequest& call, const std::string& reason) {
-  ToolCallOutcome outcome;
-  outcome.record.id = call.id;
-  outcome.record.name = call.name;
-  outcome.record.input = call.input;
-  outcome.record.is_error = true;
-  outcome.record.result_text = "denied by the user" + (reason.empty() ? std::string() : ": " + reason);
-  outcome.result_block =
-      llm::tool_result_block(call.id, Json::array({llm::text_block(outcome.record.result_text)}), /*is_error=*/true);
-  return outcome;
-}
-
 }  // namespace
 
 Json tool_result_content(const Json& mcp_content, const std::optional<Json>& structured) {
@@ -119,41 +107,63 @@ void answer_unanswered_tool_calls(std::vector<llm::Message>& messages) {
   }
 }
 
-std::vector<ToolCallOutcome> run_tool_calls(mcp::McpHost& host, const config::AgentConfig& agent,
-                                            const std::vector<Json>& tool_uses, RunObserver* observer) {
+ToolCallOutcome denied_call(const ToolCallRequest& call, const std::string& reason) {
+  ToolCallOutcome outcome;
+  outcome.record.id = call.id;
+  outcome.record.name = call.name;
+  outcome.record.input = call.input;
+  outcome.record.is_error = true;
+  outcome.record.result_text = "denied by the user" + (reason.empty() ? std::string() : ": " + reason);
+  outcome.result_block =
+      llm::tool_result_block(call.id, Json::array({llm::text_block(outcome.record.result_text)}), /*is_error=*/true);
+  return outcome;
+}
+
+bool TurnCalls::any_waiting() const {
+  return std::any_of(waiting.begin(), waiting.end(), [](const auto& call) { return call.has_value(); });
+}
+
+TurnCalls decide_tool_calls(mcp::McpHost& host, const config::AgentConfig& agent, const std::vector<Json>& tool_uses,
+                            RunObserver* observer, bool may_wait, const std::string& why_no_wait) {
   // Every gated call of the turn is decided before any call runs: a run that cannot ask
   // stops having run nothing of this turn, and the model never sees half a turn's results.
-  std::vector<ToolCallRequest> requests;
-  std::vector<std::optional<ToolCallOutcome>> decided(tool_uses.size());
+  TurnCalls calls(tool_uses.size());
   for (std::size_t i = 0; i < tool_uses.size(); ++i) {
     const Json& use = tool_uses[i];
-    requests.push_back({use.value("id", ""), use.value("name", ""), use.value("input", Json::object())});
-    const auto needed = approval_needed(host, agent, requests.back());
+    calls.requests.push_back({use.value("id", ""), use.value("name", ""), use.value("input", Json::object())});
+    auto needed = approval_needed(host, agent, calls.requests.back());
     if (!needed) continue;
     const auto decision = observer ? observer->decide_approval(*needed) : std::nullopt;
     if (!decision) {
-      throw Error(ErrorCode::kApprovalRequired,
-                  fmt::format("agent '{}' called {} {}, which waits for a person's approval ({}), and this run "
-                              "cannot ask for it: run it with `aurite run` or `aurite chat` on a terminal",
-                              agent.name, needed->tool, needed->arguments.dump(), needed->why));
-    }
-    if (!decision->approved) {
-      decided[i] = denied(requests.back(), decision->reason);
+      if (!may_wait) {
+        throw Error(ErrorCode::kApprovalRequired,
+                    fmt::format("agent '{}' called {} {}, which waits for a person's approval ({}), and this run "
+                                "cannot ask for it: {}",
+                                agent.name, needed->tool, needed->arguments.dump(), needed->why, why_no_wait));
+      }
+      calls.waiting[i] = std::move(*needed);
+    } else if (!decision->approved) {
+      calls.outcomes[i] = denied_call(calls.requests.back(), decision->reason);
+      calls.decided_here[i] = true;
     } else if (decision->arguments) {
-      requests.back().input = *decision->arguments;
+      calls.requests.back().input = *decision->arguments;
     }
   }
+  // Denials are reported once every call is decided, like the results of calls that ran.
+  for (std::size_t i = 0; i < calls.outcomes.size(); ++i) {
+    if (observer && calls.outcomes[i]) observer->on_tool_result(agent.name, calls.outcomes[i]->record);
+  }
+  return calls;
+}
 
+void run_open_calls(mcp::McpHost& host, const config::AgentConfig& agent, TurnCalls& calls, RunObserver* observer) {
+  std::vector<std::size_t> open;
+  for (std::size_t i = 0; i < calls.requests.size(); ++i) {
+    if (!calls.outcomes[i] && !calls.waiting[i]) open.push_back(i);
+  }
   std::mutex observer_mutex;
   const auto call = [&](std::size_t index) {
-    if (decided[index]) {
-      if (observer) {
-        std::lock_guard lock(observer_mutex);
-        observer->on_tool_result(agent.name, decided[index]->record);
-      }
-      return std::move(*decided[index]);
-    }
-    const ToolCallRequest& request = requests[index];
+    const ToolCallRequest& request = calls.requests[index];
     mcp::ProgressCallback on_progress;
     if (observer) {
       std::lock_guard lock(observer_mutex);
@@ -171,16 +181,15 @@ std::vector<ToolCallOutcome> run_tool_calls(mcp::McpHost& host, const config::Ag
     }
     return outcome;
   };
-  std::vector<ToolCallOutcome> outcomes;
-  if (tool_uses.size() == 1) {
-    outcomes.push_back(call(0));
-    return outcomes;
+  if (open.size() == 1) {
+    calls.outcomes[open[0]] = call(open[0]);
+  } else {
+    std::vector<std::future<ToolCallOutcome>> running;
+    running.reserve(open.size());
+    for (const std::size_t index : open) running.push_back(std::async(std::launch::async, call, index));
+    for (std::size_t i = 0; i < open.size(); ++i) calls.outcomes[open[i]] = running[i].get();
   }
-  std::vector<std::future<ToolCallOutcome>> running;
-  running.reserve(tool_uses.size());
-  for (std::size_t i = 0; i < tool_uses.size(); ++i) running.push_back(std::async(std::launch::async, call, i));
-  for (auto& future : running) outcomes.push_back(future.get());
-  return outcomes;
+  for (const std::size_t index : open) calls.decided_here[index] = true;
 }
 
 }  // namespace aurite::execution::detail

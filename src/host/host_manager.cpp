@@ -70,7 +70,8 @@ void HostManager::start_services(const storage::StorageSettings& storage_setting
       storage_ ? storage_->leases() : nullptr,
       execution::SessionGateOptions{storage_settings.session_lease_ttl, storage_settings.session_wait});
   execution_ = std::make_unique<execution::ExecutionFacade>(*this, *mcp_, storage_ ? storage_->history() : nullptr,
-                                                            llm::make_llm_client, std::move(sessions));
+                                                            llm::make_llm_client, std::move(sessions),
+                                                            storage_ ? storage_->approvals() : nullptr);
 }
 
 execution::ExecutionFacade& HostManager::execution() {

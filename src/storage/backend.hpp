@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "aurite/storage/approval_store.hpp"
 #include "aurite/storage/config_store.hpp"
 #include "aurite/storage/history_admin.hpp"
 #include "aurite/storage/history_store.hpp"
@@ -20,7 +21,8 @@ class Backend : public HistoryStore,
                 public HistoryAdmin,
                 public DbConfigStore,
                 public SessionLeaseStore,
-                public SecretRows {
+                public SecretRows,
+                public ApprovalStore {
  public:
   // Applies every migration not yet recorded in schema_migrations, each in its own
   // transaction, serialised across processes. Idempotent.

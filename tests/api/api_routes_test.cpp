@@ -181,34 +181,6 @@ TEST_F(ApiRoutes, RunAnswersTheResultObject) {
   EXPECT_EQ(typed["details"][0]["path"], "name");
 }
 
-struct SseEvent {
-  std::string event;
-  json data;
-};
-
-// Splits a text/event-stream body into events, checking each is exactly one `event:`
-// line and one `data:` line.
-std::vector<SseEvent> parse_events(const std::string& body) {
-  std::vector<SseEvent> events;
-  std::size_t at = 0;
-  while (at < body.size()) {
-    const auto end = body.find("\n\n", at);
-    EXPECT_NE(end, std::string::npos) << "unterminated event at " << at;
-    if (end == std::string::npos) break;
-    const std::string frame = body.substr(at, end - at);
-    at = end + 2;
-    const auto nl = frame.find('\n');
-    EXPECT_NE(nl, std::string::npos) << frame;
-    if (nl == std::string::npos) continue;
-    const std::string first = frame.substr(0, nl);
-    const std::string second = frame.substr(nl + 1);
-    EXPECT_EQ(first.rfind("event: ", 0), 0u) << frame;
-    EXPECT_EQ(second.rfind("data: ", 0), 0u) << frame;
-    EXPECT_EQ(second.find('\n'), std::string::npos) << frame;
-    events.push_back({first.substr(7), json::parse(second.substr(6))});
-  }
-  return events;
-}
 
 TEST_F(ApiRoutes, RunStreamsEachStepAsServerSentEventsEndingWithDone) {
   auto client = server().client();

@@ -56,6 +56,15 @@ inline int status_of(const httplib::Result& result) { return result ? result->st
 // Asserts the error shape and returns the error object.
 nlohmann::json expect_error(const httplib::Result& result, int status, const std::string& code);
 
+struct SseEvent {
+  std::string event;
+  nlohmann::json data;
+};
+
+// Splits a text/event-stream body into events, checking each is exactly one `event:`
+// line and one `data:` line.
+std::vector<SseEvent> parse_events(const std::string& body);
+
 // Percent-encodes a path segment ("Weather Agent" -> "Weather%20Agent").
 std::string segment(const std::string& text);
 

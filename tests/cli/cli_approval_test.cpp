@@ -4,11 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_test_support.hpp"
+#include "support/gated_project.hpp"
 #include "support/pseudo_terminal.hpp"
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
@@ -24,16 +23,7 @@ constexpr const char* kAgent = "Weather Planning Agent";
 
 class ApprovalCommand : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::ifstream in(kExampleProject);
-    json project = json::parse(in);
-    for (auto& client : project["clients"]) {
-      if (client["client_id"] != "planning_server") continue;
-      client["require_approval"] = json::array({"save_plan"});
-      client["args"] = json::array({"--plans-dir", (dir_ / "plans").string()});
-    }
-    project_ = dir_.write("aurite_config.json", project.dump());
-  }
+  void SetUp() override { project_ = testing::write_gated_demo_project(dir_); }
 
   std::map<std::string, std::string> env() const {
     return {{"PATH", std::string(AURITE_BINARY_DIR) + "/bin:" + std::getenv("PATH")}, {"AURITE_ENABLE_DB", "false"}};

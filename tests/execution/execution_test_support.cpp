@@ -44,11 +44,12 @@ config::LlmConfig scripted_llm(const std::string& llm_id, const std::string& bas
   return llm;
 }
 
-ProjectRun::ProjectRun(config::ProjectConfig project, storage::HistoryStore* history) {
+ProjectRun::ProjectRun(config::ProjectConfig project, storage::HistoryStore* history,
+                       storage::ApprovalStore* approvals) {
   if (project.base_dir.empty()) project.base_dir = std::filesystem::current_path();
   host = std::make_unique<host::HostManager>(project);
   mcp = std::make_unique<mcp::McpHost>(project.clients, project.base_dir);
-  facade = std::make_unique<execution::ExecutionFacade>(*host, *mcp, history);
+  facade = std::make_unique<execution::ExecutionFacade>(*host, *mcp, history, llm::make_llm_client, nullptr, approvals);
 }
 
 ProjectRun::~ProjectRun() = default;

@@ -24,7 +24,8 @@ config::LlmConfig offline_llm();
 
 // Runs a project: a HostManager holding it, the MCP host and the facade, with `history`.
 struct ProjectRun {
-  explicit ProjectRun(config::ProjectConfig project, storage::HistoryStore* history = nullptr);
+  explicit ProjectRun(config::ProjectConfig project, storage::HistoryStore* history = nullptr,
+                      storage::ApprovalStore* approvals = nullptr);
   ~ProjectRun();
 
   std::unique_ptr<host::HostManager> host;

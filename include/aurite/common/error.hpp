@@ -21,6 +21,7 @@ enum class ErrorCode {
   kConflict,         // a change the current state forbids (deleting what others reference)
   kSessionBusy,      // a run's session is held by another run (refused, or waited for too long)
   kApprovalRequired, // a tool call waits for a person's decision that nobody here can give
+  kAlreadyDecided,   // a decision on an approval somebody decided before
   kUnauthenticated,  // the caller did not prove who it is (a missing or wrong API key)
   kUnavailable,      // a dependency (database, server, process) cannot be reached
   kTimeout,          // a deadline passed

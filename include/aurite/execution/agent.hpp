@@ -9,6 +9,11 @@
 // tools ran, or one still running) are sent to the model with error results; nothing is stored for them.
 // With a schema the final answer is parsed and validated, and the model is asked to
 // correct it a bounded number of times.
+//
+// Gated tool calls (tool_approval.hpp) nobody decides pause the run when an approval
+// store is given: the ungated calls of the turn run, then the paused run and one approval
+// per gated call are written at once, and the run ends with kAwaitingApproval. resume()
+// goes on from there in any process once every approval is decided.
 #pragma once
 
 #include <string>
@@ -17,6 +22,7 @@
 #include "aurite/execution/run_result.hpp"
 #include "aurite/llm/llm_client.hpp"
 #include "aurite/mcp/mcp_host.hpp"
+#include "aurite/storage/approval_store.hpp"
 #include "aurite/storage/history_store.hpp"
 
 namespace aurite::execution {
@@ -42,6 +48,10 @@ struct AgentDependencies {
   llm::LlmClient& model;
   mcp::McpHost& tools;
   storage::HistoryStore* history = nullptr;  // null: nothing is loaded or stored
+  // Where gated calls nobody decides wait for a decision. Null: such a call stops the run
+  // with Error(kApprovalRequired), whose message ends with `why_no_wait`.
+  storage::ApprovalStore* approvals = nullptr;
+  std::string why_no_wait;
 };
 
 class Agent {
@@ -52,6 +62,13 @@ class Agent {
   // Throws what the model client or the history store throws (the turns appended before
   // stay); tool failures go to the model as error results instead.
   AgentResult run(const std::string& message, const std::string& session_id, RunObserver* observer = nullptr);
+
+  // Goes on with a run that paused (claimed by the caller): the approved calls run (with
+  // the decided arguments), the denied ones answer the model with the reason, and the loop
+  // continues to its answer or the next pause. `decisions` are the run's approvals, none
+  // pending. Throws as run() does, and Error(kInternal) for a state it cannot read.
+  AgentResult resume(const storage::PausedRun& paused, const std::vector<storage::ApprovalRecord>& decisions,
+                     RunObserver* observer = nullptr);
 
  private:
   const config::AgentConfig config_;

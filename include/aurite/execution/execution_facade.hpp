@@ -41,20 +41,27 @@ struct RunOptions {
   // Set: the agents run load and store history or not, whatever their include_history
   // says (a workflow's include_history sets it for its steps and nodes).
   std::optional<bool> include_history;
+  // A gated call nobody decides makes an agent run pause (RunStatus::kAwaitingApproval)
+  // when the facade has an approval store. Off, or in the steps and nodes of workflows
+  // (which cannot be taken up again part-way), such a call stops the run instead.
+  bool may_pause = false;
 };
 
 class ExecutionFacade : public WorkflowContext {
  public:
   // `history` may be null (no database, or history storage off). `sessions` keeps runs on
   // one session apart; null means a gate for this process only (no lease store).
+  // `approvals` keeps paused runs; null without a database.
   ExecutionFacade(const ConfigLookup& configs, mcp::McpHost& tools, storage::HistoryStore* history,
-                  LlmClientFactory make_client = llm::make_llm_client, std::unique_ptr<SessionGate> sessions = nullptr);
+                  LlmClientFactory make_client = llm::make_llm_client, std::unique_ptr<SessionGate> sessions = nullptr,
+                  storage::ApprovalStore* approvals = nullptr);
   ~ExecutionFacade() override;
 
   // Throws Error(kNotFound) for an unknown name; otherwise as Agent::run. An agent that
   // includes history runs only while it holds its session (SessionGate::enter, which
-  // throws Error(kSessionBusy) as it documents); one without history shares nothing and
-  // never waits.
+  // throws Error(kSessionBusy) as it documents), and not while a paused run of the
+  // session waits for approvals (kSessionBusy naming it); one without history shares
+  // nothing and never waits.
   AgentResult run_agent(const std::string& name, const std::string& message, const std::string& session_id,
                         RunObserver* observer, const RunOptions& options = {});
   AgentResult run_agent(const std::string& name, const std::string& message, const std::string& session_id) override {
@@ -99,8 +106,23 @@ class ExecutionFacade : public WorkflowContext {
   Json run(const std::string& name, const std::string& message, const std::string& session_id,
            RunObserver* observer = nullptr, const RunOptions& options = {});
 
+  // Records a person's decision on a waiting call, by `decided_by` (who, for the record).
+  // The decision that leaves none of its run's calls waiting takes the run up here, in
+  // its session, and returns the agent's result as run() does; until then (and when
+  // another process took the run up first) {"kind": "approval", "status":
+  // "awaiting_approval" or "resuming", "run_id", "approval", "pending_approvals"}.
+  // Throws Error: kInvalidArgument without an approval store or for arguments that are
+  // not an object; kNotFound for an unknown id or an agent no longer configured;
+  // kAlreadyDecided naming who decided and when; otherwise as run_agent.
+  Json decide_approval(const std::string& approval_id, const ApprovalDecision& decision, const std::string& decided_by,
+                       RunObserver* observer = nullptr, const RunOptions& options = {});
+
  private:
   llm::LlmClient& client_for(const llm::ProviderSettings& settings);
+  // What an agent run gets; approvals only when it may pause.
+  AgentDependencies dependencies(llm::LlmClient& client, bool may_pause) const;
+  // Throws Error(kSessionBusy) while a paused run of the session waits for approvals.
+  void refuse_while_paused(const std::string& agent, const std::string& session_id) const;
 
   const ConfigLookup& configs_;
   mcp::McpHost& tools_;
@@ -110,6 +132,7 @@ class ExecutionFacade : public WorkflowContext {
   std::map<std::string, std::unique_ptr<llm::LlmClient>> clients_;
   std::unique_ptr<LoadedPlugins> plugins_;
   std::unique_ptr<SessionGate> sessions_;
+  storage::ApprovalStore* approvals_;
 };
 
 }  // namespace aurite::execution

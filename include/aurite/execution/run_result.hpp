@@ -19,6 +19,9 @@ enum class RunStatus {
   kCompleted,       // a final answer (valid against the schema when one is set)
   kMaxIterations,   // the model still wanted tools after max_iterations model calls
   kSchemaMismatch,  // the answer still did not match the schema after the corrections
+  // Gated tool calls wait for decisions kept in the database (AgentResult::pending_approvals);
+  // the run goes on once each is decided (ExecutionFacade::decide_approval).
+  kAwaitingApproval,
 };
 std::string_view to_string(RunStatus status);
 
@@ -48,6 +51,18 @@ struct ToolCallRecord {
   double duration_ms = 0;
 };
 
+// A gated call that waits in the database for a person's decision.
+struct PendingApproval {
+  std::string id;  // the approval's id, what a decision names
+  std::string call_id;
+  std::string tool;
+  std::string client_id;
+  Json arguments;
+  std::string why;
+};
+
+Json to_json(const PendingApproval& pending);
+
 struct AgentResult {
   std::string agent_name;
   std::string session_id;
@@ -64,6 +79,9 @@ struct AgentResult {
   double model_ms = 0;
   double tool_ms = 0;
   double total_ms = 0;
+  // Status kAwaitingApproval: the paused run, and the calls waiting in it.
+  std::string paused_run_id;
+  std::vector<PendingApproval> pending_approvals;
 
   Json to_json() const;
 };
@@ -130,6 +148,8 @@ class RunObserver {
   // the decision of a person, or nullopt when this observer cannot ask one (the run then
   // stops with Error(kApprovalRequired)). Asked one call at a time, on the run's thread.
   virtual std::optional<ApprovalDecision> decide_approval(const ApprovalRequest& /*request*/) { return std::nullopt; }
+  // A gated call nobody decided, recorded to wait for a decision, once the run paused.
+  virtual void on_approval_required(const std::string& /*agent*/, const PendingApproval& /*approval*/) {}
   virtual void on_agent_done(const AgentResult& /*result*/) {}
   virtual void on_step(const std::string& /*workflow*/, std::size_t /*index*/, const std::string& /*agent*/) {}
   // A graph workflow's node as it starts (state kRunning) and as it ends (kDone).

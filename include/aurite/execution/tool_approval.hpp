@@ -15,6 +15,7 @@
 
 #include "aurite/config/models.hpp"
 #include "aurite/mcp/types.hpp"
+#include "aurite/storage/approval_store.hpp"
 
 namespace aurite::execution {
 
@@ -36,5 +37,9 @@ struct ApprovalDecision {
 // Whether `rule` gates calls of `tool`. kDestructive gates every tool whose annotations do
 // not say readOnlyHint: true (the MCP default is that a tool may change things).
 bool requires_approval(const config::ApprovalRule& rule, const mcp::ToolInfo& tool);
+
+// An approval as the CLI's --json and the API show it: the stored fields, arguments as
+// JSON, and who decided what once it is decided.
+nlohmann::json to_json(const storage::ApprovalRecord& record);
 
 }  // namespace aurite::execution

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "aurite/secrets/secret_store.hpp"
+#include "aurite/storage/approval_store.hpp"
 #include "aurite/storage/config_store.hpp"
 #include "aurite/storage/history_admin.hpp"
 #include "aurite/storage/history_store.hpp"
@@ -72,6 +73,11 @@ class StorageManager {
   // first seal or open; with PostgreSQL and a key that is this machine's own key file,
   // a warning says that other machines on the database need the same AURITE_SECRET_KEY.
   std::shared_ptr<secrets::SecretStore> secrets();
+
+  // Tool calls waiting for a person, and the runs they paused. Valid for the life of
+  // this manager, thread-safe. Always present: a paused run keeps what it needs in its
+  // own row, so it does not depend on the configuration and history switches.
+  ApprovalStore* approvals();
 
   // Writes every secret of this database into `target` as it is stored, sealed: the
   // plain values are never read, so the copy needs no key (the target's processes need

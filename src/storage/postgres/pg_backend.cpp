@@ -109,6 +109,8 @@ constexpr std::pair<const char*, Query> kCountRows[] = {
     {"sessions", {"count_sessions", "SELECT COUNT(*) FROM sessions"}},
     {"agent_history", {"count_agent_history", "SELECT COUNT(*) FROM agent_history"}},
     {"secrets", {"count_secrets", "SELECT COUNT(*) FROM secrets"}},
+    {"paused_runs", {"count_paused_runs", "SELECT COUNT(*) FROM paused_runs"}},
+    {"approvals", {"count_approvals", "SELECT COUNT(*) FROM approvals"}},
     {"schema_migrations", {"count_schema_migrations", "SELECT COUNT(*) FROM schema_migrations"}},
 };
 

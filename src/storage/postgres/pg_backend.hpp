@@ -63,6 +63,17 @@ class PgBackend final : public Backend {
                        std::int64_t expires_at_ms) override;
   void unlock_secret(const std::string& name, const std::string& holder) override;
 
+  // ApprovalStore (pg_approvals.cpp)
+  void pause_run(const PausedRun& run, const std::vector<PendingCall>& calls) override;
+  std::vector<ApprovalRecord> list_approvals(const ApprovalQuery& query) override;
+  std::vector<ApprovalRecord> approvals_of_run(const std::string& run_id) override;
+  std::optional<ApprovalRecord> find_approval(const std::string& id) override;
+  bool decide_approval(const std::string& id, bool approved, const std::optional<std::string>& arguments_json,
+                       const std::string& reason, const std::string& decided_by) override;
+  std::optional<PausedRun> claim_paused_run(const std::string& run_id, const std::string& holder) override;
+  void finish_paused_run(const std::string& run_id) override;
+  std::optional<std::string> waiting_run_on(const std::string& agent_name, const std::string& session_id) override;
+
   // HistoryAdmin (sqlite_history_admin.cpp / pg_history_admin.cpp)
   PruneCounts prune_older_than(std::chrono::seconds age) override;
   PruneCounts prune_keep_newest(std::size_t keep) override;

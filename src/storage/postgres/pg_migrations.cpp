@@ -130,6 +130,42 @@ const Migration kMigrations[] = {
          " holder TEXT NOT NULL,"
          " expires_at BIGINT NOT NULL)",
      }},
+    {6, "tool call approvals",
+     {
+         // A run stopped at tool calls that wait for a person (storage/approval_store.hpp):
+         // state is what the run needs to go on, as JSON; status goes awaiting, resuming
+         // (claimed by the process continuing it), done.
+         "CREATE TABLE paused_runs ("
+         " id TEXT PRIMARY KEY,"
+         " agent_name TEXT NOT NULL,"
+         " session_id TEXT NOT NULL,"
+         " turn_seq BIGINT NOT NULL,"
+         " state TEXT NOT NULL,"
+         " status TEXT NOT NULL DEFAULT 'awaiting' CHECK (status IN ('awaiting', 'resuming', 'done')),"
+         " resumed_by TEXT,"
+         " created_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+         "CREATE INDEX paused_runs_waiting ON paused_runs (agent_name, session_id) WHERE status = 'awaiting'",
+         // One row per gated call; a decision fills the decided_ columns once.
+         "CREATE TABLE approvals ("
+         " id TEXT PRIMARY KEY,"
+         " run_id TEXT NOT NULL REFERENCES paused_runs (id) ON DELETE CASCADE,"
+         " agent_name TEXT NOT NULL,"
+         " session_id TEXT NOT NULL,"
+         " turn_seq BIGINT NOT NULL,"
+         " call_id TEXT NOT NULL,"
+         " tool TEXT NOT NULL,"
+         " client_id TEXT NOT NULL,"
+         " arguments TEXT NOT NULL,"
+         " why TEXT NOT NULL,"
+         " status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'denied')),"
+         " decided_arguments TEXT,"
+         " reason TEXT,"
+         " decided_by TEXT,"
+         " decided_at TIMESTAMPTZ,"
+         " created_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+         "CREATE INDEX approvals_of_run ON approvals (run_id)",
+         "CREATE INDEX approvals_pending ON approvals (agent_name, session_id) WHERE status = 'pending'",
+     }},
 };
 
 }  // namespace

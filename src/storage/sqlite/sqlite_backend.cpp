@@ -79,6 +79,8 @@ constexpr std::pair<const char*, const char*> kCountRows[] = {
     {"sessions", "SELECT COUNT(*) FROM sessions"},
     {"agent_history", "SELECT COUNT(*) FROM agent_history"},
     {"secrets", "SELECT COUNT(*) FROM secrets"},
+    {"paused_runs", "SELECT COUNT(*) FROM paused_runs"},
+    {"approvals", "SELECT COUNT(*) FROM approvals"},
     {"schema_migrations", "SELECT COUNT(*) FROM schema_migrations"},
 };
 

@@ -18,6 +18,8 @@ constexpr const char* kCommit = "COMMIT";
 constexpr const char* kRollback = "ROLLBACK";
 
 ErrorCode code_for(int rc) {
+  // The same code PostgreSQL's unique_violation gets, so callers treat a taken key alike.
+  if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE) return ErrorCode::kAlreadyExists;
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
