@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/waiting_elicitations.hpp"
 #include "aurite/host/host_manager.hpp"
 
 namespace aurite::api::detail {
@@ -62,6 +63,9 @@ struct ApiContext {
   // False when some have not begun by `deadline`.
   bool wait_for_accepted_streams(std::chrono::steady_clock::time_point deadline);
   std::size_t streams_accepted = 0;  // guarded by streams_mutex
+
+  // What MCP servers ask the clients of streamed runs, until they answer.
+  WaitingElicitations elicitations;
 
   // Every route as documented in docs/openapi.json: method and path template.
   std::vector<std::pair<std::string, std::string>> routes;

@@ -7,6 +7,10 @@
 // `pending_approvals` (streamed: an `approval_required` event for each, then `done`).
 // `on_busy` ("wait", the default, or "reject") says what a run does when another run holds
 // its session; a refused run is 409 session_busy (an `error` event when streamed).
+// A streamed run whose MCP server asks for input during a call sends
+// `elicitation_required` {run_id, id, ...}; POST /runs/{run_id}/elicitations/{id}
+// {"action", "content"?} answers it (404 when it no longer waits, 400 for an answer that
+// does not fit its schema); no answer within the client's timeout is a decline.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -33,6 +37,9 @@ struct RunRequest {
 // Every field of a POST /runs body; anything else is refused (a misspelt session_id
 // would otherwise run on the default session).
 const std::vector<std::string> kRunFields = {"name", "message", "session_id", "on_busy"};
+
+// An answer to a server's elicitation: the elicitation/create result.
+const std::vector<std::string> kElicitationFields = {"action", "content"};
 
 RunRequest parse_run_request(const httplib::Request& request) {
   const Json body = parse_body(request);
@@ -80,6 +87,25 @@ void add_run_routes(httplib::Server& server, ApiContext& context) {
                   return context.host.execution().run(run.name, run.message, run.session_id, observer, run.options);
                 });
               }));
+
+  // The client of a streamed run answers here what its MCP servers ask (`aurite serve`
+  // lets them ask); a run answered as one JSON object has nobody to ask, and declines.
+  add_route(server, context, "POST", "/runs/{run_id}/elicitations/{id}",
+            ([&context](const httplib::Request& request, httplib::Response& response) {
+               const Json body = parse_body(request);
+               if (!body.is_object()) throw ConfigError("request body", {{"", "expected an object"}});
+               std::vector<Diagnostic> problems;
+               for (const auto& [key, value] : body.items()) {
+                 if (std::find(kElicitationFields.begin(), kElicitationFields.end(), key) != kElicitationFields.end()) {
+                   continue;
+                 }
+                 problems.push_back({key, "unknown field" + did_you_mean(key, kElicitationFields)});
+               }
+               if (!body.contains("action")) problems.push_back({"action", "required field is missing"});
+               if (!problems.empty()) throw ConfigError("request body", std::move(problems));
+               context.elicitations.answer(path_param(request, 1), path_param(request, 2), body);
+               send_json(response, 200, {{"status", "answered"}});
+             }));
 }
 
 }  // namespace aurite::api::detail

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "api/http_error.hpp"
+#include "aurite/secrets/encoding.hpp"
 
 namespace aurite::api::detail {
 namespace {
@@ -40,7 +41,8 @@ class RunInFlight {
 // Registered as an open stream for its lifetime, so a shutdown can end it.
 class SseObserver : public execution::RunObserver, public OpenStream {
  public:
-  SseObserver(httplib::DataSink& sink, ApiContext& context) : sink_(sink), context_(context) {
+  SseObserver(httplib::DataSink& sink, ApiContext& context)
+      : sink_(sink), context_(context), run_id_("run_" + secrets::to_hex(secrets::random_bytes(8))) {
     context_.stream_opened(this);
   }
   ~SseObserver() override { context_.stream_closed(this); }
@@ -80,6 +82,27 @@ class SseObserver : public execution::RunObserver, public OpenStream {
     }
     send("node", data);
   }
+  // The question goes to the client as an event; its answer comes back through
+  // POST /runs/{run_id}/elicitations/{id}.
+  std::optional<Json> answer_elicitation(const std::string& agent, const mcp::ElicitationRequest& request) override {
+    const std::string id = "eli_" + secrets::to_hex(secrets::random_bytes(6));
+    return context_.elicitations.wait(run_id_, id, request, [&] {
+      Json data = {{"run_id", run_id_},
+                   {"id", id},
+                   {"agent", agent},
+                   {"client_id", request.client_id},
+                   {"tool", request.tool},
+                   {"mode", request.url_mode() ? "url" : "form"},
+                   {"message", request.message()},
+                   {"timeout_ms", request.timeout.count()}};
+      if (request.url_mode()) {
+        data["url"] = request.params.value("url", "");
+      } else {
+        data["requested_schema"] = request.requested_schema();
+      }
+      send("elicitation_required", data);
+    });
+  }
   void on_approval_required(const std::string& agent, const execution::PendingApproval& approval) override {
     Json data = execution::to_json(approval);
     data["agent"] = agent;
@@ -103,6 +126,7 @@ class SseObserver : public execution::RunObserver, public OpenStream {
 
   httplib::DataSink& sink_;
   ApiContext& context_;
+  const std::string run_id_;  // names the stream's questions (elicitations)
   std::mutex mutex_;
   bool open_ = true;  // guarded by mutex_
 };

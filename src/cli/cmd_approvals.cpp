@@ -89,7 +89,7 @@ int run_decide(const Context& context, const DecideOptions& options, bool approv
     throw Error(ErrorCode::kInvalidArgument,
                 "aurite approvals: approvals are kept in the database: set AURITE_ENABLE_DB=true");
   }
-  RunConsole console(context, options.console);
+  RunConsole console(context, options.console, *host);
   execution::RunOptions run_options;
   run_options.may_pause = true;
   const nlohmann::json result =

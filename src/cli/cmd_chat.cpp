@@ -66,6 +66,8 @@ int run_chat(const Context& context, const std::string& name, const std::string&
   TerminalApprovals terminal(std::cin, std::cerr);
   progress.ask_approvals_with(interactive ? &terminal : nullptr);
   ApprovalsOnly approvals_only(interactive ? &terminal : nullptr);
+  // Servers may ask for input during a call only where the person can answer.
+  host->mcp().answer_elicitations(interactive);
   for (std::string line;;) {
     if (interactive) std::cout << "you> " << std::flush;
     if (!std::getline(std::cin, line)) break;

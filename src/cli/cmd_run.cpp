@@ -28,7 +28,7 @@ int run_run(const Context& context, const RunOptions& options) {
     std::cerr << fmt::format("note: session '{}' is not kept: history is stored with the database on "
                              "(AURITE_ENABLE_DB=true)\n", options.session);
   }
-  RunConsole console(context, options.console);
+  RunConsole console(context, options.console, *host);
   execution::RunOptions run_options;
   run_options.on_busy = execution::parse_on_busy(options.on_busy).value_or(execution::OnBusy::kWait);
   // An agent's gated call nobody here decides waits in the database, when there is one.

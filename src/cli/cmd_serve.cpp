@@ -48,6 +48,8 @@ int run_serve(const Context& context, ServeOptions options) {
   ::pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto host = context.open_host();
+  // The clients of streamed runs answer what MCP servers ask during calls.
+  host->mcp().answer_elicitations(true);
   options.server.read_timeout = std::chrono::seconds(options.read_timeout_s);
   host->start_config_reload(std::chrono::milliseconds(static_cast<long long>(options.reload_interval_s * 1000)));
   options.server.api_key = get_env("AURITE_API_KEY").value_or("");

@@ -26,12 +26,13 @@ void explain_waiting(const nlohmann::json& result) {
 
 }  // namespace
 
-RunConsole::RunConsole(const Context& context, const ConsoleOptions& options)
+RunConsole::RunConsole(const Context& context, const ConsoleOptions& options, host::HostManager& host)
     : context_(context),
       progress_(std::cerr, options.stream && !context.options.json ? &std::cout : nullptr),
       terminal_(std::cin, std::cerr),
       approvals_only_(may_ask(options) ? &terminal_ : nullptr) {
   TerminalApprovals* approvals = may_ask(options) ? &terminal_ : nullptr;
+  host.mcp().answer_elicitations(approvals != nullptr);
   progress_.ask_approvals_with(approvals);
   if (approvals != nullptr) observer_ = &approvals_only_;
   if ((!context.options.json && !options.quiet) || options.stream) observer_ = &progress_;

@@ -22,7 +22,9 @@ struct ConsoleOptions {
 
 class RunConsole {
  public:
-  RunConsole(const Context& context, const ConsoleOptions& options);
+  // Tells `host` whether MCP servers may ask for input (a person is there to answer);
+  // before the host's first use of a client.
+  RunConsole(const Context& context, const ConsoleOptions& options, host::HostManager& host);
 
   // What the run reports to; null when there is nothing to show or ask (an observer
   // makes the run stream the model's answer).

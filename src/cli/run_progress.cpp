@@ -89,6 +89,13 @@ std::optional<execution::ApprovalDecision> RunProgress::decide_approval(const ex
   return approvals_->ask(request);
 }
 
+std::optional<nlohmann::json> RunProgress::answer_elicitation(const std::string& /*agent*/,
+                                                              const mcp::ElicitationRequest& request) {
+  if (approvals_ == nullptr) return std::nullopt;
+  std::lock_guard lock(mutex_);
+  return approvals_->elicit(request);
+}
+
 void RunProgress::on_agent_done(const execution::AgentResult& result) {
   std::lock_guard lock(mutex_);
   if (streamed_ && stream_to_ != nullptr) *stream_to_ << '\n';

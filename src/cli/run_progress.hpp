@@ -31,6 +31,8 @@ class RunProgress : public execution::RunObserver {
   // Gated tool calls are asked at the terminal through `approvals` (null: they cannot be).
   void ask_approvals_with(TerminalApprovals* approvals) { approvals_ = approvals; }
   std::optional<execution::ApprovalDecision> decide_approval(const execution::ApprovalRequest& request) override;
+  std::optional<nlohmann::json> answer_elicitation(const std::string& agent,
+                                                   const mcp::ElicitationRequest& request) override;
 
   bool streamed_text() const { return streamed_; }
 

@@ -34,7 +34,7 @@ Json convert_block(const Json& block) {
 }
 
 ToolCallOutcome run_one(mcp::McpHost& host, const config::AgentConfig& agent, const ToolCallRequest& call,
-                        const mcp::ProgressCallback& on_progress) {
+                        const mcp::ProgressCallback& on_progress, const mcp::Elicitor& elicitor) {
   ToolCallOutcome outcome;
   outcome.record.id = call.id;
   outcome.record.name = call.name;
@@ -42,7 +42,7 @@ ToolCallOutcome run_one(mcp::McpHost& host, const config::AgentConfig& agent, co
   const auto started = Clock::now();
   mcp::ToolResult result;
   try {
-    result = host.call_tool(call.name, call.input, &agent, on_progress);
+    result = host.call_tool(call.name, call.input, &agent, on_progress, elicitor);
   } catch (const Error& error) {  // kNotFound: a tool the agent does not have
     result = mcp::ToolResult::from_error(error);
   }
@@ -165,7 +165,11 @@ void run_open_calls(mcp::McpHost& host, const config::AgentConfig& agent, TurnCa
   const auto call = [&](std::size_t index) {
     const ToolCallRequest& request = calls.requests[index];
     mcp::ProgressCallback on_progress;
+    mcp::Elicitor elicitor;
     if (observer) {
+      elicitor = [observer, &agent](const mcp::ElicitationRequest& asked) {
+        return observer->answer_elicitation(agent.name, asked);
+      };
       std::lock_guard lock(observer_mutex);
       observer->on_tool_call(agent.name, request);
       on_progress = [&observer_mutex, observer, &agent, &request](const mcp::Progress& progress) {
@@ -174,7 +178,7 @@ void run_open_calls(mcp::McpHost& host, const config::AgentConfig& agent, TurnCa
                                    {request.id, request.name, progress.progress, progress.total, progress.message});
       };
     }
-    ToolCallOutcome outcome = run_one(host, agent, request, on_progress);
+    ToolCallOutcome outcome = run_one(host, agent, request, on_progress, elicitor);
     if (observer) {
       std::lock_guard lock(observer_mutex);
       observer->on_tool_result(agent.name, outcome.record);

@@ -301,10 +301,18 @@ Json ClientSession::await(std::int64_t id, const std::string& method, Pending& p
   auto idle_deadline = started + idle;
   bool heard_progress = false;
   std::unique_lock lock(mutex_);
+  std::uint64_t answered_seen = answered_;
   while (!pending.response && !pending.error) {
     const auto until = std::min(idle_deadline, total_deadline);
-    pending.done_cv.wait_until(lock, until,
-                               [&] { return pending.response || pending.error || !pending.progress.empty(); });
+    pending.done_cv.wait_until(lock, until, [&] {
+      return pending.response || pending.error || !pending.progress.empty() || answered_ != answered_seen;
+    });
+    if (answered_ != answered_seen) {
+      // We answered the server's own request (a person's answer may have taken a while):
+      // the wait for the answer to ours starts again.
+      answered_seen = answered_;
+      idle_deadline = Clock::now() + idle;
+    }
     if (!pending.progress.empty()) {
       // The server is working on it: that restarts the wait for the answer (the spec allows it).
       std::vector<Progress> reports = std::move(pending.progress);
@@ -323,6 +331,10 @@ Json ClientSession::await(std::int64_t id, const std::string& method, Pending& p
       continue;
     }
     if (pending.response || pending.error || Clock::now() < until) continue;
+    if (answering_ > 0 && until == idle_deadline) {  // the server waits for us, not we for it
+      idle_deadline = Clock::now() + idle;
+      continue;
+    }
     pending_.erase(id);
     lock.unlock();
     // initialize must not be cancelled (spec); the caller closes the session instead.
@@ -448,6 +460,19 @@ std::optional<Json> ClientSession::answer_for(const std::string& method, const J
 
 void ClientSession::answer_server_request(const Json& message) {
   const std::string method = message["method"].get<std::string>();
+  {
+    std::lock_guard lock(mutex_);
+    ++answering_;
+  }
+  struct Answered {
+    ClientSession& session;
+    ~Answered() {
+      std::lock_guard lock(session.mutex_);
+      --session.answering_;
+      ++session.answered_;
+      for (auto& [id, pending] : session.pending_) pending->done_cv.notify_all();
+    }
+  } answered{*this};
   Json reply;
   try {
     auto result = answer_for(method, message.contains("params") ? message["params"] : Json::object());

@@ -11,6 +11,7 @@
 #include "aurite/common/text.hpp"
 #include "aurite/mcp/client_session.hpp"
 #include "aurite/mcp/transport.hpp"
+#include "mcp/call_askers.hpp"
 
 namespace aurite::mcp {
 namespace {
@@ -62,6 +63,9 @@ struct McpHost::Slot {
   // Why the last start or listing failed; empty once one succeeds.
   std::string failure;
   std::set<std::string> hidden_tools;  // already logged as hidden
+  // The calls in flight that can answer the server's elicitations; shared with the
+  // session's request handler, which may outlive the slot.
+  std::shared_ptr<detail::CallAskers> askers = std::make_shared<detail::CallAskers>();
 };
 
 // One authorizer per OAuth client, kept across reconnects: it holds the client's tokens
@@ -104,6 +108,8 @@ McpHost::McpHost(std::vector<config::ClientConfig> clients, std::filesystem::pat
 }
 
 McpHost::~McpHost() { shutdown(); }
+
+void McpHost::answer_elicitations(bool enabled) { answer_elicitations_ = enabled; }
 
 void McpHost::set_authorization(auth::AuthorizerOptions options) {
   std::lock_guard lock(authorization_->mutex);
@@ -229,8 +235,20 @@ std::shared_ptr<ClientSession> McpHost::session(Slot& slot) {
   // Over HTTP the stateless revision is asked for first; a server of the handshake
   // revisions is then initialized at the version this host offers.
   const bool try_stateless = transport->name() == "http" && offered_version_ == kLatestProtocolVersion;
+  ServerRequestHandler requests;
+  if (answer_elicitations_) {
+    const std::chrono::milliseconds timeout(
+        static_cast<std::int64_t>(slot.config.timeout.value_or(config::kDefaultClientTimeoutSeconds) * 1000.0));
+    requests.capabilities = {{"elicitation", {{"form", Json::object()}, {"url", Json::object()}}}};
+    requests.handler = [askers = slot.askers, client_id = slot.config.client_id, timeout](
+                           const std::string& method, const Json& params) -> std::optional<Json> {
+      if (method != "elicitation/create") return std::nullopt;
+      return askers->answer(client_id, params, timeout);
+    };
+  }
   slot.session = ClientSession::open(slot.config, std::move(transport),
-                                     try_stateless ? kStatelessProtocolVersion : std::string_view(offered_version_));
+                                     try_stateless ? kStatelessProtocolVersion : std::string_view(offered_version_),
+                                     std::move(requests));
   return slot.session;
 }
 
@@ -367,7 +385,7 @@ std::optional<ToolInfo> McpHost::find_tool(const std::string& name, const config
 }
 
 ToolResult McpHost::call_tool(const std::string& name, const Json& arguments, const config::AgentConfig* agent,
-                              const ProgressCallback& on_progress) {
+                              const ProgressCallback& on_progress, const Elicitor& elicitor) {
   const std::optional<ToolInfo> tool = find_tool(name, agent);
   // The client may have been removed since the listing.
   std::shared_ptr<Slot> owner;
@@ -383,6 +401,8 @@ ToolResult McpHost::call_tool(const std::string& name, const Json& arguments, co
                                           (agent != nullptr ? " for agent '" + agent->name + "'" : std::string()) +
                                           did_you_mean(name, known));
   }
+  std::optional<detail::CallAskers::Registration> asking;
+  if (elicitor) asking.emplace(detail::CallAskers::add(owner->askers, name, elicitor));
   try {
     auto current = session(*owner);
     const Json params = {{"name", name}, {"arguments", arguments.is_null() ? Json::object() : arguments}};

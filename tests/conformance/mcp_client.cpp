@@ -20,6 +20,7 @@
 #include "aurite/common/error.hpp"
 #include "aurite/mcp/auth.hpp"
 #include "aurite/mcp/client_session.hpp"
+#include "aurite/mcp/elicitation.hpp"
 #include "aurite/mcp/transport.hpp"
 
 namespace {
@@ -43,16 +44,11 @@ Json arguments_for(const Json& tool) {
   return args;
 }
 
-// elicitation/create answered as a person who accepts every default would.
+// elicitation/create answered as a person who accepts every default would (what the
+// terminal sends when each field is left empty).
 std::optional<Json> accept_with_defaults(const std::string& method, const Json& params) {
   if (method != "elicitation/create") return std::nullopt;
-  Json content = Json::object();
-  const Json schema = params.value("requestedSchema", Json::object());
-  const Json properties = schema.value("properties", Json::object());
-  for (const auto& [name, property] : properties.items()) {
-    if (property.is_object() && property.contains("default")) content[name] = property["default"];
-  }
-  return Json{{"action", "accept"}, {"content", content}};
+  return Json{{"action", "accept"}, {"content", aurite::mcp::schema_defaults(params.value("requestedSchema", Json::object()))}};
 }
 
 // The client metadata document URL the suite's authorization servers accept.

@@ -148,6 +148,14 @@ class RunObserver {
   // the decision of a person, or nullopt when this observer cannot ask one (the run then
   // stops with Error(kApprovalRequired)). Asked one call at a time, on the run's thread.
   virtual std::optional<ApprovalDecision> decide_approval(const ApprovalRequest& /*request*/) { return std::nullopt; }
+  // A server asks for input during a tool call (mcp/elicitation.hpp): the person's
+  // answer (the elicitation/create result), or nullopt when nobody can be asked (the
+  // server gets a decline). Called on a thread of the MCP session while the call waits,
+  // possibly alongside other callbacks; at most request.timeout.
+  virtual std::optional<Json> answer_elicitation(const std::string& /*agent*/,
+                                                 const mcp::ElicitationRequest& /*request*/) {
+    return std::nullopt;
+  }
   // A gated call nobody decided, recorded to wait for a decision, once the run paused.
   virtual void on_approval_required(const std::string& /*agent*/, const PendingApproval& /*approval*/) {}
   virtual void on_agent_done(const AgentResult& /*result*/) {}

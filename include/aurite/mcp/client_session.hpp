@@ -36,7 +36,9 @@ namespace aurite::mcp {
 // The server's own requests beyond ping and roots/list (elicitation/create,
 // sampling/createMessage), for a caller that can answer them. `handler` returns the
 // result, or nullopt for "not supported" (JSON-RPC -32601); a throw is an error answer.
-// It runs on the session's reader thread, so it must not wait on this session.
+// It runs on the session's reader thread, so it must not wait on this session. While it
+// runs, the session's requests do not time out for want of an answer (a person may be
+// answering an elicitation); their wait starts again once it has answered.
 // `capabilities` are declared at initialize for what it answers ({"elicitation": {}}).
 struct ServerRequestHandler {
   Json capabilities = Json::object();
@@ -159,8 +161,10 @@ class ClientSession {
   Json server_info_ = Json::object();
   Json server_capabilities_ = Json::object();
 
-  mutable std::mutex mutex_;  // guards pending_, dead_
+  mutable std::mutex mutex_;  // guards pending_, dead_, answering_, answered_
   std::map<std::int64_t, std::shared_ptr<Pending>> pending_;
+  int answering_ = 0;           // the server's requests being answered now
+  std::uint64_t answered_ = 0;  // the server's requests answered so far
   std::optional<Error> dead_;
   std::condition_variable dead_cv_;  // signalled when dead_ is set
   std::atomic<std::int64_t> next_id_{1};

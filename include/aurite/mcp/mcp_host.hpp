@@ -26,6 +26,7 @@
 // calls to different clients, and to the same client, run concurrently.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -36,6 +37,7 @@
 
 #include "aurite/config/models.hpp"
 #include "aurite/mcp/auth.hpp"
+#include "aurite/mcp/elicitation.hpp"
 #include "aurite/mcp/types.hpp"
 
 namespace aurite::mcp {
@@ -82,6 +84,13 @@ class McpHost {
   // No effect with a `connect` of the caller's.
   void set_authorization(auth::AuthorizerOptions options);
 
+  // Whether servers may ask for input during a call (elicitation/create, form and URL
+  // mode): announced to them only when on, for a host whose calls can reach a person.
+  // A request then goes to the `elicitor` of the call in flight on that client (the
+  // newest); a call without one, or an answer that does not come within the client's
+  // timeout, declines. Call before the first use of a client. Off by default.
+  void answer_elicitations(bool enabled);
+
   // Starts every client at once and lists their tools. Throws the first failure in
   // configuration order (kUnavailable, kTimeout, kProtocol naming the client), or
   // kInvalidConfig for a tool name clash.
@@ -117,9 +126,12 @@ class McpHost {
   // is hidden from `agent`, when given); every other failure is in the result. The call
   // always asks for progress: each report restarts its timeout (the client's `timeout`),
   // its max_total_timeout bounds it, and `on_progress`, when set, sees each report on
-  // the calling thread.
+  // the calling thread. `elicitor` answers the server's elicitations during the call (see
+  // answer_elicitations), on another thread; the wait for the call's answer pauses while
+  // it does.
   ToolResult call_tool(const std::string& name, const Json& arguments,
-                       const config::AgentConfig* agent = nullptr, const ProgressCallback& on_progress = {});
+                       const config::AgentConfig* agent = nullptr, const ProgressCallback& on_progress = {},
+                       const Elicitor& elicitor = {});
 
   // Prompts and resources, filtered like tools (by prompt name, by resource name or
   // uri). Listing a client that cannot be reached throws its error.
@@ -157,6 +169,7 @@ class McpHost {
   const std::shared_ptr<Authorization> authorization_;
   const TransportFactory connect_;
   const std::string offered_version_;
+  std::atomic<bool> answer_elicitations_{false};
   mutable std::mutex slots_mutex_;  // guards slots_ (the list, not the slots)
   std::vector<std::shared_ptr<Slot>> slots_;
   std::mutex registry_mutex_;  // serialises refresh_tools()
