@@ -6,6 +6,7 @@
 
 #include "api/http_error.hpp"
 #include "aurite/common/error.hpp"
+#include "aurite/common/text.hpp"
 
 namespace aurite::api::detail {
 
@@ -131,6 +132,17 @@ void add_route(httplib::Server& server, ApiContext& context, const std::string& 
   }
   context.routes.emplace_back(method, path);
   context.route_patterns.emplace_back(pattern);
+}
+
+Json parse_object_body(const httplib::Request& request, const std::vector<std::string>& fields,
+                       std::vector<Diagnostic>& problems) {
+  Json body = parse_body(request);
+  if (!body.is_object()) throw ConfigError("request body", {{"", "expected an object"}});
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(fields.begin(), fields.end(), key) != fields.end()) continue;
+    problems.push_back({key, "unknown field" + did_you_mean(key, fields)});
+  }
+  return body;
 }
 
 Json parse_body(const httplib::Request& request) {

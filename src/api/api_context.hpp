@@ -86,6 +86,12 @@ Handler guarded(Handler handler);
 // The request body as JSON; Error(kInvalidArgument) naming line and column when it is not.
 Json parse_body(const httplib::Request& request);
 
+// The request body as a JSON object whose keys are all among `fields`: ConfigError when
+// it is not an object; each other key is added to `problems` (a misspelt field would
+// otherwise be ignored), with the closest known one suggested.
+Json parse_object_body(const httplib::Request& request, const std::vector<std::string>& fields,
+                       std::vector<Diagnostic>& problems);
+
 // The index-th `{param}` of the route's path (1-based), percent-decoded by httplib.
 std::string path_param(const httplib::Request& request, std::size_t index = 1);
 

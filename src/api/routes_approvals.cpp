@@ -3,13 +3,10 @@
 // records the decision and, when it leaves none of its run's calls waiting, continues the
 // run, answering as POST /runs does (JSON, or events by Accept). 409 already_decided for
 // a second decision, 404 for an unknown id, 400 naming a bad field.
-#include <algorithm>
-
 #include "api/api_context.hpp"
 #include "api/http_error.hpp"
 #include "api/run_answer.hpp"
 #include "aurite/common/error.hpp"
-#include "aurite/common/text.hpp"
 #include "aurite/execution/tool_approval.hpp"
 
 namespace aurite::api::detail {
@@ -21,13 +18,8 @@ constexpr long long kDefaultApprovals = 100;
 const std::vector<std::string> kDecisionFields = {"decision", "args", "reason"};
 
 execution::ApprovalDecision parse_decision(const httplib::Request& request) {
-  const Json body = parse_body(request);
-  if (!body.is_object()) throw ConfigError("request body", {{"", "expected an object"}});
   std::vector<Diagnostic> problems;
-  for (const auto& [key, value] : body.items()) {
-    if (std::find(kDecisionFields.begin(), kDecisionFields.end(), key) != kDecisionFields.end()) continue;
-    problems.push_back({key, "unknown field" + did_you_mean(key, kDecisionFields)});
-  }
+  const Json body = parse_object_body(request, kDecisionFields, problems);
   execution::ApprovalDecision decision;
   const Json choice = body.value("decision", Json(nullptr));
   if (choice.is_null()) {

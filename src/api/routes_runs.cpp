@@ -11,16 +11,10 @@
 // `elicitation_required` {run_id, id, ...}; POST /runs/{run_id}/elicitations/{id}
 // {"action", "content"?} answers it (404 when it no longer waits, 400 for an answer that
 // does not fit its schema); no answer within the client's timeout is a decline.
-#include <fmt/format.h>
-
-#include <algorithm>
-#include <memory>
-
 #include "api/api_context.hpp"
 #include "api/http_error.hpp"
 #include "api/run_answer.hpp"
 #include "aurite/common/error.hpp"
-#include "aurite/common/text.hpp"
 #include "aurite/config/names.hpp"
 #include "aurite/execution/run_result.hpp"
 
@@ -42,9 +36,8 @@ const std::vector<std::string> kRunFields = {"name", "message", "session_id", "o
 const std::vector<std::string> kElicitationFields = {"action", "content"};
 
 RunRequest parse_run_request(const httplib::Request& request) {
-  const Json body = parse_body(request);
-  if (!body.is_object()) throw ConfigError("request body", {{"", "expected an object"}});
   std::vector<Diagnostic> problems;
+  const Json body = parse_object_body(request, kRunFields, problems);
   auto string_field = [&](const char* key, bool required) -> std::string {
     if (!body.contains(key) || body[key].is_null()) {
       if (required) problems.push_back({key, "required field is missing"});
@@ -56,10 +49,6 @@ RunRequest parse_run_request(const httplib::Request& request) {
     }
     return body[key].get<std::string>();
   };
-  for (const auto& [key, value] : body.items()) {
-    if (std::find(kRunFields.begin(), kRunFields.end(), key) != kRunFields.end()) continue;
-    problems.push_back({key, "unknown field" + did_you_mean(key, kRunFields)});
-  }
   RunRequest run{string_field("name", true), string_field("message", true), string_field("session_id", false), {}};
   // An agent's gated call waits in the database for POST /approvals/{id}, when there is one.
   run.options.may_pause = true;
@@ -92,15 +81,8 @@ void add_run_routes(httplib::Server& server, ApiContext& context) {
   // lets them ask); a run answered as one JSON object has nobody to ask, and declines.
   add_route(server, context, "POST", "/runs/{run_id}/elicitations/{id}",
             ([&context](const httplib::Request& request, httplib::Response& response) {
-               const Json body = parse_body(request);
-               if (!body.is_object()) throw ConfigError("request body", {{"", "expected an object"}});
                std::vector<Diagnostic> problems;
-               for (const auto& [key, value] : body.items()) {
-                 if (std::find(kElicitationFields.begin(), kElicitationFields.end(), key) != kElicitationFields.end()) {
-                   continue;
-                 }
-                 problems.push_back({key, "unknown field" + did_you_mean(key, kElicitationFields)});
-               }
+               const Json body = parse_object_body(request, kElicitationFields, problems);
                if (!body.contains("action")) problems.push_back({"action", "required field is missing"});
                if (!problems.empty()) throw ConfigError("request body", std::move(problems));
                context.elicitations.answer(path_param(request, 1), path_param(request, 2), body);

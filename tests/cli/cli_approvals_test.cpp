@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <future>
+
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_test_support.hpp"
@@ -122,6 +124,21 @@ TEST_P(ApprovalsCommand, ApproveWithArgumentsRunsTheCallWithThem) {
       aurite({"approvals", "approve", id, "--args", R"({"plan_name": "edited", "plan_content": "# Coat"})"});
   EXPECT_EQ(approved.exit_code, 0) << approved.err;
   EXPECT_TRUE(std::filesystem::exists(dir_ / "plans" / "edited.md"));
+}
+
+// Two processes decide the same call at once: one continues the run, the other is told
+// who decided; the plan is saved exactly when the approval won.
+TEST_P(ApprovalsCommand, OfTwoProcessesDecidingAtOnceExactlyOneWins) {
+  const std::string id = paused_run();
+  auto approving = std::async(std::launch::async, [&] { return aurite({"approvals", "approve", id}); });
+  auto denying = std::async(std::launch::async, [&] { return aurite({"approvals", "deny", id}); });
+  const auto approved = approving.get();
+  const auto denied = denying.get();
+  ASSERT_NE(approved.exit_code == 0, denied.exit_code == 0) << approved.err << denied.err;
+  const auto& lost = approved.exit_code == 0 ? denied : approved;
+  EXPECT_EQ(lost.exit_code, 1);
+  EXPECT_THAT(lost.err, HasSubstr("was already"));
+  EXPECT_EQ(plan_saved(), approved.exit_code == 0);
 }
 
 TEST_P(ApprovalsCommand, AnUnknownIdIsNamed) {
