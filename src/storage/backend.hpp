@@ -11,6 +11,7 @@
 #include "aurite/storage/config_store.hpp"
 #include "aurite/storage/history_admin.hpp"
 #include "aurite/storage/history_store.hpp"
+#include "aurite/storage/run_store.hpp"
 #include "aurite/storage/session_lease_store.hpp"
 #include "aurite/storage/settings.hpp"
 #include "storage/secret_rows.hpp"
@@ -22,7 +23,8 @@ class Backend : public HistoryStore,
                 public DbConfigStore,
                 public SessionLeaseStore,
                 public SecretRows,
-                public ApprovalStore {
+                public ApprovalStore,
+                public RunStore {
  public:
   // Applies every migration not yet recorded in schema_migrations, each in its own
   // transaction, serialised across processes. Idempotent.

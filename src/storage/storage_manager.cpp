@@ -68,6 +68,8 @@ std::shared_ptr<secrets::SecretStore> StorageManager::secrets() {
 
 ApprovalStore* StorageManager::approvals() { return backend_.get(); }
 
+RunStore* StorageManager::runs() { return backend_.get(); }
+
 std::int64_t StorageManager::copy_secrets_to(StorageManager& target) {
   std::int64_t copied = 0;
   backend_->for_each_sealed_secret([&](const std::string& name, const std::string& sealed) {

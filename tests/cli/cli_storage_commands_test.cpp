@@ -57,7 +57,7 @@ TEST_F(StorageCommands, DbStatusOnPostgresMasksThePassword) {
   const auto result = run_aurite({"db", "status"}, with_db(url));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(result.out, HasSubstr("postgresql://postgres:***@127.0.0.1:"));
-  EXPECT_THAT(result.out, HasSubstr("schema version  6"));
+  EXPECT_THAT(result.out, HasSubstr("schema version  7"));
   EXPECT_THAT(result.out + result.err, Not(HasSubstr(server.password())));
 
   const auto as_json = run_aurite({"db", "status", "--json"}, with_db(url));

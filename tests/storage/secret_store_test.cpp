@@ -241,6 +241,8 @@ TEST_P(SecretStoreTest, AMachinesOwnKeyFileIsWarnedAboutOnASharedServerOnly) {
 TEST_P(SecretStoreTest, MigrationFiveAddsTheTablesToADatabaseOfVersionFour) {
   db_->history()->append_turn("agent", "s", "user", R"([{"type": "text", "text": "kept"}])");
   db_.reset();
+  exec_sql("DROP TABLE run_events");
+  exec_sql("DROP TABLE runs");
   exec_sql("DROP TABLE approvals");
   exec_sql("DROP TABLE paused_runs");
   exec_sql("DROP TABLE secrets");
@@ -248,7 +250,7 @@ TEST_P(SecretStoreTest, MigrationFiveAddsTheTablesToADatabaseOfVersionFour) {
   exec_sql("DELETE FROM schema_migrations WHERE version >= 5");
   auto db = open();
   const auto status = db->status();
-  EXPECT_EQ(status.schema_version, 6);
+  EXPECT_EQ(status.schema_version, 7);
   EXPECT_EQ(status.row_counts.at("secrets"), 0);
   EXPECT_EQ(status.row_counts.at("agent_history"), 1);
   store(box_)->put("mcp-oauth/x", "value");

@@ -12,6 +12,7 @@
 #include "aurite/storage/config_store.hpp"
 #include "aurite/storage/history_admin.hpp"
 #include "aurite/storage/history_store.hpp"
+#include "aurite/storage/run_store.hpp"
 #include "aurite/storage/session_lease_store.hpp"
 #include "aurite/storage/settings.hpp"
 
@@ -78,6 +79,12 @@ class StorageManager {
   // this manager, thread-safe. Always present: a paused run keeps what it needs in its
   // own row, so it does not depend on the configuration and history switches.
   ApprovalStore* approvals();
+
+  // Every run and the events it reported, for following a run from another connection
+  // or process. Valid for the life of this manager, thread-safe. Always present: a run's
+  // row holds what it needs, so it does not depend on the configuration and history
+  // switches.
+  RunStore* runs();
 
   // Writes every secret of this database into `target` as it is stored, sealed: the
   // plain values are never read, so the copy needs no key (the target's processes need

@@ -111,6 +111,8 @@ constexpr std::pair<const char*, Query> kCountRows[] = {
     {"secrets", {"count_secrets", "SELECT COUNT(*) FROM secrets"}},
     {"paused_runs", {"count_paused_runs", "SELECT COUNT(*) FROM paused_runs"}},
     {"approvals", {"count_approvals", "SELECT COUNT(*) FROM approvals"}},
+    {"runs", {"count_runs", "SELECT COUNT(*) FROM runs"}},
+    {"run_events", {"count_run_events", "SELECT COUNT(*) FROM run_events"}},
     {"schema_migrations", {"count_schema_migrations", "SELECT COUNT(*) FROM schema_migrations"}},
 };
 

@@ -74,6 +74,20 @@ class PgBackend final : public Backend {
   void finish_paused_run(const std::string& run_id) override;
   std::optional<std::string> waiting_run_on(const std::string& agent_name, const std::string& session_id) override;
 
+  // RunStore (pg_runs.cpp)
+  void create_run(const RunRecord& run, std::int64_t now_ms) override;
+  bool start_run(const std::string& id, const std::string& process, std::int64_t now_ms) override;
+  bool finish_run(const std::string& id, const RunEnd& end) override;
+  bool end_waiting_run(const std::string& id, const RunEnd& end) override;
+  std::optional<RunRecord> find_run(const std::string& id) override;
+  RunPage list_runs(const RunQuery& query) override;
+  void append_events(const std::string& run_id, const std::vector<RunEvent>& events) override;
+  std::vector<RunEvent> events_after(const std::string& run_id, std::int64_t after_seq, std::size_t limit) override;
+  std::int64_t last_event_seq(const std::string& run_id) override;
+  bool request_cancel(const std::string& id) override;
+  std::vector<std::string> heartbeat(const std::string& process, std::int64_t now_ms) override;
+  std::size_t mark_interrupted(std::int64_t stale_before_ms) override;
+
   // HistoryAdmin (sqlite_history_admin.cpp / pg_history_admin.cpp)
   PruneCounts prune_older_than(std::chrono::seconds age) override;
   PruneCounts prune_keep_newest(std::size_t keep) override;

@@ -166,6 +166,47 @@ const Migration kMigrations[] = {
          "CREATE INDEX approvals_of_run ON approvals (run_id)",
          "CREATE INDEX approvals_pending ON approvals (agent_name, session_id) WHERE status = 'pending'",
      }},
+    {7, "runs",
+     {
+         // Every run as a resource (storage/run_store.hpp). result, error and turns are TEXT,
+         // as approvals' arguments: handed back byte for byte as the run gave them, as on
+         // SQLite. heartbeat_ms is milliseconds since the Unix epoch from the clock of the
+         // process running it, as session_leases.
+         "CREATE TABLE runs ("
+         " id TEXT PRIMARY KEY,"
+         " kind TEXT NOT NULL,"
+         " name TEXT NOT NULL,"
+         " session_id TEXT NOT NULL,"
+         " status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'awaiting_approval', 'completed', 'failed',"
+         "  'cancelled', 'interrupted')),"
+         " message TEXT NOT NULL,"
+         " process TEXT NOT NULL,"
+         " created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+         " started_at TIMESTAMPTZ,"
+         " finished_at TIMESTAMPTZ,"
+         " final_text TEXT NOT NULL DEFAULT '',"
+         " result TEXT,"
+         " error TEXT,"
+         " turns TEXT NOT NULL DEFAULT '[]',"
+         " cancel_requested BOOLEAN NOT NULL DEFAULT false,"
+         " heartbeat_ms BIGINT NOT NULL)",
+         // Newest-first listing by keyset, of all runs and filtered by one column.
+         "CREATE INDEX runs_newest ON runs (created_at DESC, id DESC)",
+         "CREATE INDEX runs_of_name ON runs (name, created_at DESC, id DESC)",
+         "CREATE INDEX runs_of_session ON runs (session_id, created_at DESC, id DESC)",
+         "CREATE INDEX runs_of_status ON runs (status, created_at DESC, id DESC)",
+         // The few live runs, for the heartbeat of a process and for finding stale ones.
+         "CREATE INDEX runs_live ON runs (process, heartbeat_ms)"
+         " WHERE status IN ('queued', 'running', 'awaiting_approval')",
+         // What a run reported, numbered per run by the process running it.
+         "CREATE TABLE run_events ("
+         " run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+         " seq BIGINT NOT NULL,"
+         " event TEXT NOT NULL,"
+         " data TEXT NOT NULL,"
+         " created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+         " PRIMARY KEY (run_id, seq))",
+     }},
 };
 
 }  // namespace

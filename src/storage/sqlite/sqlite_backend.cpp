@@ -81,6 +81,8 @@ constexpr std::pair<const char*, const char*> kCountRows[] = {
     {"secrets", "SELECT COUNT(*) FROM secrets"},
     {"paused_runs", "SELECT COUNT(*) FROM paused_runs"},
     {"approvals", "SELECT COUNT(*) FROM approvals"},
+    {"runs", "SELECT COUNT(*) FROM runs"},
+    {"run_events", "SELECT COUNT(*) FROM run_events"},
     {"schema_migrations", "SELECT COUNT(*) FROM schema_migrations"},
 };
 
