@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include "api/http_error.hpp"
 #include "aurite/common/error.hpp"
 #include "aurite/common/text.hpp"
@@ -22,6 +24,57 @@ void ApiContext::run_finished() {
     --runs_in_flight;
   }
   runs_changed.notify_all();
+}
+
+void ApiContext::run_in_background(const std::string& run_id, std::function<void()> body) {
+  std::lock_guard lock(background_mutex);
+  background_done.clear();  // joins those that finished
+  background.emplace(run_id, std::jthread([this, run_id, body = std::move(body)] {
+    bool started = false;
+    {
+      std::unique_lock lock(runs_mutex);
+      runs_changed.wait(lock, [this] { return runs_in_flight < max_runs || background_stopping; });
+      if (!background_stopping) {
+        ++runs_in_flight;
+        started = true;
+      }
+    }
+    try {
+      if (started) {
+        body();
+      } else {
+        host.runs().cancel(run_id, "the server, shutting down before it started");
+      }
+    } catch (const std::exception& error) {
+      spdlog::debug("background run {}: {}", run_id, error.what());  // recorded in the run itself
+    }
+    if (started) run_finished();
+    std::lock_guard done(background_mutex);
+    if (auto it = background.find(run_id); it != background.end()) {
+      background_done.push_back(std::move(it->second));
+      background.erase(it);
+    }
+  }));
+}
+
+ApiContext::~ApiContext() {
+  {
+    std::lock_guard lock(runs_mutex);
+    background_stopping = true;
+  }
+  runs_changed.notify_all();
+  std::vector<std::jthread> threads;
+  {
+    std::lock_guard lock(background_mutex);
+    for (auto& [id, thread] : background) {
+      host.runs().cancel_here(id);
+      threads.push_back(std::move(thread));
+    }
+    background.clear();
+    for (auto& thread : background_done) threads.push_back(std::move(thread));
+    background_done.clear();
+  }
+  // Joined here, without the lock the threads take as they finish.
 }
 
 std::vector<std::string> ApiContext::allowed_methods(const std::string& path) const {

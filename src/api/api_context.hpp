@@ -12,7 +12,9 @@
 #include <mutex>
 #include <optional>
 #include <regex>
+#include <map>
 #include <set>
+#include <thread>
 #include <string>
 #include <utility>
 #include <vector>
@@ -63,6 +65,16 @@ struct ApiContext {
   // False when some have not begun by `deadline`.
   bool wait_for_accepted_streams(std::chrono::steady_clock::time_point deadline);
   std::size_t streams_accepted = 0;  // guarded by streams_mutex
+
+  // Runs started with "background": true, each on a thread of its own that waits for a
+  // run slot; they count as in flight. The context's end cancels those still running
+  // (a shutdown waited for them first) and joins them.
+  void run_in_background(const std::string& run_id, std::function<void()> body);
+  ~ApiContext();
+  std::mutex background_mutex;
+  std::map<std::string, std::jthread> background;  // by run id, guarded by background_mutex
+  std::vector<std::jthread> background_done;        // finished, to join
+  bool background_stopping = false;                 // guarded by runs_mutex
 
   // What MCP servers ask the clients of streamed runs, until they answer.
   WaitingElicitations elicitations;

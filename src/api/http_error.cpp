@@ -22,6 +22,7 @@ int status_for(ErrorCode code) {
     case ErrorCode::kApprovalRequired: return 409;
     // Somebody decided first; the answer names who and when.
     case ErrorCode::kAlreadyDecided: return 409;
+    case ErrorCode::kCancelled: return 409;
     case ErrorCode::kUnauthenticated: return 401;
     case ErrorCode::kUnavailable: return 503;
     case ErrorCode::kTimeout: return 504;

@@ -86,9 +86,11 @@ void add_approval_routes(httplib::Server& server, ApiContext& context) {
                const std::string decided_by = "api client " + request.remote_addr;
                execution::RunOptions options;
                options.may_pause = true;
-               answer_run(context, request, response, [&context, id, decision, decided_by, options](auto* observer) {
-                 return context.host.execution().decide_approval(id, decision, decided_by, observer, options);
-               });
+               answer_run(context, request, response,
+                          [&context, id, decision, decided_by, options](host::RunParticipant* asker,
+                                                                       const host::RunEventSink& sink) {
+                            return context.host.runs().decide_approval(id, decision, decided_by, asker, sink, options);
+                          });
              }));
 }
 

@@ -1,16 +1,24 @@
-// POST /runs {name, message, session_id?, on_busy?}: runs an agent, simple workflow or custom
-// workflow by name and answers its result object; with `Accept: text/event-stream` each
-// step is streamed as a Server-Sent Event (model_call, text, tool_call, tool_progress,
-// tool_result; the tool events carry the tool_use `id` and the tool's name) and
-// the stream ends with `done` (the result object) or `error` (the error body). A run whose
-// gated tool calls wait for decisions answers status "awaiting_approval" with
-// `pending_approvals` (streamed: an `approval_required` event for each, then `done`).
-// `on_busy` ("wait", the default, or "reject") says what a run does when another run holds
-// its session; a refused run is 409 session_busy (an `error` event when streamed).
+// Runs as resources.
+//
+// POST /runs {name, message, session_id?, on_busy?, background?, cancel_on_disconnect?}
+// runs an agent, simple, graph or custom workflow by name. It answers the result object
+// (with its `run_id`), or with `Accept: text/event-stream` each event of the run as a
+// Server-Sent Event whose `id:` is its seq: `run` first (the run's id), then
+// model_call, text, tool_call, tool_progress, tool_result, step, node,
+// approval_required, elicitation_required, and `done` (the result) or `error` last.
+// `"background": true` answers 202 with the queued run at once; the run goes on here.
+// A client that disconnects from a stream does not stop the run, unless it asked to
+// (`"cancel_on_disconnect": true`).
+// GET /runs (name, session, status, limit, cursor; newest first), GET /runs/{id},
+// DELETE /runs/{id} (cancels it, wherever it runs), GET /runs/{id}/events (the stored
+// events from the start or after Last-Event-ID / ?after=, then live until the run is
+// no longer running).
 // A streamed run whose MCP server asks for input during a call sends
 // `elicitation_required` {run_id, id, ...}; POST /runs/{run_id}/elicitations/{id}
 // {"action", "content"?} answers it (404 when it no longer waits, 400 for an answer that
 // does not fit its schema); no answer within the client's timeout is a decline.
+#include <limits>
+
 #include "api/api_context.hpp"
 #include "api/http_error.hpp"
 #include "api/run_answer.hpp"
@@ -21,16 +29,22 @@
 namespace aurite::api::detail {
 namespace {
 
+constexpr long long kMaxRunsPage = 500;
+constexpr long long kDefaultRunsPage = 50;
+// How long an events stream waits for the next event before it looks again (and
+// writes a comment, so proxies and clients see the connection is alive).
+constexpr std::chrono::seconds kEventsKeepAlive{15};
+
 struct RunRequest {
-  std::string name;
-  std::string message;
-  std::string session_id;
-  execution::RunOptions options;
+  host::RunSpec spec;
+  bool background = false;
+  bool cancel_on_disconnect = false;
 };
 
 // Every field of a POST /runs body; anything else is refused (a misspelt session_id
 // would otherwise run on the default session).
-const std::vector<std::string> kRunFields = {"name", "message", "session_id", "on_busy"};
+const std::vector<std::string> kRunFields = {"name",       "message", "session_id", "on_busy",
+                                             "background", "cancel_on_disconnect"};
 
 // An answer to a server's elicitation: the elicitation/create result.
 const std::vector<std::string> kElicitationFields = {"action", "content"};
@@ -49,21 +63,85 @@ RunRequest parse_run_request(const httplib::Request& request) {
     }
     return body[key].get<std::string>();
   };
-  RunRequest run{string_field("name", true), string_field("message", true), string_field("session_id", false), {}};
+  auto bool_field = [&](const char* key) {
+    if (!body.contains(key) || body[key].is_null()) return false;
+    if (!body[key].is_boolean()) {
+      problems.push_back({key, "expected true or false"});
+      return false;
+    }
+    return body[key].get<bool>();
+  };
+  RunRequest run;
+  run.spec.name = string_field("name", true);
+  run.spec.message = string_field("message", true);
+  run.spec.session_id = string_field("session_id", false);
+  run.background = bool_field("background");
+  run.cancel_on_disconnect = bool_field("cancel_on_disconnect");
   // An agent's gated call waits in the database for POST /approvals/{id}, when there is one.
-  run.options.may_pause = true;
+  run.spec.options.may_pause = true;
   if (const std::string on_busy = string_field("on_busy", false); !on_busy.empty()) {
     if (const auto parsed = execution::parse_on_busy(on_busy)) {
-      run.options.on_busy = *parsed;
+      run.spec.options.on_busy = *parsed;
     } else {
       problems.push_back({"on_busy", "expected \"wait\" or \"reject\""});
     }
   }
-  for (const auto& [key, value] : {std::pair{"name", &run.name}, std::pair{"session_id", &run.session_id}}) {
+  for (const auto& [key, value] : {std::pair{"name", &run.spec.name}, std::pair{"session_id", &run.spec.session_id}}) {
     if (const std::string problem = config::name_problem(*value); !problem.empty()) problems.push_back({key, problem});
+  }
+  if (run.background && run.cancel_on_disconnect) {
+    problems.push_back({"cancel_on_disconnect", "a background run has no connection to lose"});
   }
   if (!problems.empty()) throw ConfigError("request body", std::move(problems));
   return run;
+}
+
+storage::RunRecord found_run(host::Runs& runs, const std::string& id) {
+  auto record = runs.find(id);
+  if (!record) throw Error(ErrorCode::kNotFound, "no run with id '" + id + "'");
+  return *record;
+}
+
+// Where an events stream begins: Last-Event-ID (a reconnecting EventSource) wins over ?after=.
+std::int64_t events_after(const httplib::Request& request) {
+  if (request.has_header("Last-Event-ID")) {
+    const std::string text = request.get_header_value("Last-Event-ID");
+    std::size_t used = 0;
+    long long seq = -1;
+    try {
+      seq = std::stoll(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != text.size() || seq < 0) {
+      throw Error(ErrorCode::kInvalidArgument, "header 'Last-Event-ID': expected an event id of this run, not '" + text + "'");
+    }
+    return seq;
+  }
+  return int_param(request, "after", 0, std::numeric_limits<std::int64_t>::max()).value_or(0);
+}
+
+void stream_events(ApiContext& context, httplib::Response& response, const std::string& id, std::int64_t after) {
+  response.set_header("Cache-Control", "no-store");
+  response.set_chunked_content_provider(
+      "text/event-stream", [&context, id, after](std::size_t, httplib::DataSink& sink) mutable {
+        host::Runs& runs = context.host.runs();
+        while (true) {
+          const auto events = runs.wait_for_events(id, after, std::chrono::steady_clock::now() + kEventsKeepAlive);
+          for (const auto& event : events) {
+            const std::string frame = sse_frame(event);
+            if (!sink.write(frame.data(), frame.size())) return false;
+            after = event.seq;
+          }
+          if (!events.empty()) continue;
+          const auto record = runs.find(id);
+          if (!record || record->status == "awaiting_approval" || !storage::run_status_is_live(record->status)) break;
+          const std::string alive = ": waiting for the run\n\n";
+          if (!sink.write(alive.data(), alive.size())) return false;
+        }
+        sink.done();
+        return true;
+      });
 }
 
 }  // namespace
@@ -71,11 +149,64 @@ RunRequest parse_run_request(const httplib::Request& request) {
 void add_run_routes(httplib::Server& server, ApiContext& context) {
   add_route(server, context, "POST", "/runs", ([&context](const httplib::Request& request, httplib::Response& response) {
                 RunRequest run = parse_run_request(request);
-                context.host.require_runnable(run.name);
-                answer_run(context, request, response, [&context, run](execution::RunObserver* observer) {
-                  return context.host.execution().run(run.name, run.message, run.session_id, observer, run.options);
-                });
+                context.host.require_runnable(run.spec.name);
+                host::Runs& runs = context.host.runs();
+                if (run.background) {
+                  run.spec.id = runs.queue(run.spec);
+                  run.spec.queued = true;
+                  run.spec.stream_text = true;
+                  context.run_in_background(run.spec.id, [&runs, spec = run.spec] { runs.run(spec); });
+                  send_json(response, 202,
+                            {{"run_id", run.spec.id},
+                             {"status", "queued"},
+                             {"links", {{"run", "/runs/" + run.spec.id}, {"events", "/runs/" + run.spec.id + "/events"}}}});
+                  return;
+                }
+                answer_run(
+                    context, request, response,
+                    [&runs, spec = run.spec](host::RunParticipant* asker, const host::RunEventSink& sink) {
+                      return runs.run(spec, asker, sink);
+                    },
+                    {run.cancel_on_disconnect});
               }));
+
+  add_route(server, context, "GET", "/runs", ([&context](const httplib::Request& request, httplib::Response& response) {
+               storage::RunQuery query;
+               query.name = text_param(request, "name");
+               if (!query.name) query.name = text_param(request, "agent");
+               query.session_id = text_param(request, "session");
+               query.status = text_param(request, "status");
+               if (query.status && !storage::is_run_status(*query.status)) {
+                 throw Error(ErrorCode::kInvalidArgument,
+                             "query parameter 'status': expected queued, running, awaiting_approval, completed, failed, "
+                             "cancelled or interrupted, not '" + *query.status + "'");
+               }
+               query.cursor = text_param(request, "cursor");
+               query.limit = static_cast<std::size_t>(int_param(request, "limit", 1, kMaxRunsPage).value_or(kDefaultRunsPage));
+               const storage::RunPage page = context.host.runs().list(query);
+               Json runs = Json::array();
+               for (const auto& record : page.runs) runs.push_back(host::to_json(record));
+               send_json(response, 200, {{"runs", runs}, {"next_cursor", page.next_cursor ? Json(*page.next_cursor) : Json(nullptr)}});
+             }));
+
+  add_route(server, context, "GET", "/runs/{id}", ([&context](const httplib::Request& request, httplib::Response& response) {
+               send_json(response, 200, host::to_json(found_run(context.host.runs(), path_param(request))));
+             }));
+
+  add_route(server, context, "DELETE", "/runs/{id}",
+            ([&context](const httplib::Request& request, httplib::Response& response) {
+               const storage::RunRecord record =
+                   context.host.runs().cancel(path_param(request), "api client " + request.remote_addr);
+               // 202: a run of another process hears of it with that process's next beat.
+               send_json(response, storage::run_status_is_live(record.status) ? 202 : 200, host::to_json(record));
+             }));
+
+  add_route(server, context, "GET", "/runs/{id}/events",
+            ([&context](const httplib::Request& request, httplib::Response& response) {
+               const std::string id = path_param(request);
+               found_run(context.host.runs(), id);
+               stream_events(context, response, id, events_after(request));
+             }));
 
   // The client of a streamed run answers here what its MCP servers ask (`aurite serve`
   // lets them ask); a run answered as one JSON object has nobody to ask, and declines.

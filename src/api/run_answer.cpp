@@ -10,7 +10,6 @@
 namespace aurite::api::detail {
 namespace {
 
-// Counts the run as in flight for as long as it lives.
 // A stream answered but not yet written (ApiContext::stream_accepted), until it begins
 // or httplib drops it; either way once.
 class AcceptedStream {
@@ -24,6 +23,7 @@ class AcceptedStream {
   ApiContext& context_;
 };
 
+// Counts the run as in flight for as long as it lives.
 class RunInFlight {
  public:
   explicit RunInFlight(ApiContext& context) : context_(context) { context_.run_started(); }
@@ -35,55 +35,69 @@ class RunInFlight {
   ApiContext& context_;
 };
 
-// Writes each step as `event: NAME\ndata: JSON\n\n`. Tool callbacks may come from other
-// threads, so writes are serialised. A client that went away stops the writing, not the
-// run: its turns are stored all the same.
+// Writes the run's events as they are recorded. Tool callbacks may come from other
+// threads, so writes are serialised. A client that went away stops the writing (and the
+// run, when it asked for that); the run's events are stored all the same.
 // Registered as an open stream for its lifetime, so a shutdown can end it.
-class SseObserver : public execution::RunObserver, public OpenStream {
+class SseWriter : public OpenStream {
  public:
-  SseObserver(httplib::DataSink& sink, ApiContext& context)
-      : sink_(sink), context_(context), run_id_("run_" + secrets::to_hex(secrets::random_bytes(8))) {
+  SseWriter(httplib::DataSink& sink, ApiContext& context, StreamChoice choice)
+      : sink_(sink), context_(context), choice_(std::move(choice)) {
     context_.stream_opened(this);
   }
-  ~SseObserver() override { context_.stream_closed(this); }
-  SseObserver(const SseObserver&) = delete;
-  SseObserver& operator=(const SseObserver&) = delete;
+  ~SseWriter() override { context_.stream_closed(this); }
+  SseWriter(const SseWriter&) = delete;
+  SseWriter& operator=(const SseWriter&) = delete;
 
-  void send(const std::string& event, const Json& data) {
+  void write(const storage::RunEvent& event, const std::string& run_id) {
     std::lock_guard lock(mutex_);
-    write(event, data);
+    run_id_ = run_id;
+    write_locked(sse_frame(event));
+  }
+
+  // Only for what happens outside a recorded run (a request refused before it starts).
+  void write_unrecorded(const std::string& event, const Json& data) {
+    std::lock_guard lock(mutex_);
+    write_locked(fmt::format("event: {}\ndata: {}\n\n", event, dump_for_client(data)));
   }
 
   void end_with(const std::string& event, const Json& data) override {
     std::lock_guard lock(mutex_);
-    write(event, data);
+    write_locked(fmt::format("event: {}\ndata: {}\n\n", event, dump_for_client(data)));
     open_ = false;
   }
 
-  void on_model_call(const std::string& agent, int iteration) override {
-    send("model_call", {{"agent", agent}, {"iteration", iteration}});
+  bool wrote_any() const {
+    std::lock_guard lock(mutex_);
+    return wrote_any_;
   }
-  void on_text_delta(const std::string& text) override { send("text", {{"text", text}}); }
-  void on_tool_call(const std::string& agent, const execution::ToolCallRequest& call) override {
-    send("tool_call", {{"agent", agent}, {"id", call.id}, {"tool", call.name}, {"input", call.input}});
+
+ private:
+  void write_locked(const std::string& frame) {
+    if (!open_) return;
+    open_ = sink_.write(frame.data(), frame.size());
+    wrote_any_ = true;
+    if (!open_ && choice_.cancel_on_disconnect && !run_id_.empty()) context_.host.runs().cancel_here(run_id_);
   }
-  void on_tool_progress(const std::string& agent, const execution::ToolProgress& progress) override {
-    Json data = {{"agent", agent}, {"id", progress.id}, {"tool", progress.name}, {"progress", progress.progress}};
-    if (progress.total) data["total"] = *progress.total;
-    if (!progress.message.empty()) data["message"] = progress.message;
-    send("tool_progress", data);
-  }
-  void on_node(const std::string& workflow, const execution::GraphNodeResult& node) override {
-    Json data = {{"workflow", workflow}, {"node_id", node.node_id}, {"agent", node.agent_name}, {"status", node.status()},
-                 {"started_ms", node.started_ms}};
-    if (node.state == execution::GraphNodeResult::State::kDone) {
-      data["finished_ms"] = node.finished_ms;
-      data["final_text"] = node.agent ? node.agent->final_text : "";
-    }
-    send("node", data);
-  }
-  // The question goes to the client as an event; its answer comes back through
-  // POST /runs/{run_id}/elicitations/{id}.
+
+  httplib::DataSink& sink_;
+  ApiContext& context_;
+  const StreamChoice choice_;
+  mutable std::mutex mutex_;
+  bool open_ = true;  // guarded by mutex_
+  bool wrote_any_ = false;
+  std::string run_id_;
+};
+
+// Puts what MCP servers ask during the run to the stream's client; the answer comes back
+// through POST /runs/{run_id}/elicitations/{id}.
+class StreamAsker : public host::RunParticipant {
+ public:
+  explicit StreamAsker(ApiContext& context) : context_(context) {}
+
+  // Learnt from the run's first event, before anything can be asked.
+  void set_run_id(std::string run_id) { run_id_ = std::move(run_id); }
+
   std::optional<Json> answer_elicitation(const std::string& agent, const mcp::ElicitationRequest& request) override {
     const std::string id = "eli_" + secrets::to_hex(secrets::random_bytes(6));
     return context_.elicitations.wait(run_id_, id, request, [&] {
@@ -100,47 +114,37 @@ class SseObserver : public execution::RunObserver, public OpenStream {
       } else {
         data["requested_schema"] = request.requested_schema();
       }
-      send("elicitation_required", data);
+      emit("elicitation_required", data);
     });
-  }
-  void on_approval_required(const std::string& agent, const execution::PendingApproval& approval) override {
-    Json data = execution::to_json(approval);
-    data["agent"] = agent;
-    send("approval_required", data);
-  }
-  void on_tool_result(const std::string& agent, const execution::ToolCallRecord& record) override {
-    send("tool_result", {{"agent", agent},
-                         {"id", record.id},
-                         {"tool", record.name},
-                         {"result", record.result_text},
-                         {"is_error", record.is_error},
-                         {"duration_ms", record.duration_ms}});
   }
 
  private:
-  void write(const std::string& event, const Json& data) {
-    if (!open_) return;
-    const std::string frame = fmt::format("event: {}\ndata: {}\n\n", event, dump_for_client(data));
-    open_ = sink_.write(frame.data(), frame.size());
-  }
-
-  httplib::DataSink& sink_;
   ApiContext& context_;
-  const std::string run_id_;  // names the stream's questions (elicitations)
-  std::mutex mutex_;
-  bool open_ = true;  // guarded by mutex_
+  std::string run_id_;
 };
+
+// The run an event stream is of: its first event (`run`, or `resumed` for a run an
+// approval continues) names it.
+std::optional<std::string> run_named_by(const storage::RunEvent& event) {
+  if (event.event != "run" && event.event != "resumed") return std::nullopt;
+  return Json::parse(event.data_json, nullptr, false).value("run_id", "");
+}
+
+}  // namespace
 
 bool wants_event_stream(const httplib::Request& request) {
   return request.get_header_value("Accept").find("text/event-stream") != std::string::npos;
 }
 
-}  // namespace
+std::string sse_frame(const storage::RunEvent& event) {
+  return fmt::format("id: {}\nevent: {}\ndata: {}\n\n", event.seq, event.event, event.data_json);
+}
 
-void answer_run(ApiContext& context, const httplib::Request& request, httplib::Response& response, RunCall run) {
+void answer_run(ApiContext& context, const httplib::Request& request, httplib::Response& response, RunCall run,
+                StreamChoice choice) {
   if (!wants_event_stream(request)) {
     RunInFlight in_flight(context);
-    send_json(response, 200, run(nullptr));
+    send_json(response, 200, run(nullptr, {}));
     return;
   }
   // Counted from now, so a shutdown that begins before the stream starts still waits for
@@ -150,13 +154,23 @@ void answer_run(ApiContext& context, const httplib::Request& request, httplib::R
   response.set_header("Cache-Control", "no-store");
   response.set_chunked_content_provider(
       "text/event-stream",
-      [&context, run = std::move(run), in_flight, accepted](std::size_t, httplib::DataSink& sink) {
-        SseObserver observer(sink, context);
+      [&context, run = std::move(run), choice, in_flight, accepted](std::size_t, httplib::DataSink& sink) {
+        SseWriter writer(sink, context, choice);
+        StreamAsker asker(context);
+        std::string run_id;
         accepted->reset();  // registered as open: a shutdown now ends it with an event
         try {
-          observer.send("done", run(&observer));
+          run(&asker, [&](const storage::RunEvent& event) {
+            if (const auto named = run_named_by(event)) {
+              run_id = *named;
+              asker.set_run_id(run_id);
+            }
+            writer.write(event, run_id);
+          });
         } catch (const std::exception& error) {
-          observer.send("error", error_body(to_http_error(error)));
+          // A run that began ended its stream with its own `error` event; one refused
+          // before it began (busy session, unknown name) says so here.
+          if (!writer.wrote_any()) writer.write_unrecorded("error", error_body(to_http_error(error)));
         }
         in_flight->reset();
         sink.done();

@@ -19,6 +19,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // a runtime failure
 inline constexpr int kExitUsage = 2;    // bad usage or a bad configuration
 inline constexpr int kExitBusy = 3;     // not done yet: the session is held by another run, or the run waits for approvals
+inline constexpr int kExitCancelled = 130;  // the run was cancelled (Ctrl-C, `aurite runs cancel`): 128 + SIGINT, as shells report it
 
 struct GlobalOptions {
   std::optional<std::filesystem::path> config_path;  // --config
@@ -53,6 +54,7 @@ void add_call_tool_command(CLI::App& app, Context& context);
 void add_run_command(CLI::App& app, Context& context);
 void add_chat_command(CLI::App& app, Context& context);
 void add_approvals_command(CLI::App& app, Context& context);
+void add_runs_command(CLI::App& app, Context& context);
 void add_db_command(CLI::App& app, Context& context);
 void add_history_command(CLI::App& app, Context& context);
 void add_serve_command(CLI::App& app, Context& context);

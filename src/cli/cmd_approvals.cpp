@@ -93,7 +93,7 @@ int run_decide(const Context& context, const DecideOptions& options, bool approv
   execution::RunOptions run_options;
   run_options.may_pause = true;
   const nlohmann::json result =
-      host->execution().decide_approval(options.id, decision, decider(), console.observer(), run_options);
+      host->runs().decide_approval(options.id, decision, decider(), console.observer(), {}, run_options);
   if (!context.options.json) {
     const auto& approval = result.at("approval");
     std::cerr << fmt::format("{} {} {} for agent '{}'\n", approve ? "approved" : "denied", approval.value("id", ""),

@@ -1,5 +1,6 @@
 // aurite run NAME MESSAGE [--session ID] [--stream] [--on-busy wait|reject]: runs an agent, simple workflow or
-// custom workflow by name, showing each step on stderr and the answer on stdout.
+// custom workflow by name, showing each step on stderr and the answer on stdout. The run
+// has an id and a row (`aurite runs`); Ctrl-C cancels it, a second Ctrl-C exits at once.
 #include <iostream>
 
 #include <fmt/format.h>
@@ -7,6 +8,7 @@
 #include "aurite/common/error.hpp"
 #include "aurite/storage/settings.hpp"
 #include "cli/cli_context.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/run_console.hpp"
 #include "cli/unknown_name.hpp"
 
@@ -22,6 +24,8 @@ struct RunOptions {
 };
 
 int run_run(const Context& context, const RunOptions& options) {
+  // Before the host starts any thread, so that Ctrl-C reaches only the watcher.
+  CancelOnInterrupt interrupt({});
   auto host = context.open_host();
   require_runnable(*host, options.name, Runnable::kAnyKind);
   if (!options.session.empty() && (host->storage() == nullptr || host->storage()->history() == nullptr)) {
@@ -29,12 +33,13 @@ int run_run(const Context& context, const RunOptions& options) {
                              "(AURITE_ENABLE_DB=true)\n", options.session);
   }
   RunConsole console(context, options.console, *host);
-  execution::RunOptions run_options;
-  run_options.on_busy = execution::parse_on_busy(options.on_busy).value_or(execution::OnBusy::kWait);
+  host::RunSpec spec{options.name, options.message, options.session, {}, host::Runs::new_run_id()};
+  spec.options.on_busy = execution::parse_on_busy(options.on_busy).value_or(execution::OnBusy::kWait);
   // An agent's gated call nobody here decides waits in the database, when there is one.
-  run_options.may_pause = true;
-  return console.finish(
-      host->execution().run(options.name, options.message, options.session, console.observer(), run_options));
+  spec.options.may_pause = true;
+  host::Runs& runs = host->runs();
+  interrupt.set_cancel([&runs, id = spec.id] { runs.cancel_here(id); });
+  return console.finish(runs.run(spec, console.observer()));
 }
 
 }  // namespace

@@ -20,6 +20,8 @@ int exit_status_for(const std::exception& error) {
       return kExitUsage;
     case ErrorCode::kSessionBusy:
       return kExitBusy;
+    case ErrorCode::kCancelled:
+      return kExitCancelled;
     case ErrorCode::kApprovalRequired:
     case ErrorCode::kAlreadyDecided:
     case ErrorCode::kUnavailable:

@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   add_run_command(app, context);
   add_chat_command(app, context);
   add_approvals_command(app, context);
+  add_runs_command(app, context);
   add_db_command(app, context);
   add_history_command(app, context);
   add_serve_command(app, context);

@@ -26,6 +26,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::kSessionBusy: return "session_busy";
     case ErrorCode::kApprovalRequired: return "approval_required";
     case ErrorCode::kAlreadyDecided: return "already_decided";
+    case ErrorCode::kCancelled: return "cancelled";
     case ErrorCode::kUnauthenticated: return "unauthenticated";
     case ErrorCode::kUnavailable: return "unavailable";
     case ErrorCode::kTimeout: return "timeout";

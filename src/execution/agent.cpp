@@ -49,6 +49,7 @@ class RunLoop {
     request.temperature = model.temperature;
     request.max_tokens = model.max_tokens;
     request.response_schema = config_.schema;
+    request.cancel = deps_.cancel;
     std::string system = config_.system_prompt.value_or(model.default_system_prompt.value_or(""));
     if (config_.schema) system += (system.empty() ? "" : "\n\n") + detail::schema_instruction(*config_.schema);
     if (!system.empty()) request.system = system;
@@ -83,7 +84,10 @@ class RunLoop {
 
   // Every turn goes to the conversation, the result and (durably) the store at once.
   void add_turn(llm::Message turn) {
-    if (history_) last_seq = history_->append_turn(config_.name, result.session_id, turn.role, turn.content.dump());
+    if (history_) {
+      last_seq = history_->append_turn(config_.name, result.session_id, turn.role, turn.content.dump());
+      if (observer_) observer_->on_turn_stored(config_.name, result.session_id, last_seq);
+    }
     result.new_turns.push_back(turn);
     request.messages.push_back(std::move(turn));
   }
@@ -92,31 +96,43 @@ class RunLoop {
   // false when some still wait for a person (the run paused instead).
   bool finish_calls(detail::TurnCalls calls) {
     const auto tools_started = Clock::now();
-    detail::run_open_calls(deps_.tools, config_, calls, observer_);
+    detail::run_open_calls(deps_.tools, config_, calls, observer_, deps_.cancel);
     result.tool_ms += ms_since(tools_started);
+    // Cut off: the results so far are stored (the cut ones say so), and the run ends.
+    const bool cancelled = cancel_requested();
     for (std::size_t i = 0; i < calls.outcomes.size(); ++i) {
       if (calls.decided_here[i] && calls.outcomes[i]) result.tool_calls.push_back(calls.outcomes[i]->record);
     }
-    if (calls.any_waiting()) {
+    if (calls.any_waiting() && !cancelled) {
       pause(std::move(calls));
       return false;
     }
     llm::Message results{"user", Json::array()};
-    for (auto& outcome : calls.outcomes) results.content.push_back(std::move(outcome->result_block));
+    for (std::size_t i = 0; i < calls.outcomes.size(); ++i) {
+      if (!calls.outcomes[i]) calls.outcomes[i] = detail::unrun_call(calls.requests[i], "not run: the run was cancelled");
+      results.content.push_back(std::move(calls.outcomes[i]->result_block));
+    }
     add_turn(std::move(results));
+    if (cancelled) throw_cancelled();
     return true;
+  }
+
+  bool cancel_requested() const { return deps_.cancel != nullptr && deps_.cancel->cancelled(); }
+  [[noreturn]] void throw_cancelled() const {
+    throw Error(ErrorCode::kCancelled, fmt::format("agent '{}': the run was cancelled", config_.name));
   }
 
   // Calls the model until it answers without tools, a limit is reached or the run pauses.
   void run_model_loop() {
     const int max_iterations = static_cast<int>(config_.max_iterations.value_or(config::kDefaultMaxIterations));
     llm::TextDeltaHandler on_text;
-    if (observer_) on_text = [observer = observer_](const std::string& delta) { observer->on_text_delta(delta); };
+    if (observer_ && observer_->wants_text_deltas()) on_text = [observer = observer_](const std::string& delta) { observer->on_text_delta(delta); };
     while (true) {
       if (result.iterations >= max_iterations) {
         result.status = RunStatus::kMaxIterations;
         return;
       }
+      if (cancel_requested()) throw_cancelled();
       ++result.iterations;
       if (observer_) observer_->on_model_call(config_.name, result.iterations);
       const auto model_started = Clock::now();
@@ -170,7 +186,7 @@ class RunLoop {
   // The model turn is stored; its ungated calls ran. The gated ones wait in the database,
   // with what the run needs to go on, written at once.
   void pause(detail::TurnCalls calls) {
-    storage::PausedRun run{new_id("run_"), config_.name, result.session_id, history_ ? last_seq : 0, ""};
+    storage::PausedRun run{deps_.run_id.empty() ? new_id("run_") : deps_.run_id, config_.name, result.session_id, history_ ? last_seq : 0, ""};
     std::vector<storage::PendingCall> pending;
     for (std::size_t i = 0; i < calls.waiting.size(); ++i) {
       if (!calls.waiting[i]) continue;

@@ -98,12 +98,13 @@ AgentResult ExecutionFacade::run_agent(const std::string& name, const std::strin
     pass = sessions_->enter(name, session_id, options.on_busy);
     refuse_while_paused(name, session_id);
   }
-  Agent agent(std::move(*config), std::move(model), dependencies(client, options.may_pause));
+  Agent agent(std::move(*config), std::move(model), dependencies(client, options.may_pause, options));
   return agent.run(message, session_id, observer);
 }
 
-AgentDependencies ExecutionFacade::dependencies(llm::LlmClient& client, bool may_pause) const {
-  AgentDependencies deps{client, tools_, history_, nullptr, ""};
+AgentDependencies ExecutionFacade::dependencies(llm::LlmClient& client, bool may_pause,
+                                                const RunOptions& options) const {
+  AgentDependencies deps{client, tools_, history_, nullptr, "", options.cancel, options.run_id};
   if (approvals_ == nullptr) {
     deps.why_no_wait =
         "decide it on a terminal (`aurite run` or `aurite chat`), or turn the database on (AURITE_ENABLE_DB=true) "
@@ -178,7 +179,10 @@ Json ExecutionFacade::decide_approval(const std::string& approval_id, const Appr
             {"pending_approvals", std::move(waiting)}};
   }
   FinishOnExit finish(*approvals_, claimed->id);
-  Agent agent(std::move(*config), std::move(model), dependencies(client, true));
+  if (options.on_continue) options.on_continue(claimed->id);
+  RunOptions continuing = options;
+  continuing.run_id = claimed->id;
+  Agent agent(std::move(*config), std::move(model), dependencies(client, true, continuing));
   Json out = agent.resume(*claimed, approvals_->approvals_of_run(claimed->id), observer).to_json();
   out["kind"] = "agent";
   out["approval"] = decided;
@@ -200,6 +204,10 @@ WorkflowResult ExecutionFacade::run_simple_workflow(const std::string& name, con
   std::string input = message;
   for (std::size_t i = 0; i < config->steps.size(); ++i) {
     const config::WorkflowStep& step = config->steps[i];
+    if (options.cancel != nullptr && options.cancel->cancelled()) {
+      throw Error(ErrorCode::kCancelled, fmt::format("workflow '{}': the run was cancelled before step {} ('{}')", name,
+                                                     i + 1, step.name));
+    }
     if (observer) observer->on_step(name, i, step.name);
     const std::string type = step.type.value_or(configs_.find_agent(step.name)      ? "agent"
                                                 : configs_.find_workflow(step.name) ? "linear_workflow"
@@ -259,6 +267,14 @@ Json ExecutionFacade::run_custom_workflow(const std::string& name, const Json& i
   step_options.may_pause = false;
   OptionsContext context(*this, step_options);
   return workflow->execute(context, input, session_id.empty() ? storage::kDefaultSession : session_id);
+}
+
+std::optional<std::string> kind_of(const ConfigLookup& configs, const std::string& name) {
+  if (configs.find_agent(name)) return "agent";
+  if (configs.find_workflow(name)) return "workflow";
+  if (configs.find_graph_workflow(name)) return "graph_workflow";
+  if (configs.find_custom_workflow(name)) return "custom_workflow";
+  return std::nullopt;
 }
 
 Json ExecutionFacade::run(const std::string& name, const std::string& message, const std::string& session_id,

@@ -34,7 +34,7 @@ Json convert_block(const Json& block) {
 }
 
 ToolCallOutcome run_one(mcp::McpHost& host, const config::AgentConfig& agent, const ToolCallRequest& call,
-                        const mcp::ProgressCallback& on_progress, const mcp::Elicitor& elicitor) {
+                        const mcp::ProgressCallback& on_progress, const mcp::Elicitor& elicitor, Cancellation* cancel) {
   ToolCallOutcome outcome;
   outcome.record.id = call.id;
   outcome.record.name = call.name;
@@ -42,7 +42,8 @@ ToolCallOutcome run_one(mcp::McpHost& host, const config::AgentConfig& agent, co
   const auto started = Clock::now();
   mcp::ToolResult result;
   try {
-    result = host.call_tool(call.name, call.input, &agent, on_progress, elicitor);
+    if (cancel != nullptr && cancel->cancelled()) throw Error(ErrorCode::kCancelled, "not run: the run was cancelled");
+    result = host.call_tool(call.name, call.input, &agent, on_progress, elicitor, cancel);
   } catch (const Error& error) {  // kNotFound: a tool the agent does not have
     result = mcp::ToolResult::from_error(error);
   }
@@ -107,16 +108,19 @@ void answer_unanswered_tool_calls(std::vector<llm::Message>& messages) {
   }
 }
 
-ToolCallOutcome denied_call(const ToolCallRequest& call, const std::string& reason) {
+ToolCallOutcome unrun_call(const ToolCallRequest& call, const std::string& why) {
   ToolCallOutcome outcome;
   outcome.record.id = call.id;
   outcome.record.name = call.name;
   outcome.record.input = call.input;
   outcome.record.is_error = true;
-  outcome.record.result_text = "denied by the user" + (reason.empty() ? std::string() : ": " + reason);
-  outcome.result_block =
-      llm::tool_result_block(call.id, Json::array({llm::text_block(outcome.record.result_text)}), /*is_error=*/true);
+  outcome.record.result_text = why;
+  outcome.result_block = llm::tool_result_block(call.id, Json::array({llm::text_block(why)}), /*is_error=*/true);
   return outcome;
+}
+
+ToolCallOutcome denied_call(const ToolCallRequest& call, const std::string& reason) {
+  return unrun_call(call, "denied by the user" + (reason.empty() ? std::string() : ": " + reason));
 }
 
 bool TurnCalls::any_waiting() const {
@@ -156,7 +160,8 @@ TurnCalls decide_tool_calls(mcp::McpHost& host, const config::AgentConfig& agent
   return calls;
 }
 
-void run_open_calls(mcp::McpHost& host, const config::AgentConfig& agent, TurnCalls& calls, RunObserver* observer) {
+void run_open_calls(mcp::McpHost& host, const config::AgentConfig& agent, TurnCalls& calls, RunObserver* observer,
+                    Cancellation* cancel) {
   std::vector<std::size_t> open;
   for (std::size_t i = 0; i < calls.requests.size(); ++i) {
     if (!calls.outcomes[i] && !calls.waiting[i]) open.push_back(i);
@@ -178,7 +183,7 @@ void run_open_calls(mcp::McpHost& host, const config::AgentConfig& agent, TurnCa
                                    {request.id, request.name, progress.progress, progress.total, progress.message});
       };
     }
-    ToolCallOutcome outcome = run_one(host, agent, request, on_progress, elicitor);
+    ToolCallOutcome outcome = run_one(host, agent, request, on_progress, elicitor, cancel);
     if (observer) {
       std::lock_guard lock(observer_mutex);
       observer->on_tool_result(agent.name, outcome.record);

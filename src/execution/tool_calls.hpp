@@ -37,10 +37,14 @@ TurnCalls decide_tool_calls(mcp::McpHost& host, const config::AgentConfig& agent
 
 // Runs every call of `calls` that has no outcome and does not wait, several at once when
 // there are several. Never throws for a tool's failure: an unknown tool, a crashed server
-// or a timeout becomes an error result the model can read.
-void run_open_calls(mcp::McpHost& host, const config::AgentConfig& agent, TurnCalls& calls, RunObserver* observer);
+// or a timeout becomes an error result the model can read. A cancelled `cancel` ends the
+// calls in flight (their servers are told) and runs no more; each becomes an error result.
+void run_open_calls(mcp::McpHost& host, const config::AgentConfig& agent, TurnCalls& calls, RunObserver* observer,
+                    Cancellation* cancel = nullptr);
 
-// The outcome of a call a person denied: an error result the model reads, with the reason.
+// The outcome of a call that did not run: an error result the model reads, saying why.
+ToolCallOutcome unrun_call(const ToolCallRequest& call, const std::string& why);
+// The outcome of a call a person denied, with the reason.
 ToolCallOutcome denied_call(const ToolCallRequest& call, const std::string& reason);
 
 // Gives every tool_use in `messages` (a loaded history) that the message right after it

@@ -79,6 +79,20 @@ execution::ExecutionFacade& HostManager::execution() {
   return *execution_;
 }
 
+Runs& HostManager::runs() {
+  std::lock_guard lock(runs_mutex_);
+  if (!runs_) {
+    storage::RunStore* store = storage_ ? storage_->runs() : nullptr;
+    if (store == nullptr) {
+      memory_runs_ = std::make_unique<storage::MemoryRunStore>();
+      store = memory_runs_.get();
+    }
+    runs_ = std::make_unique<Runs>(execution(), *this, *store, storage_ ? storage_->approvals() : nullptr,
+                                   runs_options_from_env());
+  }
+  return *runs_;
+}
+
 mcp::McpHost& HostManager::mcp() {
   if (!mcp_) throw Error(ErrorCode::kInternal, "HostManager::mcp() before open_services()");
   return *mcp_;

@@ -130,10 +130,10 @@ class AnthropicClient : public LlmClient {
               {{"x-api-key", api_key}, {"anthropic-version", kApiVersion}}, settings) {}
 
   ModelResponse complete(const ModelRequest& request, const TextDeltaHandler& on_text) override {
-    if (!on_text) return response_from(http_.post("/v1/messages", request_body(request, false)));
+    if (!on_text) return response_from(http_.post("/v1/messages", request_body(request, false), request.cancel));
     StreamAssembler assembler(on_text);
     SseParser parser([&assembler](const SseEvent& event) { assembler.on_event(event); });
-    http_.post_stream("/v1/messages", request_body(request, true), [&parser](std::string_view chunk) { parser.feed(chunk); });
+    http_.post_stream("/v1/messages", request_body(request, true), [&parser](std::string_view chunk) { parser.feed(chunk); }, request.cancel);
     parser.finish();
     return assembler.finish();
   }

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <cctype>
+#include <condition_variable>
+#include <mutex>
 #include <cmath>
 #include <random>
 #include <regex>
@@ -79,6 +81,21 @@ std::chrono::milliseconds backoff_for(const RetryPolicy& policy, int retry) {
   return std::chrono::milliseconds(jitter(random));
 }
 
+// The pause before a retry, which a cancel ends at once with Error(kCancelled).
+void wait_unless_cancelled(std::chrono::milliseconds delay, Cancellation* cancel, const std::string& where) {
+  std::mutex mutex;
+  std::condition_variable woken;
+  bool cancelled = false;
+  auto wakes = watch(cancel, [&] {
+    std::lock_guard lock(mutex);
+    cancelled = true;
+    woken.notify_all();
+  });
+  std::unique_lock lock(mutex);
+  woken.wait_for(lock, delay, [&] { return cancelled; });
+  if (cancelled) throw Error(ErrorCode::kCancelled, "POST " + where + ": cancelled");
+}
+
 }  // namespace
 
 Endpoint parse_base_url(const std::string& provider, const std::string& url) {
@@ -109,7 +126,7 @@ struct HttpJsonClient::Attempt {
 };
 
 template <typename Send>
-void HttpJsonClient::with_retries(const std::string& path, Send send) const {
+void HttpJsonClient::with_retries(const std::string& path, Cancellation* cancel, Send send) const {
   const std::string url = endpoint_.origin + endpoint_.path_prefix + path;
   const std::string where = net::display_url(url);
   for (int retry = 0;; ++retry) {
@@ -152,18 +169,18 @@ void HttpJsonClient::with_retries(const std::string& path, Send send) const {
     }
     const auto delay = wait.value_or(backoff_for(settings_.retry, retry));
     spdlog::warn("{}; retrying in {} ms", failure, delay.count());
-    std::this_thread::sleep_for(delay);
+    wait_unless_cancelled(delay, cancel, where);
   }
 }
 
-Json HttpJsonClient::post(const std::string& path, const Json& body) const {
+Json HttpJsonClient::post(const std::string& path, const Json& body, Cancellation* cancel) const {
   const std::string payload = body.dump();
   std::string answer;
-  with_retries(path, [&](net::HttpRequest& request, Attempt& attempt) {
+  with_retries(path, cancel, [&](net::HttpRequest& request, Attempt& attempt) {
     request.body = payload;
     // Nothing comes before the whole answer, so its silence is its duration.
     request.total_timeout = settings_.request_timeout;
-    auto response = http_->fetch(request, kMaxAnswerBytes);
+    auto response = http_->fetch(request, kMaxAnswerBytes, cancel);
     attempt.status = static_cast<int>(response.head.status);
     attempt.head = std::move(response.head);
     attempt.body = std::move(response.body);
@@ -178,9 +195,9 @@ Json HttpJsonClient::post(const std::string& path, const Json& body) const {
 }
 
 void HttpJsonClient::post_stream(const std::string& path, const Json& body,
-                                 const std::function<void(std::string_view)>& on_chunk) const {
+                                 const std::function<void(std::string_view)>& on_chunk, Cancellation* cancel) const {
   const std::string payload = body.dump();
-  with_retries(path, [&](net::HttpRequest& request, Attempt& attempt) {
+  with_retries(path, cancel, [&](net::HttpRequest& request, Attempt& attempt) {
     request.body = payload;
     request.headers.push_back({"Accept", "text/event-stream"});
     // A stream may take minutes in all; what must not last is its silence.
@@ -197,7 +214,7 @@ void HttpJsonClient::post_stream(const std::string& path, const Json& body,
           on_chunk(chunk);
           return true;
         },
-        nullptr, [&attempt](const net::HttpResponseHead& head) { attempt.status = static_cast<int>(head.status); });
+        cancel, [&attempt](const net::HttpResponseHead& head) { attempt.status = static_cast<int>(head.status); });
     attempt.status = static_cast<int>(attempt.head.status);
   });
 }

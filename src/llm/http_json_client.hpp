@@ -31,12 +31,12 @@ class HttpJsonClient {
                  std::map<std::string, std::string> headers, const ProviderSettings& settings);
 
   // The parsed JSON body of a 2xx answer to POST path.
-  Json post(const std::string& path, const Json& body) const;
+  Json post(const std::string& path, const Json& body, Cancellation* cancel = nullptr) const;
 
   // Streams the body of a 2xx answer to `on_chunk` as it arrives. Retries only while
   // nothing has been received, so no chunk is ever delivered twice.
   void post_stream(const std::string& path, const Json& body,
-                   const std::function<void(std::string_view)>& on_chunk) const;
+                   const std::function<void(std::string_view)>& on_chunk, Cancellation* cancel = nullptr) const;
 
   const std::string& provider() const { return provider_; }
 
@@ -44,7 +44,7 @@ class HttpJsonClient {
   struct Attempt;
   // Tries send(request, attempt) until it succeeds or the retry rules say stop.
   template <typename Send>
-  void with_retries(const std::string& path, Send send) const;
+  void with_retries(const std::string& path, Cancellation* cancel, Send send) const;
 
   std::string provider_;
   Endpoint endpoint_;

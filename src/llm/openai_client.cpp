@@ -211,10 +211,10 @@ class OpenAiClient : public LlmClient {
       : http_("openai", settings.base_url.value_or(kDefaultBaseUrl), headers_for(api_key), settings) {}
 
   ModelResponse complete(const ModelRequest& request, const TextDeltaHandler& on_text) override {
-    if (!on_text) return response_from(http_.post("/chat/completions", request_body(request, false)));
+    if (!on_text) return response_from(http_.post("/chat/completions", request_body(request, false), request.cancel));
     StreamAssembler assembler(on_text);
     SseParser parser([&assembler](const SseEvent& event) { assembler.on_event(event); });
-    http_.post_stream("/chat/completions", request_body(request, true), [&parser](std::string_view chunk) { parser.feed(chunk); });
+    http_.post_stream("/chat/completions", request_body(request, true), [&parser](std::string_view chunk) { parser.feed(chunk); }, request.cancel);
     parser.finish();
     return assembler.finish();
   }

@@ -300,13 +300,32 @@ Json ClientSession::await(std::int64_t id, const std::string& method, Pending& p
   const auto total_deadline = pending.wants_progress ? started + max_total : Clock::time_point::max();
   auto idle_deadline = started + idle;
   bool heard_progress = false;
+  const auto cancelled = [&options] { return options.cancel != nullptr && options.cancel->cancelled(); };
+  // Before the lock, so it ends after the lock is given back: a wake takes the lock.
+  auto wakes = watch(options.cancel, [this, &pending] {
+    std::lock_guard woken(mutex_);
+    pending.done_cv.notify_all();
+  });
   std::unique_lock lock(mutex_);
   std::uint64_t answered_seen = answered_;
   while (!pending.response && !pending.error) {
     const auto until = std::min(idle_deadline, total_deadline);
     pending.done_cv.wait_until(lock, until, [&] {
-      return pending.response || pending.error || !pending.progress.empty() || answered_ != answered_seen;
+      return pending.response || pending.error || !pending.progress.empty() || answered_ != answered_seen ||
+             cancelled();
     });
+    if (cancelled() && !pending.response && !pending.error) {
+      pending_.erase(id);
+      lock.unlock();
+      if (method != "initialize") {
+        try {
+          notify("notifications/cancelled", {{"requestId", id}, {"reason", "cancelled by the user"}});
+        } catch (const Error&) {
+          // A server that is gone has nothing left to stop.
+        }
+      }
+      throw Error(ErrorCode::kCancelled, "MCP client '" + client_id() + "': " + method + " cancelled");
+    }
     if (answered_ != answered_seen) {
       // We answered the server's own request (a person's answer may have taken a while):
       // the wait for the answer to ours starts again.

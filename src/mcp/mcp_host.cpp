@@ -385,7 +385,7 @@ std::optional<ToolInfo> McpHost::find_tool(const std::string& name, const config
 }
 
 ToolResult McpHost::call_tool(const std::string& name, const Json& arguments, const config::AgentConfig* agent,
-                              const ProgressCallback& on_progress, const Elicitor& elicitor) {
+                              const ProgressCallback& on_progress, const Elicitor& elicitor, Cancellation* cancel) {
   const std::optional<ToolInfo> tool = find_tool(name, agent);
   // The client may have been removed since the listing.
   std::shared_ptr<Slot> owner;
@@ -411,6 +411,7 @@ ToolResult McpHost::call_tool(const std::string& name, const Json& arguments, co
     options.on_progress = [&on_progress](const Progress& report) {
       if (on_progress) on_progress(report);
     };
+    options.cancel = cancel;
     return parse_tool_result(tool->client_id, current->request("tools/call", params, options));
   } catch (const Error& error) {
     return ToolResult::from_error(error);

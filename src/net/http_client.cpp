@@ -128,12 +128,6 @@ std::string HttpResponseHead::media_type() const {
   return to_lower(trim(std::string_view(type).substr(0, type.find(';'))));
 }
 
-void Cancellation::cancel() {
-  cancelled_ = true;
-  std::lock_guard lock(mutex_);
-  for (void* multi : wakers_) curl_multi_wakeup(static_cast<CURLM*>(multi));
-}
-
 std::string display_url(std::string_view url) {
   std::string out(url.substr(0, url.find('#')));
   const auto scheme_end = out.find("://");
@@ -238,10 +232,7 @@ HttpResponseHead HttpClient::perform(const HttpRequest& request, const BodySink&
 
   CURLM* multi = lane->multi;
   curl_multi_add_handle(multi, easy);
-  if (cancel != nullptr) {
-    std::lock_guard lock(cancel->mutex_);
-    cancel->wakers_.push_back(multi);
-  }
+  auto wakes = watch(cancel, [multi] { curl_multi_wakeup(multi); });
   bool cancelled = false;
   CURLMcode loop_status = CURLM_OK;
   for (int running = 1;;) {
@@ -261,16 +252,13 @@ HttpResponseHead HttpClient::perform(const HttpRequest& request, const BodySink&
   }
   // Mid-transfer (cancelled) this closes the connection, so nothing half-read is reused.
   curl_multi_remove_handle(multi, easy);
-  if (cancel != nullptr) {
-    std::lock_guard lock(cancel->mutex_);
-    cancel->wakers_.erase(std::find(cancel->wakers_.begin(), cancel->wakers_.end(), static_cast<void*>(multi)));
-  }
+  wakes.reset();
   // An options pointer into this frame must not outlive it.
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, nullptr);
   give_back(std::move(lane));
 
   if (transfer.failure) std::rethrow_exception(transfer.failure);
-  if (cancelled) throw Error(ErrorCode::kUnavailable, where + ": cancelled");
+  if (cancelled) throw Error(ErrorCode::kCancelled, where + ": cancelled");
   if (loop_status != CURLM_OK) {
     throw Error(ErrorCode::kInternal, where + ": libcurl: " + curl_multi_strerror(loop_status));
   }

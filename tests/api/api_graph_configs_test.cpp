@@ -153,14 +153,7 @@ TEST_P(ApiGraphConfigs, AGraphWorkflowRunsWithItsNodesAsServerSentEvents) {
   ASSERT_EQ(result->status, 200) << result->body;
   std::vector<std::pair<std::string, json>> nodes;
   json done;
-  for (std::size_t at = 0; at < result->body.size();) {
-    const auto end = result->body.find("\n\n", at);
-    ASSERT_NE(end, std::string::npos) << result->body.substr(at);
-    const std::string frame = result->body.substr(at, end - at);
-    at = end + 2;
-    const auto nl = frame.find('\n');
-    const std::string event = frame.substr(7, nl - 7);
-    const json data = json::parse(frame.substr(nl + 7));
+  for (const auto& [event, data, id] : parse_events(result->body)) {
     if (event == "node") nodes.emplace_back(data["node_id"].get<std::string>() + " " + data["status"].get<std::string>(), data);
     if (event == "done") done = data;
   }

@@ -195,13 +195,18 @@ TEST_F(ApiRoutes, RunStreamsEachStepAsServerSentEventsEndingWithDone) {
   for (const auto& e : events) {
     if (names.empty() || names.back() != e.event) names.push_back(e.event);  // runs of text collapse
   }
-  const std::vector<std::string> expected = {"model_call", "tool_call", "tool_result", "model_call", "text", "done"};
+  const std::vector<std::string> expected = {"run",         "model_call", "tool_call", "tool_result",
+                                             "model_call", "text",       "done"};
   EXPECT_EQ(names, expected) << result->body;
-  ASSERT_FALSE(events.empty());
-  EXPECT_EQ(events[0].data["agent"], "Weather Agent");
-  EXPECT_EQ(events[1].data["tool"], "weather_lookup");
+  ASSERT_GE(events.size(), 3u);
+  EXPECT_EQ(events[0].data["name"], "Weather Agent");
+  EXPECT_EQ(events[1].data["agent"], "Weather Agent");
+  EXPECT_EQ(events[2].data["tool"], "weather_lookup");
   EXPECT_EQ(events.back().data["status"], "completed");
   EXPECT_EQ(events.back().data["kind"], "agent");
+  // Numbered from 1 in order, so a client can take up from any of them (Last-Event-ID).
+  for (std::size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i].id, static_cast<std::int64_t>(i) + 1);
+  EXPECT_EQ(events.back().data["run_id"], events[0].data["run_id"]);
 }
 
 TEST_F(ApiRoutes, ToolCallAndToolResultEventsCarryTheToolUseIdAndTheToolName) {
@@ -279,9 +284,10 @@ TEST_F(ApiRoutes, AComponentThatCannotBeUsedIs422AndAStreamEndsWithAnError) {
   ASSERT_TRUE(streamed);
   EXPECT_EQ(streamed->status, 200);
   const auto events = parse_events(streamed->body);
-  ASSERT_EQ(events.size(), 1u) << streamed->body;
-  EXPECT_EQ(events[0].event, "error");
-  EXPECT_EQ(events[0].data["error"]["code"], "invalid_config");
+  ASSERT_EQ(events.size(), 2u) << streamed->body;
+  EXPECT_EQ(events[0].event, "run");
+  EXPECT_EQ(events[1].event, "error");
+  EXPECT_EQ(events[1].data["error"]["code"], "invalid_config");
   EXPECT_EQ(server().del("/configs/custom_workflows/" + segment("Broken Workflow"))->status, 204);
 }
 

@@ -104,8 +104,17 @@ std::vector<SseEvent> parse_events(const std::string& body) {
     const auto end = body.find("\n\n", at);
     EXPECT_NE(end, std::string::npos) << "unterminated event at " << at;
     if (end == std::string::npos) break;
-    const std::string frame = body.substr(at, end - at);
+    std::string frame = body.substr(at, end - at);
     at = end + 2;
+    if (frame.rfind(":", 0) == 0) continue;  // a comment keeping the connection alive
+    std::int64_t id = -1;
+    if (frame.rfind("id: ", 0) == 0) {
+      const auto id_end = frame.find('\n');
+      EXPECT_NE(id_end, std::string::npos) << frame;
+      if (id_end == std::string::npos) continue;
+      id = std::stoll(frame.substr(4, id_end - 4));
+      frame = frame.substr(id_end + 1);
+    }
     const auto nl = frame.find('\n');
     EXPECT_NE(nl, std::string::npos) << frame;
     if (nl == std::string::npos) continue;
@@ -114,7 +123,7 @@ std::vector<SseEvent> parse_events(const std::string& body) {
     EXPECT_EQ(first.rfind("event: ", 0), 0u) << frame;
     EXPECT_EQ(second.rfind("data: ", 0), 0u) << frame;
     EXPECT_EQ(second.find('\n'), std::string::npos) << frame;
-    events.push_back({first.substr(7), nlohmann::json::parse(second.substr(6))});
+    events.push_back({first.substr(7), nlohmann::json::parse(second.substr(6)), id});
   }
   return events;
 }

@@ -59,10 +59,11 @@ nlohmann::json expect_error(const httplib::Result& result, int status, const std
 struct SseEvent {
   std::string event;
   nlohmann::json data;
+  std::int64_t id = -1;  // its `id:` line (the event's seq in its run); -1 without one
 };
 
-// Splits a text/event-stream body into events, checking each is exactly one `event:`
-// line and one `data:` line.
+// Splits a text/event-stream body into events, checking each is an optional `id:` line,
+// then exactly one `event:` line and one `data:` line; comment frames are skipped.
 std::vector<SseEvent> parse_events(const std::string& body);
 
 // Percent-encodes a path segment ("Weather Agent" -> "Weather%20Agent").

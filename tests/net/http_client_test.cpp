@@ -120,7 +120,7 @@ TEST_F(HttpClientTest, ACancelEndsAnOpenStreamAtOnce) {
     client_.perform(request, [](std::string_view) { return true; }, &cancel);
     ADD_FAILURE() << "the stream ended by itself";
   } catch (const Error& error) {
-    EXPECT_EQ(error.code(), ErrorCode::kUnavailable);
+    EXPECT_EQ(error.code(), ErrorCode::kCancelled);
     EXPECT_THAT(error.what(), HasSubstr("cancelled"));
   }
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(900))

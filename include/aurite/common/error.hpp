@@ -22,6 +22,7 @@ enum class ErrorCode {
   kSessionBusy,      // a run's session is held by another run (refused, or waited for too long)
   kApprovalRequired, // a tool call waits for a person's decision that nobody here can give
   kAlreadyDecided,   // a decision on an approval somebody decided before
+  kCancelled,        // work stopped because somebody asked (Ctrl-C, DELETE /runs/{id})
   kUnauthenticated,  // the caller did not prove who it is (a missing or wrong API key)
   kUnavailable,      // a dependency (database, server, process) cannot be reached
   kTimeout,          // a deadline passed

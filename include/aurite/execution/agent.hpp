@@ -52,6 +52,10 @@ struct AgentDependencies {
   // with Error(kApprovalRequired), whose message ends with `why_no_wait`.
   storage::ApprovalStore* approvals = nullptr;
   std::string why_no_wait;
+  // Set: cancelling it stops the run (see Agent::run).
+  Cancellation* cancel = nullptr;
+  // The id a paused run is recorded under: the run's own when it has one, else a new one.
+  std::string run_id;
 };
 
 class Agent {
@@ -60,7 +64,10 @@ class Agent {
 
   // Runs one user message on `session_id` ("" means storage::kDefaultSession).
   // Throws what the model client or the history store throws (the turns appended before
-  // stay); tool failures go to the model as error results instead.
+  // stay); tool failures go to the model as error results instead. A cancel abandons the
+  // model request or the tool calls in flight and throws Error(kCancelled); calls that
+  // were cut off are answered in the stored history as cancelled, so every stored
+  // tool_use keeps its result.
   AgentResult run(const std::string& message, const std::string& session_id, RunObserver* observer = nullptr);
 
   // Goes on with a run that paused (claimed by the caller): the approved calls run (with

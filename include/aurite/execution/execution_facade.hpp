@@ -45,7 +45,19 @@ struct RunOptions {
   // when the facade has an approval store. Off, or in the steps and nodes of workflows
   // (which cannot be taken up again part-way), such a call stops the run instead.
   bool may_pause = false;
+  // Set: cancelling it stops the run and everything it runs (workflow steps, graph
+  // nodes, custom workflows' agents) with Error(kCancelled); see Agent::run.
+  Cancellation* cancel = nullptr;
+  // The run's own id: a paused agent run is recorded under it. Empty: a new id.
+  std::string run_id;
+  // decide_approval: called with the paused run's id once this process took it up,
+  // before it goes on.
+  std::function<void(const std::string& run_id)> on_continue;
 };
+
+// What `name` is ("agent", "workflow", "graph_workflow", "custom_workflow"), looked up
+// in that order as run() does; nullopt when nothing has the name.
+std::optional<std::string> kind_of(const ConfigLookup& configs, const std::string& name);
 
 class ExecutionFacade : public WorkflowContext {
  public:
@@ -120,7 +132,7 @@ class ExecutionFacade : public WorkflowContext {
  private:
   llm::LlmClient& client_for(const llm::ProviderSettings& settings);
   // What an agent run gets; approvals only when it may pause.
-  AgentDependencies dependencies(llm::LlmClient& client, bool may_pause) const;
+  AgentDependencies dependencies(llm::LlmClient& client, bool may_pause, const RunOptions& options) const;
   // Throws Error(kSessionBusy) while a paused run of the session waits for approvals.
   void refuse_while_paused(const std::string& agent, const std::string& session_id) const;
 

@@ -137,8 +137,12 @@ class RunObserver {
  public:
   virtual ~RunObserver() = default;
   virtual void on_history_loaded(const std::string& /*agent*/, std::size_t /*turns*/) {}
+  // A turn of the run is stored (committed) as `seq` of the agent's session.
+  virtual void on_turn_stored(const std::string& /*agent*/, const std::string& /*session*/, std::int64_t /*seq*/) {}
   virtual void on_model_call(const std::string& /*agent*/, int /*iteration*/) {}
   virtual void on_text_delta(const std::string& /*text*/) {}
+  // False: nobody follows the answer as it is written, so the model is not asked to stream it.
+  virtual bool wants_text_deltas() const { return true; }
   virtual void on_model_reply(const std::string& /*agent*/, const llm::ModelResponse& /*reply*/, double /*ms*/) {}
   virtual void on_tool_call(const std::string& /*agent*/, const ToolCallRequest& /*call*/) {}
   // Between on_tool_call and on_tool_result of the same call, as often as the server reports.

@@ -27,8 +27,10 @@
 #include "aurite/config/models.hpp"
 #include "aurite/execution/execution_facade.hpp"
 #include "aurite/host/project_loading.hpp"
+#include "aurite/host/runs.hpp"
 #include "aurite/mcp/mcp_host.hpp"
 #include "aurite/storage/config_store.hpp"
+#include "aurite/storage/memory_run_store.hpp"
 #include "aurite/storage/settings.hpp"
 #include "aurite/storage/storage_manager.hpp"
 
@@ -152,6 +154,9 @@ class HostManager : public execution::ConfigLookup {
   // Each throws Error(kInternal) before open_services().
   execution::ExecutionFacade& execution();
   mcp::McpHost& mcp();
+  // Every run as a resource: its row in the database when it is on, in this process's
+  // memory otherwise. Made (and its heartbeat started) on first use.
+  Runs& runs();
   // Null when the database is off.
   storage::StorageManager* storage() { return storage_.get(); }
 
@@ -183,6 +188,9 @@ class HostManager : public execution::ConfigLookup {
   std::unique_ptr<storage::StorageManager> storage_;
   std::unique_ptr<mcp::McpHost> mcp_;
   std::unique_ptr<execution::ExecutionFacade> execution_;
+  std::mutex runs_mutex_;  // guards the two below while they are made
+  std::unique_ptr<storage::MemoryRunStore> memory_runs_;
+  std::unique_ptr<Runs> runs_;
 
   // Serialises reloads; guards the two members below.
   std::mutex reload_mutex_;

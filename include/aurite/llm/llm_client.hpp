@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "aurite/common/cancellation.hpp"
 #include "aurite/llm/message.hpp"
 
 namespace aurite::llm {
@@ -27,6 +28,8 @@ struct ModelRequest {
   // JSON Schema the final answer must satisfy; the test model answers with an example
   // of it, real models are told about it in the system prompt by the agent.
   std::optional<Json> response_schema;
+  // Set: cancelling it abandons the request (and any retry) with Error(kCancelled).
+  Cancellation* cancel = nullptr;
 };
 
 struct Usage {

@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "aurite/common/cancellation.hpp"
 #include "aurite/config/models.hpp"
 #include "aurite/mcp/transport.hpp"
 #include "aurite/mcp/types.hpp"
@@ -98,6 +99,9 @@ class ClientSession {
     // Set: the request carries a progressToken (params._meta) and each report whose
     // progress grows is passed here, on the calling thread, before the answer returns.
     ProgressCallback on_progress;
+    // Set: cancelling it gives up on the request at once, sending notifications/cancelled,
+    // and throws Error(kCancelled).
+    Cancellation* cancel = nullptr;
   };
   // As request() above; expiry of either deadline cancels the request and throws
   // Error(kTimeout) naming which.

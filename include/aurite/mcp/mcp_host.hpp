@@ -35,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "aurite/common/cancellation.hpp"
 #include "aurite/config/models.hpp"
 #include "aurite/mcp/auth.hpp"
 #include "aurite/mcp/elicitation.hpp"
@@ -128,10 +129,11 @@ class McpHost {
   // its max_total_timeout bounds it, and `on_progress`, when set, sees each report on
   // the calling thread. `elicitor` answers the server's elicitations during the call (see
   // answer_elicitations), on another thread; the wait for the call's answer pauses while
-  // it does.
+  // it does. Cancelling `cancel` abandons the call (the server is sent
+  // notifications/cancelled) and the result is an error saying so.
   ToolResult call_tool(const std::string& name, const Json& arguments,
                        const config::AgentConfig* agent = nullptr, const ProgressCallback& on_progress = {},
-                       const Elicitor& elicitor = {});
+                       const Elicitor& elicitor = {}, Cancellation* cancel = nullptr);
 
   // Prompts and resources, filtered like tools (by prompt name, by resource name or
   // uri). Listing a client that cannot be reached throws its error.

@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "aurite/common/cancellation.hpp"
+
 namespace aurite::net {
 
 struct HttpHeader {
@@ -52,19 +54,9 @@ struct HttpResponseHead {
   std::string media_type() const;
 };
 
-// Ends transfers from another thread at once: a transfer watching a cancelled
-// Cancellation stops and perform() throws Error(kUnavailable). Cancelling is for good.
-class Cancellation {
- public:
-  void cancel();
-  bool cancelled() const { return cancelled_.load(); }
-
- private:
-  friend class HttpClient;
-  std::atomic<bool> cancelled_{false};
-  std::mutex mutex_;                  // guards wakers_
-  std::vector<void*> wakers_;         // the transfers to wake (curl multi handles)
-};
+// A transfer watching a cancelled Cancellation (common/cancellation.hpp) stops at once
+// and perform() throws Error(kCancelled).
+using Cancellation = aurite::Cancellation;
 
 // `url` as it may be shown: without user:password@ and with the query string (which
 // may hold a token) replaced by "?...".
