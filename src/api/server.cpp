@@ -156,6 +156,7 @@ ApiServer::ApiServer(host::HostManager& host, ServerOptions options)
   detail::add_approval_routes(server, impl_->context);
   detail::add_session_routes(server, impl_->context);
   detail::add_history_routes(server, impl_->context);
+  detail::add_mcp_routes(server, impl_->context);
 }
 
 ApiServer::~ApiServer() = default;

@@ -45,6 +45,10 @@ int main(int argc, char** argv) {
   add_show_command(app, context);
   add_tools_command(app, context);
   add_call_tool_command(app, context);
+  add_prompts_command(app, context);
+  add_prompt_command(app, context);
+  add_resources_command(app, context);
+  add_read_resource_command(app, context);
   add_mcp_command(app, context);
   add_run_command(app, context);
   add_chat_command(app, context);

@@ -449,20 +449,26 @@ std::vector<ResourceInfo> McpHost::resources(const config::AgentConfig* agent) {
 }
 
 Json McpHost::get_prompt(const std::string& name, const Json& arguments) {
+  std::vector<std::string> known;
   for (const auto& prompt : prompts()) {
-    if (prompt.name != name) continue;
+    if (prompt.name != name) {
+      known.push_back(prompt.name);
+      continue;
+    }
     Json params = {{"name", name}};
     if (!arguments.is_null() && !arguments.empty()) params["arguments"] = arguments;
     return session(*slot(prompt.client_id))->request("prompts/get", params);
   }
-  throw Error(ErrorCode::kNotFound, "no MCP prompt named '" + name + "'");
+  throw Error(ErrorCode::kNotFound, "no MCP prompt named '" + name + "'" + did_you_mean(name, known));
 }
 
 Json McpHost::read_resource(const std::string& uri) {
+  std::vector<std::string> known;
   for (const auto& resource : resources()) {
     if (resource.uri == uri) return session(*slot(resource.client_id))->request("resources/read", {{"uri", uri}});
+    known.push_back(resource.uri);
   }
-  throw Error(ErrorCode::kNotFound, "no MCP resource with uri '" + uri + "'");
+  throw Error(ErrorCode::kNotFound, "no MCP resource with uri '" + uri + "'" + did_you_mean(uri, known));
 }
 
 }  // namespace aurite::mcp

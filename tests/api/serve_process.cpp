@@ -22,10 +22,11 @@ std::map<std::string, std::string> demo_env() {
           {"AURITE_ENABLE_DB", "false"}};
 }
 
-ServeProcess::ServeProcess(std::map<std::string, std::string> env, std::string config, std::vector<std::string> args) {
+ServeProcess::ServeProcess(std::map<std::string, std::string> env, std::string config, std::vector<std::string> args,
+                           std::optional<std::string> log_path) {
   std::vector<std::string> argv = {AURITE_CLI_PATH, "serve", "--port", "0", "--config", config};
   argv.insert(argv.end(), args.begin(), args.end());
-  child_ = std::make_unique<ChildProcess>(argv, env);
+  child_ = std::make_unique<ChildProcess>(argv, env, log_path);
   const auto line = child_->read_line(std::chrono::seconds(30));
   const std::string prefix = "aurite serve listening on http://127.0.0.1:";
   if (!line || line->rfind(prefix, 0) != 0) {

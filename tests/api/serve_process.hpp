@@ -8,6 +8,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,9 +27,10 @@ std::map<std::string, std::string> demo_env();
 class ServeProcess {
  public:
   // Starts `aurite serve --port 0 --config CONFIG ARGS...` with `env` on top of the
-  // inherited environment; throws when it does not print its address within 30 s.
+  // inherited environment; throws when it does not print its address within 30 s. Its
+  // log (stderr) goes to `log_path` when given, else to the test's stderr.
   explicit ServeProcess(std::map<std::string, std::string> env, std::string config = demo_project(),
-                        std::vector<std::string> args = {});
+                        std::vector<std::string> args = {}, std::optional<std::string> log_path = std::nullopt);
 
   int port() const { return port_; }
   ChildProcess& process() { return *child_; }

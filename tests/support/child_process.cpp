@@ -15,7 +15,8 @@ extern char** environ;
 
 namespace aurite::testing {
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                           const std::optional<std::string>& stderr_path) {
   std::map<std::string, std::string> merged;
   for (char** entry = environ; *entry != nullptr; ++entry) {
     const std::string text(*entry);
@@ -37,6 +38,9 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::map<
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+  if (stderr_path) {
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path->c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  }
   const int rc = ::posix_spawnp(&pid_, argv.at(0).c_str(), &actions, nullptr, arg_ptrs.data(), env_ptrs.data());
   posix_spawn_file_actions_destroy(&actions);
   ::close(fds[1]);

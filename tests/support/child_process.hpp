@@ -15,8 +15,10 @@ namespace aurite::testing {
 
 class ChildProcess {
  public:
-  // Starts argv[0] with `env` set on top of the inherited environment; stderr is inherited.
-  ChildProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env);
+  // Starts argv[0] with `env` set on top of the inherited environment; stderr is inherited,
+  // or written to the file `stderr_path` (created or truncated) so a test can read the log.
+  ChildProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+               const std::optional<std::string>& stderr_path = std::nullopt);
   // Kills (SIGKILL) and reaps a child still running.
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;

@@ -140,10 +140,10 @@ class McpHost {
   std::vector<PromptInfo> prompts(const config::AgentConfig* agent = nullptr);
   std::vector<ResourceInfo> resources(const config::AgentConfig* agent = nullptr);
   // prompts/get: the server's result ({description?, messages}). Throws kNotFound for
-  // an unknown prompt, the server's error otherwise.
+  // an unknown prompt (naming the closest known one), the server's error otherwise.
   Json get_prompt(const std::string& name, const Json& arguments);
   // resources/read: the server's result ({contents}). Throws kNotFound for a uri no
-  // listed resource has, the server's error otherwise.
+  // listed resource has (naming the closest), the server's error otherwise.
   Json read_resource(const std::string& uri);
 
  private:
