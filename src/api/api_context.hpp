@@ -127,5 +127,6 @@ void add_approval_routes(httplib::Server& server, ApiContext& context);
 void add_session_routes(httplib::Server& server, ApiContext& context);
 void add_history_routes(httplib::Server& server, ApiContext& context);
 void add_mcp_routes(httplib::Server& server, ApiContext& context);
+void add_docs_routes(httplib::Server& server, ApiContext& context);
 
 }  // namespace aurite::api::detail

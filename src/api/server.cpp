@@ -14,6 +14,7 @@
 #include <fmt/ranges.h>
 
 #include "api/api_context.hpp"
+#include "api/cors.hpp"
 #include "api/deadline_server.hpp"
 #include "api/elastic_pool.hpp"
 #include "api/http_error.hpp"
@@ -64,10 +65,12 @@ HttpError status_error(const httplib::Request& request, int status) {
 }  // namespace
 
 struct ApiServer::Impl {
-  Impl(host::HostManager& host, ServerOptions opts) : context(host), options(std::move(opts)) {}
+  Impl(host::HostManager& host, ServerOptions opts)
+      : context(host), options(std::move(opts)), cors(options.cors_origins) {}
 
   ApiContext context;
   ServerOptions options;
+  detail::CorsPolicy cors;
   detail::DeadlineServer server;  // the read timeout bounds each whole request
   std::atomic<bool> stopping{false};
   std::atomic<bool> serving_done{false};
@@ -102,7 +105,13 @@ ApiServer::ApiServer(host::HostManager& host, ServerOptions options)
   server.set_socket_options(aurite::detail::reuse_address_only);
 
   const std::string key = o.api_key;
-  server.set_pre_routing_handler([key](const httplib::Request& request, httplib::Response& response) {
+  server.set_pre_routing_handler([this, key](const httplib::Request& request, httplib::Response& response) {
+    const detail::CorsPolicy& cors = impl_->cors;
+    cors.annotate(request, response);
+    // A browser sends no key with a preflight: it asks whether it may send one.
+    if (cors.answer_preflight(request, response, impl_->context.allowed_methods(request.path))) {
+      return httplib::Server::HandlerResponse::Handled;
+    }
     // A chunked request body is not bounded by the payload limit: refuse it outright.
     if (request.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
       detail::send_error(response, {411, "length_required", "send the request body with Content-Length", Json::array()});
@@ -157,6 +166,7 @@ ApiServer::ApiServer(host::HostManager& host, ServerOptions options)
   detail::add_session_routes(server, impl_->context);
   detail::add_history_routes(server, impl_->context);
   detail::add_mcp_routes(server, impl_->context);
+  detail::add_docs_routes(server, impl_->context);
 }
 
 ApiServer::~ApiServer() = default;

@@ -1,5 +1,5 @@
 // aurite serve [--host H] [--port P] [--workers N] [--read-timeout S] [--shutdown-timeout S]
-//              [--reload-interval S]: the HTTP API.
+//              [--reload-interval S] [--cors-origin ORIGIN]...: the HTTP API.
 // Prints the address it listens on to stdout once it accepts requests. SIGTERM or SIGINT
 // stops accepting, lets the runs in flight finish (for at most --shutdown-timeout
 // seconds), then closes the MCP servers and the database and exits 0.
@@ -99,6 +99,9 @@ void add_serve_command(CLI::App& app, Context& context) {
                    "Seconds between checks for configs changed in the database by other processes (0: never)")
       ->check(CLI::Range(0.0, 3600.0))
       ->capture_default_str();
+  command->add_option("--cors-origin", options->server.cors_origins,
+                      "An origin (https://host[:port]) whose pages may call the API from a browser (repeatable; "
+                      "default: none, no CORS headers)");
   command->callback([&context, options] {
     context.action = [&context, options] { return run_serve(context, *options); };
   });

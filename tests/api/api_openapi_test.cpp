@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
 #include <set>
 
 #include "api/serve_process.hpp"
@@ -15,10 +16,12 @@ namespace {
 using nlohmann::json;
 using Route = std::pair<std::string, std::string>;
 
-json openapi() {
-  std::ifstream in(std::string(AURITE_SOURCE_DIR) + "/docs/openapi.json");
-  return json::parse(in);
+std::string openapi_text() {
+  std::ifstream in(std::string(AURITE_SOURCE_DIR) + "/docs/openapi.json", std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
+
+json openapi() { return json::parse(openapi_text()); }
 
 std::set<Route> documented_routes() {
   std::set<Route> routes;
@@ -61,6 +64,15 @@ TEST(ApiOpenApi, EveryDocumentedRouteAnswersOverHttp) {
     ASSERT_TRUE(result) << method << " " << concrete;
     EXPECT_EQ(result->body.find("no route"), std::string::npos) << method << " " << concrete << ": " << result->body;
   }
+}
+
+TEST(ApiOpenApi, ServesTheDocumentFileByteForByte) {
+  ServeProcess serve(demo_env());
+  const auto served = serve.get("/openapi.json");
+  ASSERT_EQ(status_of(served), 200);
+  EXPECT_EQ(served->get_header_value("Content-Type"), "application/json");
+  EXPECT_EQ(served->body, openapi_text());
+  EXPECT_EQ(status_of(serve.client(/*with_key=*/false)->Get("/openapi.json")), 401);
 }
 
 }  // namespace

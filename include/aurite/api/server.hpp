@@ -31,6 +31,9 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds write_timeout{30};      // per response write
   std::chrono::seconds keep_alive_timeout{2};  // an idle connection closes after this
+  // --cors-origin (repeatable) [none]: origins (https://host[:port]) whose pages may call
+  // the API from a browser. None: no Access-Control-* header is ever sent.
+  std::vector<std::string> cors_origins;
 };
 
 class ApiServer {
