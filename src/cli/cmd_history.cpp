@@ -1,7 +1,9 @@
-// aurite history sessions|show|delete|prune|search|stats|export: stored conversations.
+// aurite history sessions|show|delete|prune|search|stats|export|import: stored conversations.
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <deque>
 #include <fstream>
 #include <iostream>
@@ -28,6 +30,8 @@ struct HistoryOptions {
   std::optional<std::string> older_than;
   std::optional<std::size_t> keep;
   std::optional<std::string> output;
+  std::string file;      // import FILE
+  bool dry_run = false;  // import --dry-run
 };
 
 // "30d", "12h", "45m", "90s", "2w" -> seconds.
@@ -196,6 +200,37 @@ int run_history_export(const Context&, const HistoryOptions& o) {
   return kExitOk;
 }
 
+// The file is read and every line checked before anything is written (import_jsonl);
+// --dry-run stops there and says what the import would add.
+int run_history_import(const Context& context, const HistoryOptions& o) {
+  std::ifstream file(o.file, std::ios::binary);
+  if (!file) throw Error(ErrorCode::kInvalidArgument, "cannot read " + o.file + ": " + std::strerror(errno));
+  const auto db = open_storage("history import");
+  auto& admin = history_admin_of(*db);
+  storage::ImportCounts counts;
+  try {
+    counts = o.dry_run ? storage::check_jsonl(admin, file) : storage::import_jsonl(admin, file);
+  } catch (const Error& error) {
+    if (error.code() != ErrorCode::kInvalidArgument) throw;
+    throw Error(error.code(), fmt::format("{}: {}; nothing was imported", o.file, error.what()));
+  }
+  const std::int64_t already = counts.lines - counts.inserted;
+  if (context.options.json) {
+    print_json(std::cout, {{"file", o.file}, {"dry_run", o.dry_run}, {"turns", counts.lines},
+                           {"sessions", counts.sessions}, {"inserted", counts.inserted}, {"already_stored", already}});
+    return kExitOk;
+  }
+  if (o.dry_run) {
+    std::cout << fmt::format("{}: {} turns in {} sessions, all valid; importing would add {} ({} already stored); "
+                             "nothing was written\n",
+                             o.file, counts.lines, counts.sessions, counts.inserted, already);
+  } else {
+    std::cout << fmt::format("imported {} into {}: {} turns in {} sessions, {} new, {} already stored\n", o.file,
+                             db->settings().masked(), counts.lines, counts.sessions, counts.inserted, already);
+  }
+  return kExitOk;
+}
+
 using Runner = int (*)(const Context&, const HistoryOptions&);
 
 void on_chosen(CLI::App* command, Context& context, const std::shared_ptr<HistoryOptions>& options, Runner run) {
@@ -249,6 +284,11 @@ void add_history_command(CLI::App& app, Context& context) {
   exp->add_option("--session", o->session, "Only this session (with --agent)");
   exp->add_option("-o,--output", o->output, "File to write instead of stdout");
   on_chosen(exp, context, o, run_history_export);
+
+  auto* imp = history->add_subcommand("import", "Read turns from JSON Lines (as export writes them) into the database");
+  imp->add_option("file", o->file, "JSON Lines file")->required();
+  imp->add_flag("--dry-run", o->dry_run, "Check every line and count what would be added; write nothing");
+  on_chosen(imp, context, o, run_history_import);
 }
 
 }  // namespace aurite::cli

@@ -1,6 +1,10 @@
 #include "aurite/storage/history_transfer.hpp"
 
 #include <istream>
+#include <map>
+#include <set>
+#include <utility>
+#include <vector>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -70,7 +74,10 @@ std::int64_t export_jsonl(HistoryAdmin& history, std::ostream& out, const TurnFi
   return lines;
 }
 
-ImportCounts import_jsonl(HistoryAdmin& history, std::istream& in) {
+namespace {
+
+// Every line parsed and checked as the store would check it, before anything is written.
+std::vector<TurnRecord> read_jsonl(std::istream& in) {
   std::vector<TurnRecord> turns;
   std::string text;
   std::int64_t number = 0;
@@ -85,9 +92,45 @@ ImportCounts import_jsonl(HistoryAdmin& history, std::istream& in) {
     }
     turns.push_back(std::move(turn));
   }
+  return turns;
+}
+
+using SessionKey = std::pair<std::string, std::string>;  // agent, session
+
+std::int64_t session_count(const std::vector<TurnRecord>& turns) {
+  std::set<SessionKey> sessions;
+  for (const auto& turn : turns) sessions.emplace(turn.agent_name, turn.session_id);
+  return static_cast<std::int64_t>(sessions.size());
+}
+
+}  // namespace
+
+ImportCounts import_jsonl(HistoryAdmin& history, std::istream& in) {
+  const std::vector<TurnRecord> turns = read_jsonl(in);
   ImportCounts counts;
   counts.lines = static_cast<std::int64_t>(turns.size());
+  counts.sessions = session_count(turns);
   counts.inserted = history.import_turns(turns);
+  return counts;
+}
+
+ImportCounts check_jsonl(HistoryAdmin& history, std::istream& in) {
+  const std::vector<TurnRecord> turns = read_jsonl(in);
+  // The seqs already stored of each session the file names (only those sessions are read).
+  std::map<SessionKey, std::set<std::int64_t>> stored;
+  for (const auto& turn : turns) {
+    const SessionKey key(turn.agent_name, turn.session_id);
+    if (stored.count(key) > 0) continue;
+    auto& seqs = stored[key];
+    history.for_each_turn({key.first, key.second}, [&seqs](const TurnRecord& existing) { seqs.insert(existing.seq); });
+  }
+  ImportCounts counts;
+  counts.lines = static_cast<std::int64_t>(turns.size());
+  counts.sessions = static_cast<std::int64_t>(stored.size());
+  // A seq twice in the file is inserted once, as import_turns does.
+  for (const auto& turn : turns) {
+    if (stored[{turn.agent_name, turn.session_id}].insert(turn.seq).second) ++counts.inserted;
+  }
   return counts;
 }
 

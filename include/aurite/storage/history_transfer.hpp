@@ -19,13 +19,18 @@ std::int64_t export_jsonl(HistoryAdmin& history, std::ostream& out, const TurnFi
 
 struct ImportCounts {
   std::int64_t lines = 0;     // turns read
-  std::int64_t inserted = 0;  // turns not stored before
+  std::int64_t sessions = 0;  // distinct (agent, session) among them
+  std::int64_t inserted = 0;  // turns not stored before (check_jsonl: that would be)
 };
 
 // Reads every line first: a line that is not such an object is Error(kInvalidArgument)
 // naming its line number, and nothing is imported. Then imports all in one transaction
 // (idempotent on agent, session, seq). Blank lines are skipped.
 ImportCounts import_jsonl(HistoryAdmin& history, std::istream& in);
+
+// A dry run of import_jsonl: the same checks and the same errors, and what it would
+// insert, read from the sessions the file names; writes nothing.
+ImportCounts check_jsonl(HistoryAdmin& history, std::istream& in);
 
 struct CopyCounts {
   std::map<std::string, std::int64_t> source_rows;  // table -> rows, after the copy
