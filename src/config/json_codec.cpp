@@ -240,6 +240,7 @@ ClientConfig parse_client(const Json& json, const std::string& path, ParseReport
   client.exclude = reader.string_list({"exclude"});
   client.optional = reader.boolean({"optional"});
   client.require_approval = parse_approval_rule(reader);
+  client.max_result_chars = reader.integer({"max_result_chars"});
   client.extra = reader.take_unknown();
   return client;
 }
@@ -283,6 +284,7 @@ AgentConfig parse_agent(const Json& json, const std::string& path, ParseReport& 
   agent.exclude_components = reader.string_list({"exclude_components"});
   agent.schema = reader.object({"schema", "config_validation_schema"});
   agent.require_approval = parse_approval_rule(reader);
+  agent.max_result_chars = reader.integer({"max_result_chars"});
   read_llm_overrides(reader, agent, report);
   const Json kept = keep_as_written(reader, {"auto", "include_logging", "evaluation"});
   agent.extra = reader.take_unknown();
@@ -400,6 +402,7 @@ Json to_json(const ClientConfig& client) {
   put(out, "exclude", client.exclude);
   put(out, "optional", client.optional);
   put(out, "require_approval", client.require_approval);
+  put(out, "max_result_chars", client.max_result_chars);
   return out;
 }
 
@@ -457,6 +460,7 @@ Json to_json(const AgentConfig& agent) {
   put(out, "exclude_components", agent.exclude_components);
   put(out, "schema", agent.schema);
   put(out, "require_approval", agent.require_approval);
+  put(out, "max_result_chars", agent.max_result_chars);
   return out;
 }
 

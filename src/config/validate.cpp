@@ -214,6 +214,7 @@ class Validator {
     if (client.routing_weight && *client.routing_weight < 0) {
       error(key_path(path, "routing_weight"), "must not be negative");
     }
+    check_at_least(key_path(path, "max_result_chars"), client.max_result_chars, 1);
     for (std::size_t i = 0; i < client.inherit_env.names.size(); ++i) {
       if (!is_env_name(client.inherit_env.names[i])) {
         error(index_path(key_path(path, "inherit_env"), i),
@@ -252,6 +253,7 @@ class Validator {
     check_at_least(key_path(path, "max_tokens"), agent.max_tokens, 1);
     check_at_least(key_path(path, "max_iterations"), agent.max_iterations, 1);
     check_at_least(key_path(path, "history_limit"), agent.history_limit, 0);
+    check_at_least(key_path(path, "max_result_chars"), agent.max_result_chars, 1);
   }
 
   // "stdio" goes with server_path, "local" with command, "http_stream" with the url.

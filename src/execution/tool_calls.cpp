@@ -9,6 +9,7 @@
 #include "aurite/common/error.hpp"
 #include "aurite/execution/tool_approval.hpp"
 #include "aurite/llm/message.hpp"
+#include "execution/result_cut.hpp"
 
 namespace aurite::execution::detail {
 namespace {
@@ -33,6 +34,19 @@ Json convert_block(const Json& block) {
   return llm::text_block(block.dump());
 }
 
+// The stricter of the agent's and the tool's client's max_result_chars; the default
+// when neither sets one.
+std::int64_t result_char_limit(mcp::McpHost& host, const config::AgentConfig& agent, const std::string& tool_name) {
+  std::optional<std::int64_t> limit = agent.max_result_chars;
+  if (const auto tool = host.find_tool(tool_name, &agent)) {
+    const auto client = host.client_config(tool->client_id);
+    if (client && client->max_result_chars) {
+      limit = limit ? std::min(*limit, *client->max_result_chars) : *client->max_result_chars;
+    }
+  }
+  return limit.value_or(config::kDefaultMaxResultChars);
+}
+
 ToolCallOutcome run_one(mcp::McpHost& host, const config::AgentConfig& agent, const ToolCallRequest& call,
                         const mcp::ProgressCallback& on_progress, const mcp::Elicitor& elicitor, Cancellation* cancel) {
   ToolCallOutcome outcome;
@@ -49,9 +63,11 @@ ToolCallOutcome run_one(mcp::McpHost& host, const config::AgentConfig& agent, co
   }
   outcome.record.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   outcome.record.is_error = result.is_error;
-  outcome.record.result_text = result.text();
-  outcome.result_block =
-      llm::tool_result_block(outcome.record.id, tool_result_content(result.content, result.structured_content), result.is_error);
+  const std::int64_t limit = result_char_limit(host, agent, call.name);
+  outcome.record.result_text = cut_result_text(result.text(), limit);
+  Json content = tool_result_content(result.content, result.structured_content);
+  cut_result_content(content, limit);
+  outcome.result_block = llm::tool_result_block(outcome.record.id, std::move(content), result.is_error);
   return outcome;
 }
 

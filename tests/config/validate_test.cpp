@@ -29,6 +29,19 @@ ProjectConfig small_project() {
 
 TEST(ValidateProject, ValidProjectHasNoDiagnostics) { EXPECT_TRUE(validate_project(small_project()).empty()); }
 
+TEST(ValidateProject, MaxResultCharsIsAtLeastOneOnClientsAndAgents) {
+  auto project = small_project();
+  project.clients[0].max_result_chars = 0;
+  project.agents[0].max_result_chars = -5;
+  const auto problems = validate_project(project);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0], (Diagnostic{"clients[0].max_result_chars", "must be at least 1, got 0"}));
+  EXPECT_EQ(problems[1], (Diagnostic{"agents[0].max_result_chars", "must be at least 1, got -5"}));
+  project.clients[0].max_result_chars = 1;
+  project.agents[0].max_result_chars = 100000;
+  EXPECT_TRUE(validate_project(project).empty());
+}
+
 TEST(ValidateProject, TestProviderNeedsNoModelButOthersDo) {
   auto project = small_project();
   project.llms[0].provider = "anthropic";

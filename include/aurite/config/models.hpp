@@ -39,6 +39,10 @@ inline constexpr int kDefaultMaxIterations = 10;
 inline constexpr int kAurite04DefaultMaxIterations = 50;
 inline constexpr int kDefaultHistoryLimit = 50;
 inline constexpr int kDefaultMaxTokens = 4096;
+// Characters of a tool's result the model is sent; the rest is cut, with a note saying so.
+// 100,000 characters is about 25,000 tokens: a page of output is whole, a 5 MB dump does not
+// fill (or overflow) the context window.
+inline constexpr std::int64_t kDefaultMaxResultChars = 100000;
 
 // The LLM providers this build speaks to.
 inline constexpr std::string_view kProviders[] = {"anthropic", "openai", "test"};
@@ -154,6 +158,10 @@ struct ClientConfig {
   // unavailable; otherwise [false] such a run fails naming the client.
   std::optional<bool> optional;
   std::optional<ApprovalRule> require_approval;  // unset: its calls run as they come
+  // Characters of a result of this client's tools an agent's model is sent, at least 1
+  // [kDefaultMaxResultChars when neither this nor the agent sets one]; the stricter of
+  // the client's and the agent's wins.
+  std::optional<int64_t> max_result_chars;
   Json extra = Json::object();
 
   friend bool operator==(const ClientConfig&, const ClientConfig&) = default;
@@ -194,6 +202,8 @@ struct AgentConfig {
   std::vector<std::string> exclude_components;
   std::optional<Json> schema;               // JSON Schema the final answer must satisfy
   std::optional<ApprovalRule> require_approval;  // applies to every tool the agent sees
+  // Characters of a tool result the model is sent (see ClientConfig::max_result_chars).
+  std::optional<int64_t> max_result_chars;
   Json extra = Json::object();
 
   friend bool operator==(const AgentConfig&, const AgentConfig&) = default;
