@@ -11,6 +11,7 @@
 #include "api/api_context.hpp"
 #include "api/http_error.hpp"
 #include "aurite/common/error.hpp"
+#include "aurite/config/names.hpp"
 
 namespace aurite::api::detail {
 namespace {
@@ -66,11 +67,20 @@ std::string outcome_of(const mcp::ToolResult& result) {
   return result.is_error ? "tool error" : "ok";
 }
 
+// The tool name comes from the URL: a decoded newline must not start a forged log line.
+std::string printable(const std::string& text) {
+  std::string out = config::excerpt(text);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
 void audit_call(const httplib::Request& request, const std::string& tool, const std::string& client,
                 const std::string& outcome, std::chrono::steady_clock::time_point started) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-  spdlog::info("tool call '{}' on MCP client '{}' from {}:{}: {} in {} ms", tool, client.empty() ? "-" : client,
-               request.remote_addr, request.remote_port, outcome, ms.count());
+  spdlog::info("tool call '{}' on MCP client '{}' from {}:{}: {} in {} ms", printable(tool),
+               client.empty() ? "-" : client, request.remote_addr, request.remote_port, outcome, ms.count());
 }
 
 void call_tool(host::HostManager& host, const httplib::Request& request, httplib::Response& response) {

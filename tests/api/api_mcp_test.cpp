@@ -112,6 +112,11 @@ TEST_F(ApiMcp, AToolCallRefusesWhatIsWrongNamingIt) {
   EXPECT_THAT(late.value("message", ""), HasSubstr("slow"));
   ASSERT_TRUE(wait_until([&] { return log().find("tool call 'slow_sleep'") != std::string::npos; })) << log();
   EXPECT_THAT(log(), HasSubstr("tool call 'ecko' on MCP client '-'"));
+
+  // A newline in the name cannot start a line of its own in the log.
+  expect_error(serve_.post("/tools/forged%0A%5Berror%5D%20admin/call", json::object()), 404, "not_found");
+  ASSERT_TRUE(wait_until([&] { return log().find("tool call 'forged?[error] admin'") != std::string::npos; })) << log();
+  EXPECT_THAT(log(), Not(HasSubstr("\n[error] admin")));
   EXPECT_THAT(log(), HasSubstr("failed (timeout)"));
 }
 
