@@ -241,6 +241,7 @@ ClientConfig parse_client(const Json& json, const std::string& path, ParseReport
   client.optional = reader.boolean({"optional"});
   client.require_approval = parse_approval_rule(reader);
   client.max_result_chars = reader.integer({"max_result_chars"});
+  client.tool_prefix = reader.string({"tool_prefix"});
   client.extra = reader.take_unknown();
   return client;
 }
@@ -285,6 +286,7 @@ AgentConfig parse_agent(const Json& json, const std::string& path, ParseReport& 
   agent.schema = reader.object({"schema", "config_validation_schema"});
   agent.require_approval = parse_approval_rule(reader);
   agent.max_result_chars = reader.integer({"max_result_chars"});
+  agent.prefix_tool_names = reader.boolean({"prefix_tool_names"});
   read_llm_overrides(reader, agent, report);
   const Json kept = keep_as_written(reader, {"auto", "include_logging", "evaluation"});
   agent.extra = reader.take_unknown();
@@ -403,6 +405,7 @@ Json to_json(const ClientConfig& client) {
   put(out, "optional", client.optional);
   put(out, "require_approval", client.require_approval);
   put(out, "max_result_chars", client.max_result_chars);
+  put(out, "tool_prefix", client.tool_prefix);
   return out;
 }
 
@@ -461,6 +464,7 @@ Json to_json(const AgentConfig& agent) {
   put(out, "schema", agent.schema);
   put(out, "require_approval", agent.require_approval);
   put(out, "max_result_chars", agent.max_result_chars);
+  put(out, "prefix_tool_names", agent.prefix_tool_names);
   return out;
 }
 

@@ -16,6 +16,15 @@ std::string name_problem(std::string_view name) {
   return "";
 }
 
+bool is_tool_name(std::string_view name) {
+  if (name.empty() || name.size() > kMaxToolNameLength) return false;
+  for (const char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 std::string excerpt(std::string_view text) {
   constexpr std::size_t kShown = 64;
   if (text.size() <= kShown) return std::string(text);

@@ -215,6 +215,12 @@ class Validator {
       error(key_path(path, "routing_weight"), "must not be negative");
     }
     check_at_least(key_path(path, "max_result_chars"), client.max_result_chars, 1);
+    // At least one character of the tool's own name must still fit.
+    if (client.tool_prefix && !is_tool_name(*client.tool_prefix + "x")) {
+      error(key_path(path, "tool_prefix"),
+            fmt::format("'{}' cannot start tool names: model providers accept {}", excerpt(*client.tool_prefix),
+                        kToolNameRule));
+    }
     for (std::size_t i = 0; i < client.inherit_env.names.size(); ++i) {
       if (!is_env_name(client.inherit_env.names[i])) {
         error(index_path(key_path(path, "inherit_env"), i),
@@ -254,6 +260,15 @@ class Validator {
     check_at_least(key_path(path, "max_iterations"), agent.max_iterations, 1);
     check_at_least(key_path(path, "history_limit"), agent.history_limit, 0);
     check_at_least(key_path(path, "max_result_chars"), agent.max_result_chars, 1);
+    if (agent.prefix_tool_names.value_or(false)) {
+      for (const auto& client_id : agent.client_ids) {
+        if (!is_tool_name(client_id + "_x")) {
+          error(key_path(path, "prefix_tool_names"),
+                fmt::format("client id '{}' cannot start tool names: model providers accept {}", excerpt(client_id),
+                            kToolNameRule));
+        }
+      }
+    }
   }
 
   // "stdio" goes with server_path, "local" with command, "http_stream" with the url.

@@ -19,7 +19,8 @@ bool requires_approval(const config::ApprovalRule& rule, const mcp::ToolInfo& to
     }
     case Mode::kTools:
       return std::any_of(rule.tools.begin(), rule.tools.end(), [&](const std::string& pattern) {
-        return ::fnmatch(pattern.c_str(), tool.name.c_str(), 0) == 0;
+        return ::fnmatch(pattern.c_str(), tool.name.c_str(), 0) == 0 ||
+               (!tool.server_name.empty() && ::fnmatch(pattern.c_str(), tool.server_name.c_str(), 0) == 0);
       });
   }
   return true;  // a mode added later and not handled here: ask, rather than run

@@ -6,9 +6,11 @@
 #include <set>
 #include <thread>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "aurite/common/text.hpp"
+#include "aurite/config/names.hpp"
 #include "aurite/mcp/client_session.hpp"
 #include "aurite/mcp/transport.hpp"
 #include "mcp/call_askers.hpp"
@@ -20,13 +22,22 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-ToolInfo tool_from_json(const std::string& client_id, const Json& raw) {
+ToolInfo tool_from_json(const config::ClientConfig& client, const Json& raw) {
+  const std::string& client_id = client.client_id;
   if (!raw.is_object() || !raw.contains("name") || !raw["name"].is_string()) {
     throw Error(ErrorCode::kProtocol, "MCP client '" + client_id + "': a tool without a name: " + raw.dump().substr(0, 120));
   }
   ToolInfo tool;
   tool.client_id = client_id;
-  tool.name = raw["name"].get<std::string>();
+  tool.server_name = raw["name"].get<std::string>();
+  tool.name = client.tool_prefix.value_or("") + tool.server_name;
+  if (client.tool_prefix && !config::is_tool_name(tool.name)) {
+    throw Error(ErrorCode::kInvalidConfig,
+                fmt::format("MCP client '{}': its tool '{}' with the tool_prefix '{}' is named '{}', which model "
+                            "providers refuse ({})",
+                            client_id, config::excerpt(tool.server_name), *client.tool_prefix,
+                            config::excerpt(tool.name), config::kToolNameRule));
+  }
   if (raw.contains("description") && raw["description"].is_string()) tool.description = raw["description"];
   if (raw.contains("inputSchema") && raw["inputSchema"].is_object()) tool.input_schema = raw["inputSchema"];
   tool.raw = raw;
@@ -39,6 +50,28 @@ bool requires_task(const Json& raw) {
   if (execution == raw.end() || !execution->is_object()) return false;
   const auto support = execution->find("taskSupport");
   return support != execution->end() && support->is_string() && *support == "required";
+}
+
+// A client's exclude names a tool as its server does or as it is listed; an agent's
+// exclude_components as it is listed or as the agent sees it.
+bool tool_visible(const config::ClientConfig& client, const ToolInfo& tool, const std::string& seen_name,
+                  const config::AgentConfig* agent) {
+  if (contains(client.exclude, tool.name) || contains(client.exclude, tool.server_name)) return false;
+  if (agent == nullptr) return true;
+  return contains(agent->client_ids, client.client_id) && !contains(agent->exclude_components, tool.name) &&
+         !contains(agent->exclude_components, seen_name);
+}
+
+std::string seen_name(const ToolInfo& tool, const config::AgentConfig* agent) {
+  return agent != nullptr && agent->prefix_tool_names.value_or(false) ? tool.client_id + "_" + tool.name : tool.name;
+}
+
+Error clash(const std::string& tool, const std::string& first, const std::string& second) {
+  return Error(ErrorCode::kInvalidConfig,
+               fmt::format("tool '{}' is offered by both MCP client '{}' and MCP client '{}'; tool names must be "
+                           "unique (give a client a tool_prefix, or the agent prefix_tool_names, or use a client's "
+                           "exclude)",
+                           tool, first, second));
 }
 
 std::string string_field(const Json& raw, const char* key) {
@@ -136,6 +169,7 @@ void McpHost::start() {
     if (failure) std::rethrow_exception(failure);
   }
   refresh_tools(/*strict=*/true);
+  view(nullptr);  // a clash among every client's tools is a start-up error
 }
 
 void McpHost::shutdown() {
@@ -292,7 +326,7 @@ void McpHost::refresh_tools(bool strict, const config::AgentConfig* agent) {
       }
       std::vector<ToolInfo> tools;
       for (const auto& raw : current->list_all("tools/list", "tools")) {
-        ToolInfo tool = tool_from_json(slot->config.client_id, raw);
+        ToolInfo tool = tool_from_json(slot->config, raw);
         const std::string unusable = requires_task(raw)
                                          ? "it can only be called as a task (taskSupport 'required'), which this "
                                            "host does not support"
@@ -320,43 +354,43 @@ void McpHost::refresh_tools(bool strict, const config::AgentConfig* agent) {
       spdlog::warn("{} (keeping its last tool list)", error.what());
     }
   }
+}
+
+std::vector<ToolInfo> McpHost::view(const config::AgentConfig* agent) {
+  std::vector<ToolInfo> out;
   std::map<std::string, std::string> owner;
-  for (auto& slot : all) {
+  for (auto& slot : slots()) {
     std::lock_guard lock(slot->mutex);
     for (const auto& tool : slot->tools) {
-      if (!visible(*slot, tool.name, nullptr)) continue;
-      const auto [it, inserted] = owner.emplace(tool.name, slot->config.client_id);
-      if (!inserted && it->second != slot->config.client_id) {
-        throw Error(ErrorCode::kInvalidConfig, "tool '" + tool.name + "' is offered by both MCP client '" +
-                                                   it->second + "' and MCP client '" + slot->config.client_id +
-                                                   "'; tool names must be unique (use a client's exclude)");
+      ToolInfo seen = tool;
+      seen.name = seen_name(tool, agent);
+      if (!tool_visible(slot->config, tool, seen.name, agent)) continue;
+      if (seen.name != tool.name && !config::is_tool_name(seen.name)) {
+        throw Error(ErrorCode::kInvalidConfig,
+                    fmt::format("agent '{}' has prefix_tool_names: the tool '{}' of MCP client '{}' would be '{}', "
+                                "which model providers refuse ({})",
+                                agent->name, config::excerpt(tool.name), tool.client_id, config::excerpt(seen.name),
+                                config::kToolNameRule));
       }
+      const auto [it, inserted] = owner.emplace(seen.name, slot->config.client_id);
+      if (!inserted) {
+        if (it->second != slot->config.client_id) throw clash(seen.name, it->second, slot->config.client_id);
+        continue;  // a server listing a name twice: its first
+      }
+      out.push_back(std::move(seen));
     }
   }
+  return out;
 }
 
 std::vector<ToolInfo> McpHost::tools() {
   refresh_tools(/*strict=*/false);
-  std::vector<ToolInfo> out;
-  for (auto& slot : slots()) {
-    std::lock_guard lock(slot->mutex);
-    for (const auto& tool : slot->tools) {
-      if (visible(*slot, tool.name, nullptr)) out.push_back(tool);
-    }
-  }
-  return out;
+  return view(nullptr);
 }
 
 std::vector<ToolInfo> McpHost::tools_for(const config::AgentConfig& agent) {
   refresh_tools(/*strict=*/false, &agent);
-  std::vector<ToolInfo> out;
-  for (auto& slot : slots()) {
-    std::lock_guard lock(slot->mutex);
-    for (const auto& tool : slot->tools) {
-      if (visible(*slot, tool.name, nullptr) && visible(*slot, tool.name, &agent)) out.push_back(tool);
-    }
-  }
-  return out;
+  return view(&agent);
 }
 
 std::vector<ClientFailure> McpHost::failed_clients(const config::AgentConfig* agent) {
@@ -375,11 +409,8 @@ std::optional<ToolInfo> McpHost::find_tool(const std::string& name) { return fin
 
 std::optional<ToolInfo> McpHost::find_tool(const std::string& name, const config::AgentConfig* agent) {
   refresh_tools(/*strict=*/false, agent);
-  for (auto& slot : slots()) {
-    std::lock_guard lock(slot->mutex);
-    for (const auto& tool : slot->tools) {
-      if (tool.name == name && visible(*slot, name, nullptr)) return tool;
-    }
+  for (auto& tool : view(agent)) {
+    if (tool.name == name) return tool;
   }
   return std::nullopt;
 }
@@ -394,7 +425,7 @@ ToolResult McpHost::call_tool(const std::string& name, const Json& arguments, co
       if (candidate->config.client_id == tool->client_id) owner = candidate;
     }
   }
-  if (!owner || !visible(*owner, name, agent)) {
+  if (!owner) {
     std::vector<std::string> known;
     for (const ToolInfo& candidate : agent != nullptr ? tools_for(*agent) : tools()) known.push_back(candidate.name);
     throw Error(ErrorCode::kNotFound, "no MCP tool named '" + name + "'" +
@@ -405,7 +436,9 @@ ToolResult McpHost::call_tool(const std::string& name, const Json& arguments, co
   if (elicitor) asking.emplace(detail::CallAskers::add(owner->askers, name, elicitor));
   try {
     auto current = session(*owner);
-    const Json params = {{"name", name}, {"arguments", arguments.is_null() ? Json::object() : arguments}};
+    // The server knows the tool by its own name, whatever prefix the caller sees.
+    const std::string& server_name = tool->server_name.empty() ? tool->name : tool->server_name;
+    const Json params = {{"name", server_name}, {"arguments", arguments.is_null() ? Json::object() : arguments}};
     // Progress is asked for even with no one to show it to: it keeps a long call alive.
     ClientSession::RequestOptions options;
     options.on_progress = [&on_progress](const Progress& report) {

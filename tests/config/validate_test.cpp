@@ -42,6 +42,28 @@ TEST(ValidateProject, MaxResultCharsIsAtLeastOneOnClientsAndAgents) {
   EXPECT_TRUE(validate_project(project).empty());
 }
 
+TEST(ValidateProject, ToolPrefixesMustMakeNamesModelProvidersAccept) {
+  auto project = small_project();
+  project.clients[0].tool_prefix = "w ";
+  project.agents[0].prefix_tool_names = true;
+  project.clients.push_back(project.clients[0]);
+  project.clients[1].client_id = "weather server";
+  project.clients[1].tool_prefix = std::string(64, 'p');
+  project.agents[0].client_ids.push_back("weather server");
+  const auto problems = validate_project(project);
+  ASSERT_EQ(problems.size(), 3u);
+  EXPECT_EQ(problems[0].path, "clients[0].tool_prefix");
+  EXPECT_EQ(problems[0].message, "'w ' cannot start tool names: model providers accept letters, digits, '_' and '-', at most 64");
+  EXPECT_EQ(problems[1].path, "clients[1].tool_prefix");
+  EXPECT_EQ(problems[2].path, "agents[0].prefix_tool_names");
+  EXPECT_EQ(problems[2].message,
+            "client id 'weather server' cannot start tool names: model providers accept letters, digits, '_' and '-', at most 64");
+  project.clients[0].tool_prefix = "w_";
+  project.clients.pop_back();
+  project.agents[0].client_ids.pop_back();
+  EXPECT_TRUE(validate_project(project).empty());
+}
+
 TEST(ValidateProject, TestProviderNeedsNoModelButOthersDo) {
   auto project = small_project();
   project.llms[0].provider = "anthropic";

@@ -162,6 +162,11 @@ struct ClientConfig {
   // [kDefaultMaxResultChars when neither this nor the agent sets one]; the stricter of
   // the client's and the agent's wins.
   std::optional<int64_t> max_result_chars;
+  // Put before every tool name of this client ("a_" makes echo a_echo), so two clients
+  // serving tools of the same names can both be used; calls reach the server under the
+  // tool's own name. Letters, digits, '_' and '-'; a prefixed name must stay a name model
+  // providers accept (config::is_tool_name), else the client's listing fails naming it.
+  std::optional<std::string> tool_prefix;
   Json extra = Json::object();
 
   friend bool operator==(const ClientConfig&, const ClientConfig&) = default;
@@ -204,6 +209,10 @@ struct AgentConfig {
   std::optional<ApprovalRule> require_approval;  // applies to every tool the agent sees
   // Characters of a tool result the model is sent (see ClientConfig::max_result_chars).
   std::optional<int64_t> max_result_chars;
+  // [false] The agent sees every tool as CLIENTID_NAME (after the client's tool_prefix),
+  // so the same tools of two of its clients do not clash. Its client ids must then be
+  // letters, digits, '_' and '-'.
+  std::optional<bool> prefix_tool_names;
   Json extra = Json::object();
 
   friend bool operator==(const AgentConfig&, const AgentConfig&) = default;

@@ -24,4 +24,9 @@ std::string name_problem(std::string_view name);
 // UTF-8 boundary) followed by "... (N bytes)".
 std::string excerpt(std::string_view text);
 
+// What model providers accept as a tool name: ^[a-zA-Z0-9_-]{1,64}$.
+inline constexpr std::size_t kMaxToolNameLength = 64;
+inline constexpr const char* kToolNameRule = "letters, digits, '_' and '-', at most 64";
+bool is_tool_name(std::string_view name);
+
 }  // namespace aurite::config

@@ -4,9 +4,13 @@
 // Registry rules:
 //  - A client's `exclude` hides components from everyone; an agent additionally sees
 //    only the clients in its `client_ids`, minus its `exclude_components`.
-//  - Tool names are unique across clients (after each client's `exclude`, so an
-//    exclude can resolve a clash): a clash is Error(kInvalidConfig) naming the tool
-//    and both client ids, at start() and whenever a tool list is refreshed.
+//  - A client's `tool_prefix` goes before each of its tools' names (the server is called
+//    with its own name); an agent with `prefix_tool_names` sees each as CLIENTID_NAME.
+//    A prefixed name providers would refuse is Error(kInvalidConfig) naming client and tool.
+//  - Tool names are unique in what each caller sees: every client's tools (after their
+//    `exclude` and `tool_prefix`), or one agent's. A clash is Error(kInvalidConfig)
+//    naming the tool and both client ids, from start() and from every listing or call
+//    whose view holds it.
 //  - A notifications/tools/list_changed makes the next lookup re-list that client.
 //  - A tool whose `execution.taskSupport` is "required" can only be called as a task,
 //    which this host does not do, and one whose x-mcp-header annotations are invalid
@@ -166,6 +170,9 @@ class McpHost {
   // With `agent`, only the clients it uses are listed (and started on first use).
   void refresh_tools(bool strict, const config::AgentConfig* agent = nullptr);
   static bool visible(const Slot& slot, const std::string& name, const config::AgentConfig* agent);
+  // The listed tools `agent` sees (every client's when null), named as it sees them.
+  // Throws Error(kInvalidConfig) for a clash in it, or a name providers would refuse.
+  std::vector<ToolInfo> view(const config::AgentConfig* agent);
 
   struct Authorization;
   const std::shared_ptr<Authorization> authorization_;

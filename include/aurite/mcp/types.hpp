@@ -43,7 +43,10 @@ std::string header_annotation_problem(const Json& input_schema);
 
 struct ToolInfo {
   std::string client_id;    // the client (server) that offers it
+  // The name a model calls it by: the server's, after the client's tool_prefix and, in
+  // what an agent with prefix_tool_names sees, its client id.
   std::string name;
+  std::string server_name;  // the name the server knows it by (empty: the same as name)
   std::string description;  // empty when the server gave none
   Json input_schema = Json::object();
   Json raw = Json::object();  // the tool as tools/list returned it
