@@ -118,7 +118,23 @@ class Runs::Recording {
     if (sink_) sink_(recorded);
   }
 
-  // The run's last event is out and its row says how it ended.
+  // The last event (`done` with the result) and the row's end; the run is no longer live here.
+  void completed(detail::RunJournal& journal, Json& out) {
+    out["run_id"] = id_;
+    journal.emit("done", out);
+    const bool waits = out.value("status", "") == "awaiting_approval";
+    end({waits ? "awaiting_approval" : "completed", out.value("final_text", ""), out.dump(), "",
+         journal.stored_turns().dump()});
+  }
+
+  // The same for a run that threw `error`.
+  void failed(detail::RunJournal& journal, const std::exception& error) {
+    const Json body = error_of(error);
+    journal.emit("error", body);
+    end({is_cancel(error) ? "cancelled" : "failed", "", "", body.dump(), journal.stored_turns().dump()});
+  }
+
+ private:
   void end(const storage::RunEnd& end) {
     try {
       if (!runs_.store_.finish_run(id_, end)) {
@@ -133,9 +149,9 @@ class Runs::Recording {
       live_->ended = true;
     }
     live_->changed.notify_all();
+    runs_.remove_live(id_);
   }
 
- private:
   Runs& runs_;
   const std::string id_;
   std::shared_ptr<Live> live_;
@@ -160,7 +176,7 @@ Runs::~Runs() {
 
 std::string Runs::new_run_id() { return "run_" + secrets::to_hex(secrets::random_bytes(16)); }
 
-std::string Runs::queue(const RunSpec& spec) {
+storage::RunRecord Runs::new_record(const RunSpec& spec, const std::string& status) const {
   const auto kind = execution::kind_of(configs_, spec.name);
   if (!kind) throw Error(ErrorCode::kNotFound, fmt::format("nothing to run is named '{}'", spec.name));
   storage::RunRecord record;
@@ -168,31 +184,25 @@ std::string Runs::queue(const RunSpec& spec) {
   record.kind = *kind;
   record.name = spec.name;
   record.session_id = spec.session_id;
-  record.status = "queued";
+  record.status = status;
   record.message = spec.message;
   record.process = process_;
+  return record;
+}
+
+std::string Runs::queue(const RunSpec& spec) {
+  const storage::RunRecord record = new_record(spec, "queued");
   store_.create_run(record, now_ms());
   return record.id;
 }
 
 Json Runs::run(const RunSpec& spec, execution::RunObserver* observer, const RunEventSink& sink) {
-  const auto kind = execution::kind_of(configs_, spec.name);
-  if (!kind) throw Error(ErrorCode::kNotFound, fmt::format("nothing to run is named '{}'", spec.name));
-  std::string id = spec.id.empty() ? new_run_id() : spec.id;
-  if (spec.queued) {
-    if (!store_.start_run(id, process_, now_ms())) {
-      throw Error(ErrorCode::kCancelled, fmt::format("run {} was cancelled before it started", id));
-    }
-  } else {
-    storage::RunRecord record;
-    record.id = id;
-    record.kind = *kind;
-    record.name = spec.name;
-    record.session_id = spec.session_id;
-    record.status = "running";
-    record.message = spec.message;
-    record.process = process_;
+  const storage::RunRecord record = new_record(spec, "running");
+  const std::string& id = record.id;
+  if (!spec.queued) {
     store_.create_run(record, now_ms());
+  } else if (!store_.start_run(id, process_, now_ms())) {
+    throw Error(ErrorCode::kCancelled, fmt::format("run {} was cancelled before it started", id));
   }
   auto live = std::make_shared<Live>();
   add_live(id, live);
@@ -202,26 +212,19 @@ Json Runs::run(const RunSpec& spec, execution::RunObserver* observer, const RunE
   if (auto* participant = dynamic_cast<RunParticipant*>(observer)) {
     participant->attach([&journal](const std::string& event, const Json& data) { journal.emit(event, data); });
   }
-  journal.emit("run", {{"run_id", id}, {"name", spec.name}, {"kind", *kind}, {"session_id", spec.session_id}});
+  journal.emit("run", {{"run_id", id}, {"name", spec.name}, {"kind", record.kind}, {"session_id", spec.session_id}});
   execution::RunOptions options = spec.options;
   options.cancel = &live->cancel;
   options.run_id = id;
+  Json out;
   try {
-    Json out = facade_.run(spec.name, spec.message, spec.session_id, &journal, options);
-    out["run_id"] = id;
-    journal.emit("done", out);
-    const bool waits = out.value("status", "") == "awaiting_approval";
-    recording.end({waits ? "awaiting_approval" : "completed", out.value("final_text", ""), out.dump(), "",
-                   journal.stored_turns().dump()});
-    remove_live(id);
-    return out;
+    out = facade_.run(spec.name, spec.message, spec.session_id, &journal, options);
   } catch (const std::exception& error) {
-    const Json body = error_of(error);
-    journal.emit("error", body);
-    recording.end({is_cancel(error) ? "cancelled" : "failed", "", "", body.dump(), journal.stored_turns().dump()});
-    remove_live(id);
+    recording.failed(journal, error);
     throw;
   }
+  recording.completed(journal, out);
+  return out;
 }
 
 Json Runs::decide_approval(const std::string& approval_id, const execution::ApprovalDecision& decision,
@@ -248,25 +251,15 @@ Json Runs::decide_approval(const std::string& approval_id, const execution::Appr
     recording.emplace(*this, id, live, sink);
     journal.emit("resumed", {{"run_id", id}, {"approval_id", approval_id}, {"decided_by", decided_by}});
   };
+  Json out;
   try {
-    Json out = facade_.decide_approval(approval_id, decision, decided_by, &journal, continuing);
-    if (recording) {
-      journal.emit("done", out);
-      const bool waits = out.value("status", "") == "awaiting_approval";
-      recording->end({waits ? "awaiting_approval" : "completed", out.value("final_text", ""), out.dump(), "",
-                      journal.stored_turns().dump()});
-      remove_live(id);
-    }
-    return out;
+    out = facade_.decide_approval(approval_id, decision, decided_by, &journal, continuing);
   } catch (const std::exception& error) {
-    if (recording) {
-      const Json body = error_of(error);
-      journal.emit("error", body);
-      recording->end({is_cancel(error) ? "cancelled" : "failed", "", "", body.dump(), journal.stored_turns().dump()});
-      remove_live(id);
-    }
+    if (recording) recording->failed(journal, error);
     throw;
   }
+  if (recording) recording->completed(journal, out);
+  return out;
 }
 
 storage::RunRecord Runs::cancel(const std::string& id, const std::string& by) {

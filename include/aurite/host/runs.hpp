@@ -139,6 +139,8 @@ class Runs {
   struct Live;
   class Recording;
 
+  // The row of a new run of `spec`; Error(kNotFound) for a name nothing has.
+  storage::RunRecord new_record(const RunSpec& spec, const std::string& status) const;
   void add_live(const std::string& id, std::shared_ptr<Live> live);
   void remove_live(const std::string& id);
   std::shared_ptr<Live> live(const std::string& id);
