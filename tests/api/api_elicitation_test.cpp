@@ -88,7 +88,9 @@ TEST_F(ApiElicitation, TheStreamAsksAndTheAnswerReachesTheServer) {
 }
 
 TEST_F(ApiElicitation, NoAnswerWithinTheTimeoutDeclinesAndAJsonRunDeclinesAtOnce) {
-  ServeProcess server(demo_env(), write_forms_project(dir_, 1.0).string());
+  // The client's timeout bounds both the server's silence before it asks and the wait for
+  // an answer; 3 s leaves a loaded machine time to ask before the call itself times out.
+  ServeProcess server(demo_env(), write_forms_project(dir_, 3.0).string());
   std::string path;
   const auto events = stream_run(server, [&](const SseEvent& event) {
     if (event.event == "elicitation_required") path = answer_path(event);
