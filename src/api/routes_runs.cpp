@@ -96,12 +96,6 @@ RunRequest parse_run_request(const httplib::Request& request) {
   return run;
 }
 
-storage::RunRecord found_run(host::Runs& runs, const std::string& id) {
-  auto record = runs.find(id);
-  if (!record) throw Error(ErrorCode::kNotFound, "no run with id '" + id + "'");
-  return *record;
-}
-
 // Where an events stream begins: Last-Event-ID (a reconnecting EventSource) wins over ?after=.
 std::int64_t events_after(const httplib::Request& request) {
   if (request.has_header("Last-Event-ID")) {
@@ -135,7 +129,7 @@ void stream_events(ApiContext& context, httplib::Response& response, const std::
           }
           if (!events.empty()) continue;
           const auto record = runs.find(id);
-          if (!record || record->status == "awaiting_approval" || !storage::run_status_is_live(record->status)) break;
+          if (!record || !host::Runs::still_running(*record)) break;
           const std::string alive = ": waiting for the run\n\n";
           if (!sink.write(alive.data(), alive.size())) return false;
         }
@@ -190,7 +184,7 @@ void add_run_routes(httplib::Server& server, ApiContext& context) {
              }));
 
   add_route(server, context, "GET", "/runs/{id}", ([&context](const httplib::Request& request, httplib::Response& response) {
-               send_json(response, 200, host::to_json(found_run(context.host.runs(), path_param(request))));
+               send_json(response, 200, host::to_json(context.host.runs().get(path_param(request))));
              }));
 
   add_route(server, context, "DELETE", "/runs/{id}",
@@ -204,7 +198,7 @@ void add_run_routes(httplib::Server& server, ApiContext& context) {
   add_route(server, context, "GET", "/runs/{id}/events",
             ([&context](const httplib::Request& request, httplib::Response& response) {
                const std::string id = path_param(request);
-               found_run(context.host.runs(), id);
+               context.host.runs().get(id);
                stream_events(context, response, id, events_after(request));
              }));
 

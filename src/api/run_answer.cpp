@@ -35,6 +35,11 @@ class RunInFlight {
   ApiContext& context_;
 };
 
+// An event that is not one of the run's (it has no seq to resume from).
+std::string unnumbered_frame(const std::string& event, const Json& data) {
+  return fmt::format("event: {}\ndata: {}\n\n", event, dump_for_client(data));
+}
+
 // Writes the run's events as they are recorded. Tool callbacks may come from other
 // threads, so writes are serialised. A client that went away stops the writing (and the
 // run, when it asked for that); the run's events are stored all the same.
@@ -58,12 +63,12 @@ class SseWriter : public OpenStream {
   // Only for what happens outside a recorded run (a request refused before it starts).
   void write_unrecorded(const std::string& event, const Json& data) {
     std::lock_guard lock(mutex_);
-    write_locked(fmt::format("event: {}\ndata: {}\n\n", event, dump_for_client(data)));
+    write_locked(unnumbered_frame(event, data));
   }
 
   void end_with(const std::string& event, const Json& data) override {
     std::lock_guard lock(mutex_);
-    write_locked(fmt::format("event: {}\ndata: {}\n\n", event, dump_for_client(data)));
+    write_locked(unnumbered_frame(event, data));
     open_ = false;
   }
 

@@ -44,6 +44,9 @@ struct Context {
   std::unique_ptr<host::HostManager> open_host() const;
 };
 
+// Who acts, for the record (a decision, a cancel): the user and the machine, "user@host".
+std::string user_at_host();
+
 void add_validate_command(CLI::App& app, Context& context);
 void add_list_command(CLI::App& app, Context& context);
 void add_show_command(CLI::App& app, Context& context);

@@ -1,9 +1,6 @@
 // aurite approvals list|approve|deny: the tool calls that wait in the database for a
 // person. A decision that leaves none of its run's calls waiting continues the run here,
 // shown and ended as `aurite run` shows and ends one.
-#include <pwd.h>
-#include <unistd.h>
-
 #include <iostream>
 
 #include <fmt/format.h>
@@ -31,18 +28,6 @@ struct DecideOptions {
   std::string reason;  // deny: shown to the model
   ConsoleOptions console;
 };
-
-// Who decided, for the record: the user and the machine.
-std::string decider() {
-  std::string user;
-  if (const char* name = std::getenv("USER"); name != nullptr && *name != '\0') user = name;
-  if (user.empty()) {
-    if (const passwd* entry = ::getpwuid(::getuid()); entry != nullptr) user = entry->pw_name;
-  }
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-  return fmt::format("{}@{}", user.empty() ? std::to_string(::getuid()) : user, host);
-}
 
 int run_list(const Context& context, const ListOptions& options) {
   auto storage = open_storage("aurite approvals list");
@@ -93,7 +78,7 @@ int run_decide(const Context& context, const DecideOptions& options, bool approv
   execution::RunOptions run_options;
   run_options.may_pause = true;
   const nlohmann::json result =
-      host->runs().decide_approval(options.id, decision, decider(), console.observer(), {}, run_options);
+      host->runs().decide_approval(options.id, decision, user_at_host(), console.observer(), {}, run_options);
   if (!context.options.json) {
     const auto& approval = result.at("approval");
     std::cerr << fmt::format("{} {} {} for agent '{}'\n", approve ? "approved" : "denied", approval.value("id", ""),

@@ -1,8 +1,5 @@
 // aurite runs list|show|cancel|events: runs as the database keeps them, whichever
 // process (`aurite run`, `aurite serve`, here or elsewhere) ran them.
-#include <pwd.h>
-#include <unistd.h>
-
 #include <iostream>
 
 #include <fmt/format.h>
@@ -40,19 +37,6 @@ std::unique_ptr<host::HostManager> open_runs_host(const Context& context, const 
   return host;
 }
 
-storage::RunRecord found_run(host::Runs& runs, const std::string& id) {
-  auto record = runs.find(id);
-  if (!record) throw Error(ErrorCode::kNotFound, fmt::format("no run with id '{}'", id));
-  return *record;
-}
-
-std::string canceller_name() {
-  const passwd* entry = ::getpwuid(::getuid());
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-  return fmt::format("{}@{}", entry != nullptr ? entry->pw_name : std::to_string(::getuid()), host);
-}
-
 int list_runs_command(const Context& context, const RunsListOptions& options) {
   auto host = open_runs_host(context, "aurite runs list");
   storage::RunQuery query;
@@ -83,7 +67,7 @@ int list_runs_command(const Context& context, const RunsListOptions& options) {
 
 int show_run_command(const Context& context, const std::string& id) {
   auto host = open_runs_host(context, "aurite runs show");
-  const nlohmann::json run = host::to_json(found_run(host->runs(), id));
+  const nlohmann::json run = host::to_json(host->runs().get(id));
   if (context.options.json) {
     print_json(std::cout, run);
     return kExitOk;
@@ -100,7 +84,7 @@ int show_run_command(const Context& context, const std::string& id) {
 
 int cancel_run_command(const Context& context, const std::string& id) {
   auto host = open_runs_host(context, "aurite runs cancel");
-  const storage::RunRecord record = host->runs().cancel(id, canceller_name());
+  const storage::RunRecord record = host->runs().cancel(id, user_at_host());
   if (context.options.json) {
     print_json(std::cout, host::to_json(record));
   } else if (storage::run_status_is_live(record.status)) {
@@ -114,7 +98,7 @@ int cancel_run_command(const Context& context, const std::string& id) {
 int run_events_command(const Context& context, const RunEventsOptions& options) {
   auto host = open_runs_host(context, "aurite runs events");
   host::Runs& runs = host->runs();
-  found_run(runs, options.id);
+  runs.get(options.id);
   std::int64_t after = options.after;
   while (true) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.no_follow ? 0 : 15);
@@ -133,8 +117,7 @@ int run_events_command(const Context& context, const RunEventsOptions& options) 
     }
     if (!events.empty()) continue;
     if (options.no_follow) return kExitOk;
-    const storage::RunRecord record = found_run(runs, options.id);
-    if (record.status == "awaiting_approval" || !storage::run_status_is_live(record.status)) return kExitOk;
+    if (!host::Runs::still_running(runs.get(options.id))) return kExitOk;
   }
 }
 

@@ -92,9 +92,10 @@ struct Runs::Live {
 // Numbers, stores and hands on the events of one run here.
 class Runs::Recording {
  public:
-  Recording(Runs& runs, std::string id, std::shared_ptr<Live> live, RunEventSink sink)
+  // `last_seq`: the run's last event so far (0 for a run that has just begun).
+  Recording(Runs& runs, std::string id, std::shared_ptr<Live> live, RunEventSink sink, std::int64_t last_seq)
       : runs_(runs), id_(std::move(id)), live_(std::move(live)), sink_(std::move(sink)) {
-    live_->last_seq = runs_.store_.last_event_seq(id_);
+    live_->last_seq = last_seq;
   }
 
   void emit(const std::string& event, const Json& data) {
@@ -206,7 +207,7 @@ Json Runs::run(const RunSpec& spec, execution::RunObserver* observer, const RunE
   }
   auto live = std::make_shared<Live>();
   add_live(id, live);
-  Recording recording(*this, id, live, sink);
+  Recording recording(*this, id, live, sink, 0);
   detail::RunJournal journal([&recording](const std::string& event, const Json& data) { recording.emit(event, data); },
                              observer, spec.stream_text || static_cast<bool>(sink));
   if (auto* participant = dynamic_cast<RunParticipant*>(observer)) {
@@ -248,7 +249,7 @@ Json Runs::decide_approval(const std::string& approval_id, const execution::Appr
     if (!store_.start_run(run_id, process_, now_ms())) return;  // a run of an older version: not recorded
     id = run_id;
     add_live(id, live);
-    recording.emplace(*this, id, live, sink);
+    recording.emplace(*this, id, live, sink, store_.last_event_seq(id));
     journal.emit("resumed", {{"run_id", id}, {"approval_id", approval_id}, {"decided_by", decided_by}});
   };
   Json out;
@@ -263,17 +264,16 @@ Json Runs::decide_approval(const std::string& approval_id, const execution::Appr
 }
 
 storage::RunRecord Runs::cancel(const std::string& id, const std::string& by) {
-  auto record = find(id);
-  if (!record) throw Error(ErrorCode::kNotFound, fmt::format("no run with id '{}'", id));
-  if (!storage::run_status_is_live(record->status)) {
-    throw Error(ErrorCode::kConflict, fmt::format("run {} has ended ({}): there is nothing to cancel", id, record->status));
+  const storage::RunRecord record = get(id);
+  if (!storage::run_status_is_live(record.status)) {
+    throw Error(ErrorCode::kConflict, fmt::format("run {} has ended ({}): there is nothing to cancel", id, record.status));
   }
   if (!cancel_here(id)) {
     const Json body = {{"error", {{"code", "cancelled"}, {"message", fmt::format("cancelled by {}", by)}, {"details", Json::array()}}}};
-    const storage::RunEnd end{"cancelled", "", "", body.dump(), record->turns_json};
+    const storage::RunEnd end{"cancelled", "", "", body.dump(), record.turns_json};
     if (store_.end_waiting_run(id, end)) {
       // Nobody runs it: what it waited for goes with it, so its session is free again.
-      if (record->status == "awaiting_approval" && approvals_ != nullptr) {
+      if (record.status == "awaiting_approval" && approvals_ != nullptr) {
         for (const auto& approval : approvals_->approvals_of_run(id)) {
           if (approval.status == "pending") {
             approvals_->decide_approval(approval.id, false, std::nullopt, "the run was cancelled", by);
@@ -285,7 +285,7 @@ storage::RunRecord Runs::cancel(const std::string& id, const std::string& by) {
       store_.request_cancel(id);  // running in another process: it hears this with its next beat
     }
   }
-  return store_.find_run(id).value_or(*record);
+  return store_.find_run(id).value_or(record);
 }
 
 bool Runs::cancel_here(const std::string& id) {
@@ -299,6 +299,14 @@ std::optional<storage::RunRecord> Runs::find(const std::string& id) {
   mark_stale();
   return store_.find_run(id);
 }
+
+storage::RunRecord Runs::get(const std::string& id) {
+  auto record = find(id);
+  if (!record) throw Error(ErrorCode::kNotFound, fmt::format("no run with id '{}'", id));
+  return std::move(*record);
+}
+
+bool Runs::still_running(const storage::RunRecord& run) { return run.status == "queued" || run.status == "running"; }
 
 storage::RunPage Runs::list(const storage::RunQuery& query) {
   mark_stale();
@@ -314,7 +322,7 @@ std::vector<storage::RunEvent> Runs::wait_for_events(const std::string& id, std:
     const auto running = live(id);
     if (!running) {
       const auto record = find(id);
-      if (!record || record->status == "awaiting_approval" || !storage::run_status_is_live(record->status)) {
+      if (!record || !still_running(*record)) {
         return store_.events_after(id, after_seq, kPage);  // what came in before it ended
       }
     }

@@ -124,6 +124,11 @@ class Runs {
 
   // The store's view, after marking runs whose process stopped beating interrupted.
   std::optional<storage::RunRecord> find(const std::string& id);
+  // As find(); Error(kNotFound) naming the id when there is no such run.
+  storage::RunRecord get(const std::string& id);
+  // What a follower of the run waits for: it is queued or running (a run that waits for
+  // approval has said all it will until somebody decides).
+  static bool still_running(const storage::RunRecord& run);
   storage::RunPage list(const storage::RunQuery& query);
 
   // Waits until the run has events after `after_seq` or has ended, at most until
