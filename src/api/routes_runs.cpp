@@ -189,10 +189,11 @@ void add_run_routes(httplib::Server& server, ApiContext& context) {
 
   add_route(server, context, "DELETE", "/runs/{id}",
             ([&context](const httplib::Request& request, httplib::Response& response) {
-               const storage::RunRecord record =
+               const auto cancelled =
                    context.host.runs().cancel(path_param(request), "api client " + request.remote_addr);
-               // 202: a run of another process hears of it with that process's next beat.
-               send_json(response, storage::run_status_is_live(record.status) ? 202 : 200, host::to_json(record));
+               // 202: a run of another process hears of it with that process's next beat
+               // (which may come before this answer is sent).
+               send_json(response, cancelled.asked ? 202 : 200, host::to_json(cancelled.run));
              }));
 
   add_route(server, context, "GET", "/runs/{id}/events",

@@ -84,10 +84,10 @@ int show_run_command(const Context& context, const std::string& id) {
 
 int cancel_run_command(const Context& context, const std::string& id) {
   auto host = open_runs_host(context, "aurite runs cancel");
-  const storage::RunRecord record = host->runs().cancel(id, user_at_host());
+  const auto [record, asked] = host->runs().cancel(id, user_at_host());
   if (context.options.json) {
     print_json(std::cout, host::to_json(record));
-  } else if (storage::run_status_is_live(record.status)) {
+  } else if (asked && storage::run_status_is_live(record.status)) {
     std::cout << fmt::format("asked the process running {} to cancel it (it hears with its next heartbeat)\n", id);
   } else {
     std::cout << fmt::format("{} {}\n", id, record.status);

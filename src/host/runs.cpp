@@ -263,11 +263,12 @@ Json Runs::decide_approval(const std::string& approval_id, const execution::Appr
   return out;
 }
 
-storage::RunRecord Runs::cancel(const std::string& id, const std::string& by) {
+Runs::CancelResult Runs::cancel(const std::string& id, const std::string& by) {
   const storage::RunRecord record = get(id);
   if (!storage::run_status_is_live(record.status)) {
     throw Error(ErrorCode::kConflict, fmt::format("run {} has ended ({}): there is nothing to cancel", id, record.status));
   }
+  bool asked = false;
   if (!cancel_here(id)) {
     const Json body = {{"error", {{"code", "cancelled"}, {"message", fmt::format("cancelled by {}", by)}, {"details", Json::array()}}}};
     const storage::RunEnd end{"cancelled", "", "", body.dump(), record.turns_json};
@@ -283,9 +284,10 @@ storage::RunRecord Runs::cancel(const std::string& id, const std::string& by) {
       }
     } else {
       store_.request_cancel(id);  // running in another process: it hears this with its next beat
+      asked = true;
     }
   }
-  return store_.find_run(id).value_or(record);
+  return {store_.find_run(id).value_or(record), asked};
 }
 
 bool Runs::cancel_here(const std::string& id) {

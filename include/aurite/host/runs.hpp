@@ -112,12 +112,15 @@ class Runs {
                        const std::string& decided_by, execution::RunObserver* observer = nullptr,
                        const RunEventSink& sink = {}, const execution::RunOptions& options = {});
 
+  struct CancelResult {
+    storage::RunRecord run;  // as it is now (another process may have ended it already)
+    bool asked = false;      // another process runs it and was asked: it ends with its next beat
+  };
   // Cancels a live run: here at once when this process runs it, else by asking its
   // process (which hears it with its next beat); a queued run, or one awaiting approval,
-  // ends cancelled at once (its waiting approvals are denied). Returns the run as it is
-  // now. Throws Error(kNotFound) for an unknown id, kConflict naming the status when it
-  // has ended.
-  storage::RunRecord cancel(const std::string& id, const std::string& by);
+  // ends cancelled at once (its waiting approvals are denied). Throws Error(kNotFound)
+  // for an unknown id, kConflict naming the status when it has ended.
+  CancelResult cancel(const std::string& id, const std::string& by);
 
   // A cancel of the run `id` this process runs; false when it runs no such run.
   bool cancel_here(const std::string& id);
