@@ -116,8 +116,11 @@ TEST_P(SecretStoreTest, AnAlteredMovedOrForeignRowIsRefusedNeverOpenedIntoGarbag
 // The second of two updates at once waits for the first and sees what it wrote: two
 // processes that both find a token expired refresh it once.
 TEST_P(SecretStoreTest, AnUpdateWaitsForTheOneInProgressAndSeesItsValue) {
-  auto first = store(box_);
-  auto second = store(box_);
+  // The waiter's polls move the manual clock while the first holds the lock in real time;
+  // a lock of hours cannot run out in the milliseconds that takes.
+  const storage::SecretLockTiming hours{.lock_ttl = std::chrono::hours(10), .wait = std::chrono::hours(20)};
+  auto first = store(box_, hours);
+  auto second = store(box_, hours);
   first->put("mcp-oauth/x", "v0");
   std::promise<void> first_inside;
   std::promise<void> let_first_finish;
@@ -241,6 +244,8 @@ TEST_P(SecretStoreTest, AMachinesOwnKeyFileIsWarnedAboutOnASharedServerOnly) {
 TEST_P(SecretStoreTest, MigrationFiveAddsTheTablesToADatabaseOfVersionFour) {
   db_->history()->append_turn("agent", "s", "user", R"([{"type": "text", "text": "kept"}])");
   db_.reset();
+  exec_sql("DROP TABLE tool_calls");
+  exec_sql("DROP TABLE model_calls");
   exec_sql("DROP TABLE run_events");
   exec_sql("DROP TABLE runs");
   exec_sql("DROP TABLE approvals");
@@ -250,7 +255,7 @@ TEST_P(SecretStoreTest, MigrationFiveAddsTheTablesToADatabaseOfVersionFour) {
   exec_sql("DELETE FROM schema_migrations WHERE version >= 5");
   auto db = open();
   const auto status = db->status();
-  EXPECT_EQ(status.schema_version, 7);
+  EXPECT_EQ(status.schema_version, 8);
   EXPECT_EQ(status.row_counts.at("secrets"), 0);
   EXPECT_EQ(status.row_counts.at("agent_history"), 1);
   store(box_)->put("mcp-oauth/x", "value");
