@@ -105,23 +105,9 @@ void add_history_routes(httplib::Server& server, ApiContext& context) {
 
   add_route(server, context, "GET", "/history/stats",
             ([&host](const httplib::Request& request, httplib::Response& response) {
-              const auto stats = history_admin_of(host).stats(text_param(request, "agent"));
-              Json agents = Json::array();
-              for (const auto& a : stats.per_agent) {
-                agents.push_back({{"agent", a.agent_name},
-                                  {"turns", a.turns},
-                                  {"sessions", a.sessions},
-                                  {"tool_calls", a.tool_calls}});
-              }
-              Json days = Json::array();
-              for (const auto& d : stats.per_day) {
-                days.push_back({{"agent", d.agent_name},
-                                {"day", d.day},
-                                {"turns", d.turns},
-                                {"sessions", d.sessions},
-                                {"tool_calls", d.tool_calls}});
-              }
-              send_json(response, 200, {{"per_agent", agents}, {"per_day", days}});
+              // Priced with the llms the server runs now: a corrected price re-prices history.
+              const auto stats = history_admin_of(host).stats(text_param(request, "agent"), host.snapshot().llms);
+              send_json(response, 200, storage::to_json(stats));
             }));
 
   // Streamed in chunks while the store reads in pages, so neither side holds the whole

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -32,6 +33,7 @@ struct HistoryOptions {
   std::optional<std::string> output;
   std::string file;      // import FILE
   bool dry_run = false;  // import --dry-run
+  bool usage = false;    // show --usage
 };
 
 // "30d", "12h", "45m", "90s", "2w" -> seconds.
@@ -56,11 +58,32 @@ std::string content_text(const std::string& content_json) {
 }
 
 json turn_json(const storage::TurnRecord& t) {
-  return {{"agent", t.agent_name}, {"session", t.session_id}, {"seq", t.seq}, {"role", t.role},
-          {"content", json::parse(t.content_json)}, {"created_at", t.created_at}};
+  json out = {{"agent", t.agent_name}, {"session", t.session_id}, {"seq", t.seq}, {"role", t.role},
+              {"content", json::parse(t.content_json)}, {"created_at", t.created_at}};
+  if (!t.usage.empty()) out["usage"] = storage::usage_to_json(t.usage);
+  return out;
 }
 
-void print_turns(const Context& context, const std::vector<storage::TurnRecord>& turns) {
+// What a turn cost, on one line: its model call, or the tool calls it answers.
+std::string usage_text(const storage::TurnUsage& usage) {
+  std::string out;
+  if (const auto& call = usage.model_call) {
+    out = fmt::format("{}/{}: {} in / {} out tokens", call->provider, call->model, call->input_tokens,
+                      call->output_tokens);
+    if (call->cache_read_tokens > 0 || call->cache_write_tokens > 0) {
+      out += fmt::format(" (cache: {} read, {} written)", call->cache_read_tokens, call->cache_write_tokens);
+    }
+    out += fmt::format(", {:.0f} ms, {}", call->duration_ms, call->stop_reason);
+  }
+  for (const auto& tool : usage.tool_calls) {
+    out += fmt::format("{}{}{} {:.0f} ms{}", out.empty() ? "" : "; ", tool.tool,
+                       tool.client_id.empty() ? "" : " (" + tool.client_id + ")", tool.duration_ms,
+                       tool.is_error ? ", error" : "");
+  }
+  return out;
+}
+
+void print_turns(const Context& context, const std::vector<storage::TurnRecord>& turns, bool show_usage = false) {
   if (context.options.json) {
     json out = json::array();
     for (const auto& t : turns) out.push_back(turn_json(t));
@@ -70,6 +93,7 @@ void print_turns(const Context& context, const std::vector<storage::TurnRecord>&
   for (const auto& t : turns) {
     std::cout << fmt::format("{}/{} #{} {} {}\n  {}\n", t.agent_name, t.session_id, t.seq, t.role, t.created_at,
                              content_text(t.content_json));
+    if (show_usage && !t.usage.empty()) std::cout << "  [" << usage_text(t.usage) << "]\n";
   }
 }
 
@@ -97,23 +121,16 @@ int run_sessions(const Context& context, const HistoryOptions& o) {
 int run_history_show(const Context& context, const HistoryOptions& o) {
   const auto db = open_storage("history show");
   const std::string session = o.session.value_or(storage::kDefaultSession);
-  auto& history = history_of(*db);
-  // Forward through the session by seq, a page at a time, keeping the last `limit` turns.
-  constexpr std::size_t kPage = 1000;
+  // Forward through the session by seq (a page at a time, with usage), keeping the last `limit` turns.
   std::deque<storage::TurnRecord> last;
-  for (std::int64_t after = 0;;) {
-    const auto page = history.load_turns(o.agent_arg, session, after, kPage);
-    for (const auto& t : page) {
-      last.push_back({o.agent_arg, session, t.seq, t.role, t.content_json, t.created_at});
-      if (last.size() > o.limit) last.pop_front();
-    }
-    if (page.size() < kPage) break;
-    after = page.back().seq;
-  }
+  history_admin_of(*db).for_each_turn({o.agent_arg, session}, [&](const storage::TurnRecord& turn) {
+    last.push_back(turn);
+    if (last.size() > o.limit) last.pop_front();
+  });
   if (last.empty()) {
     throw Error(ErrorCode::kNotFound, "no turns for agent '" + o.agent_arg + "' in session '" + session + "'");
   }
-  print_turns(context, {last.begin(), last.end()});
+  print_turns(context, {last.begin(), last.end()}, o.usage);
   return kExitOk;
 }
 
@@ -152,35 +169,70 @@ int run_search(const Context& context, const HistoryOptions& o) {
   return kExitOk;
 }
 
+// Prices come from the project's llms, when there is a project to read.
+std::vector<config::LlmConfig> priced_llms(const Context& context) {
+  if (!context.options.config_source && !std::filesystem::exists(context.config_path())) return {};
+  return context.load_host()->snapshot().llms;
+}
+
+std::string tokens_text(std::int64_t tokens) {
+  if (tokens >= 1'000'000) return fmt::format("{:.1f}M", static_cast<double>(tokens) / 1e6);
+  if (tokens >= 10'000) return fmt::format("{:.1f}k", static_cast<double>(tokens) / 1e3);
+  return std::to_string(tokens);
+}
+
+// "$0.0123", with "+" when some calls had no pricing, "-" when none had.
+std::string cost_text(const storage::UsageTotals& usage) {
+  if (usage.model_calls == 0) return "";
+  if (usage.unpriced_calls == usage.model_calls) return "-";
+  return fmt::format("${:.4f}{}", usage.cost_usd, usage.unpriced_calls > 0 ? "+" : "");
+}
+
+std::string millis_text(const std::optional<double>& ms) { return ms ? fmt::format("{:.0f}", *ms) : ""; }
+
+std::vector<std::string> usage_cells(const storage::UsageTotals& usage) {
+  return {std::to_string(usage.model_calls), tokens_text(usage.input_tokens), tokens_text(usage.output_tokens),
+          cost_text(usage), millis_text(usage.p50_ms), millis_text(usage.p95_ms)};
+}
+
+std::vector<std::string> with_usage(std::vector<std::string> head) {
+  for (const char* column : {"MODEL_CALLS", "IN_TOKENS", "OUT_TOKENS", "COST", "P50_MS", "P95_MS"}) head.push_back(column);
+  return head;
+}
+
+std::vector<std::string> joined(std::vector<std::string> head, const std::vector<std::string>& tail) {
+  head.insert(head.end(), tail.begin(), tail.end());
+  return head;
+}
+
 int run_stats(const Context& context, const HistoryOptions& o) {
+  const auto llms = priced_llms(context);
   const auto db = open_storage("history stats");
-  const auto stats = history_admin_of(*db).stats(o.agent);
+  const auto stats = history_admin_of(*db).stats(o.agent, llms);
   if (context.options.json) {
-    json agents = json::array();
-    for (const auto& a : stats.per_agent) {
-      agents.push_back({{"agent", a.agent_name}, {"turns", a.turns}, {"sessions", a.sessions},
-                        {"tool_calls", a.tool_calls}});
-    }
-    json days = json::array();
-    for (const auto& d : stats.per_day) {
-      days.push_back({{"agent", d.agent_name}, {"day", d.day}, {"turns", d.turns}, {"sessions", d.sessions},
-                      {"tool_calls", d.tool_calls}});
-    }
-    print_json(std::cout, {{"per_agent", agents}, {"per_day", days}});
+    print_json(std::cout, storage::to_json(stats));
     return kExitOk;
   }
-  Table agents({"AGENT", "TURNS", "SESSIONS", "TOOL_CALLS"});
+  Table agents(with_usage({"AGENT", "TURNS", "SESSIONS", "TOOL_CALLS"}));
   for (const auto& a : stats.per_agent) {
-    agents.add_row({a.agent_name, std::to_string(a.turns), std::to_string(a.sessions), std::to_string(a.tool_calls)});
+    agents.add_row(joined({a.agent_name, std::to_string(a.turns), std::to_string(a.sessions),
+                           std::to_string(a.tool_calls)},
+                          usage_cells(a.usage)));
   }
   agents.print(std::cout);
   std::cout << '\n';
-  Table days({"AGENT", "DAY", "TURNS", "SESSIONS", "TOOL_CALLS"});
+  Table days(with_usage({"AGENT", "DAY", "TURNS", "SESSIONS", "TOOL_CALLS"}));
   for (const auto& d : stats.per_day) {
-    days.add_row({d.agent_name, d.day, std::to_string(d.turns), std::to_string(d.sessions),
-                  std::to_string(d.tool_calls)});
+    days.add_row(joined({d.agent_name, d.day, std::to_string(d.turns), std::to_string(d.sessions),
+                         std::to_string(d.tool_calls)},
+                        usage_cells(d.usage)));
   }
   days.print(std::cout);
+  if (stats.per_model.empty()) return kExitOk;
+  std::cout << '\n';
+  Table models(with_usage({"PROVIDER", "MODEL"}));
+  for (const auto& m : stats.per_model) models.add_row(joined({m.provider, m.model}, usage_cells(m.usage)));
+  models.print(std::cout);
   return kExitOk;
 }
 
@@ -257,6 +309,7 @@ void add_history_command(CLI::App& app, Context& context) {
   show->add_option("agent", o->agent_arg, "Agent name")->required();
   show->add_option("--session", o->session, "Session id (default: default)");
   show->add_option("--limit", o->limit, "Turns shown, the latest")->check(CLI::Range(1, 1000000));
+  show->add_flag("--usage", o->usage, "Show tokens and time beside each model call and tool result");
   on_chosen(show, context, o, run_history_show);
 
   auto* remove = history->add_subcommand("delete", "Delete a session and its turns");
@@ -275,7 +328,8 @@ void add_history_command(CLI::App& app, Context& context) {
   search->add_option("--limit", o->limit, "Turns at most")->check(CLI::Range(1, 100000));
   on_chosen(search, context, o, run_search);
 
-  auto* stats = history->add_subcommand("stats", "Turns, sessions and tool calls per agent and per day");
+  auto* stats = history->add_subcommand(
+      "stats", "Turns, tool calls, tokens, cost and model latency per agent, per day and per model");
   stats->add_option("--agent", o->agent, "Only this agent");
   on_chosen(stats, context, o, run_stats);
 

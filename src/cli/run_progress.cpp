@@ -58,8 +58,13 @@ void RunProgress::on_model_reply(const std::string& agent, const llm::ModelRespo
   std::lock_guard lock(mutex_);
   const auto uses = llm::tool_uses_of(reply.message);
   const std::string what = uses.empty() ? "answer" : fmt::format("{} tool call{}", uses.size(), uses.size() == 1 ? "" : "s");
-  out_ << fmt::format("[{}]   -> {} ({:.1f} ms, {} in / {} out tokens)\n", agent, what, ms, reply.usage.input_tokens,
-                      reply.usage.output_tokens);
+  const llm::Usage& usage = reply.usage;
+  const std::string cache = usage.cache_read_tokens > 0 || usage.cache_write_tokens > 0
+                                ? fmt::format(", cache {} read / {} written", usage.cache_read_tokens,
+                                              usage.cache_write_tokens)
+                                : "";
+  out_ << fmt::format("[{}]   -> {} ({:.1f} ms, {} in / {} out tokens{})\n", agent, what, ms, usage.input_tokens,
+                      usage.output_tokens, cache);
 }
 
 void RunProgress::on_tool_call(const std::string& agent, const execution::ToolCallRequest& call) {
@@ -100,9 +105,12 @@ void RunProgress::on_agent_done(const execution::AgentResult& result) {
   std::lock_guard lock(mutex_);
   if (streamed_ && stream_to_ != nullptr) *stream_to_ << '\n';
   if (in_workflow_ && stream_to_ == nullptr) out_ << fmt::format("[{}] answer: {}\n", result.agent_name, one_line(result.final_text));
-  out_ << fmt::format("[{}] {} in {:.1f} ms: {} model call{}, {} tool call{} (session '{}')\n", result.agent_name,
-                      to_string(result.status), result.total_ms, result.iterations, result.iterations == 1 ? "" : "s",
-                      result.tool_calls.size(), result.tool_calls.size() == 1 ? "" : "s", result.session_id);
+  const auto cost = result.cost_usd();
+  out_ << fmt::format("[{}] {} in {:.1f} ms: {} model call{}, {} tool call{}, {} in / {} out tokens{} (session '{}')\n",
+                      result.agent_name, to_string(result.status), result.total_ms, result.iterations,
+                      result.iterations == 1 ? "" : "s", result.tool_calls.size(),
+                      result.tool_calls.size() == 1 ? "" : "s", result.usage.input_tokens, result.usage.output_tokens,
+                      cost ? fmt::format(", ${:.4f}", *cost) : "", result.session_id);
 }
 
 }  // namespace aurite::cli

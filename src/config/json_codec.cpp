@@ -246,6 +246,28 @@ ClientConfig parse_client(const Json& json, const std::string& path, ParseReport
   return client;
 }
 
+// Both rates are required: a price with one of them missing would quietly cost nothing.
+std::optional<Pricing> parse_pricing(FieldReader& parent, ParseReport& report) {
+  const auto raw = parent.raw({"pricing"});
+  if (!raw) return std::nullopt;
+  FieldReader reader(*raw->first, raw->second, report);
+  if (!reader.ok()) return std::nullopt;
+  Pricing pricing;
+  const auto rate = [&](const char* key, double& into) {
+    if (const auto value = reader.number({key})) {
+      into = *value;
+    } else if (const auto it = raw->first->find(key); it == raw->first->end() || it->is_null()) {
+      reader.error(detail::key_path(reader.path(), key), "required (US dollars per million tokens)");
+    }
+  };
+  rate("input_per_mtok", pricing.input_per_mtok);
+  rate("output_per_mtok", pricing.output_per_mtok);
+  pricing.cache_read_per_mtok = reader.number({"cache_read_per_mtok"});
+  pricing.cache_write_per_mtok = reader.number({"cache_write_per_mtok"});
+  reader.take_unknown();
+  return pricing;
+}
+
 LlmConfig parse_llm(const Json& json, const std::string& path, ParseReport& report) {
   LlmConfig llm;
   FieldReader reader(json, path, report);
@@ -260,6 +282,7 @@ LlmConfig parse_llm(const Json& json, const std::string& path, ParseReport& repo
   llm.temperature = reader.number({"temperature"});
   llm.max_tokens = reader.integer({"max_tokens"});
   llm.default_system_prompt = reader.string({"default_system_prompt"});
+  llm.pricing = parse_pricing(reader, report);
   llm.extra = reader.take_unknown();
   return llm;
 }
@@ -441,6 +464,12 @@ Json to_json(const LlmConfig& llm) {
   put(out, "temperature", llm.temperature);
   put(out, "max_tokens", llm.max_tokens);
   put(out, "default_system_prompt", llm.default_system_prompt);
+  if (llm.pricing) {
+    Json pricing = {{"input_per_mtok", llm.pricing->input_per_mtok}, {"output_per_mtok", llm.pricing->output_per_mtok}};
+    put(pricing, "cache_read_per_mtok", llm.pricing->cache_read_per_mtok);
+    put(pricing, "cache_write_per_mtok", llm.pricing->cache_write_per_mtok);
+    out["pricing"] = std::move(pricing);
+  }
   return out;
 }
 

@@ -39,6 +39,28 @@ bool is_known_provider(std::string_view provider) {
   return std::find(std::begin(kProviders), std::end(kProviders), provider) != std::end(kProviders);
 }
 
+double Pricing::cost_usd(std::int64_t input_tokens, std::int64_t output_tokens, std::int64_t cache_read_tokens,
+                         std::int64_t cache_write_tokens) const {
+  const double tokens = static_cast<double>(input_tokens) * input_per_mtok +
+                        static_cast<double>(output_tokens) * output_per_mtok +
+                        static_cast<double>(cache_read_tokens) * cache_read_per_mtok.value_or(input_per_mtok) +
+                        static_cast<double>(cache_write_tokens) * cache_write_per_mtok.value_or(input_per_mtok);
+  return tokens / 1e6;
+}
+
+const Pricing* find_pricing(const std::vector<LlmConfig>& llms, const std::string& llm_id,
+                            const std::string& provider, const std::string& model) {
+  if (!llm_id.empty()) {
+    for (const auto& llm : llms) {
+      if (llm.llm_id == llm_id && llm.pricing) return &*llm.pricing;
+    }
+  }
+  for (const auto& llm : llms) {
+    if (llm.pricing && llm.provider == provider && llm.model.value_or(llm.provider) == model) return &*llm.pricing;
+  }
+  return nullptr;
+}
+
 bool is_python_workflow(const CustomWorkflowConfig& workflow) {
   const std::string& path = workflow.module_path;
   const auto ends_with = [&path](std::string_view tail) {

@@ -243,6 +243,16 @@ class Validator {
     }
     check_temperature(key_path(path, "temperature"), llm.temperature);
     check_at_least(key_path(path, "max_tokens"), llm.max_tokens, 1);
+    if (llm.pricing) {
+      const std::string pricing = key_path(path, "pricing");
+      const auto not_negative = [&](const char* key, std::optional<double> rate) {
+        if (rate && *rate < 0) error(key_path(pricing, key), fmt::format("must not be negative, got {}", *rate));
+      };
+      not_negative("input_per_mtok", llm.pricing->input_per_mtok);
+      not_negative("output_per_mtok", llm.pricing->output_per_mtok);
+      not_negative("cache_read_per_mtok", llm.pricing->cache_read_per_mtok);
+      not_negative("cache_write_per_mtok", llm.pricing->cache_write_per_mtok);
+    }
   }
 
   void check(const AgentConfig& agent, const std::string& path) {

@@ -42,7 +42,7 @@ class RunLoop {
  public:
   RunLoop(const config::AgentConfig& config, const ModelChoice& model, const AgentDependencies& deps,
           const std::string& session_id, RunObserver* observer)
-      : config_(config), deps_(deps), observer_(observer), started_(Clock::now()) {
+      : config_(config), model_(model), deps_(deps), observer_(observer), started_(Clock::now()) {
     result.agent_name = config_.name;
     result.session_id = session_id.empty() ? storage::kDefaultSession : session_id;
     request.model = model.model;
@@ -82,10 +82,11 @@ class RunLoop {
     detail::answer_unanswered_tool_calls(request.messages);
   }
 
-  // Every turn goes to the conversation, the result and (durably) the store at once.
-  void add_turn(llm::Message turn) {
+  // Every turn goes to the conversation, the result and (durably) the store at once, with
+  // what it cost.
+  void add_turn(llm::Message turn, const storage::TurnUsage& usage = {}) {
     if (history_) {
-      last_seq = history_->append_turn(config_.name, result.session_id, turn.role, turn.content.dump());
+      last_seq = history_->append_turn(config_.name, result.session_id, turn.role, turn.content.dump(), usage);
       if (observer_) observer_->on_turn_stored(config_.name, result.session_id, last_seq);
     }
     result.new_turns.push_back(turn);
@@ -108,11 +109,14 @@ class RunLoop {
       return false;
     }
     llm::Message results{"user", Json::array()};
+    storage::TurnUsage usage{deps_.run_id, std::nullopt, {}};
     for (std::size_t i = 0; i < calls.outcomes.size(); ++i) {
       if (!calls.outcomes[i]) calls.outcomes[i] = detail::unrun_call(calls.requests[i], "not run: the run was cancelled");
+      const ToolCallRecord& record = calls.outcomes[i]->record;
+      usage.tool_calls.push_back({record.id, record.client_id, record.name, record.duration_ms, record.is_error});
       results.content.push_back(std::move(calls.outcomes[i]->result_block));
     }
-    add_turn(std::move(results));
+    add_turn(std::move(results), usage);
     if (cancelled) throw_cancelled();
     return true;
   }
@@ -139,12 +143,12 @@ class RunLoop {
       llm::ModelResponse reply = deps_.model.complete(request, on_text);
       const double model_ms = ms_since(model_started);
       result.model_ms += model_ms;
-      result.usage.input_tokens += reply.usage.input_tokens;
-      result.usage.output_tokens += reply.usage.output_tokens;
+      result.usage += reply.usage;
+      result.model_calls.push_back(model_call_record(reply, model_ms));
       if (observer_) observer_->on_model_reply(config_.name, reply, model_ms);
       const auto tool_uses = llm::tool_uses_of(reply.message);
       result.final_text = llm::text_of(reply.message.content);
-      add_turn(reply.message);
+      add_turn(reply.message, storage::TurnUsage{deps_.run_id, result.model_calls.back().usage, {}});
 
       if (!tool_uses.empty()) {
         auto calls = detail::decide_tool_calls(deps_.tools, config_, tool_uses, observer_, deps_.approvals != nullptr,
@@ -183,6 +187,20 @@ class RunLoop {
   std::int64_t last_seq = 0;  // of the last turn stored
 
  private:
+  ModelCallRecord model_call_record(const llm::ModelResponse& reply, double model_ms) const {
+    ModelCallRecord call;
+    call.usage = {model_.provider.provider,     model_.model,
+                  model_.llm_id,                reply.usage.input_tokens,
+                  reply.usage.output_tokens,    reply.usage.cache_read_tokens,
+                  reply.usage.cache_write_tokens, reply.stop_reason,
+                  reply.first_token_ms,         model_ms};
+    if (model_.pricing) {
+      call.cost_usd = model_.pricing->cost_usd(reply.usage.input_tokens, reply.usage.output_tokens,
+                                               reply.usage.cache_read_tokens, reply.usage.cache_write_tokens);
+    }
+    return call;
+  }
+
   // The model turn is stored; its ungated calls ran. The gated ones wait in the database,
   // with what the run needs to go on, written at once.
   void pause(detail::TurnCalls calls) {
@@ -212,6 +230,7 @@ class RunLoop {
   }
 
   const config::AgentConfig& config_;
+  const ModelChoice& model_;
   const AgentDependencies& deps_;
   RunObserver* observer_;
   storage::HistoryStore* history_ = nullptr;

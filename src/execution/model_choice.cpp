@@ -20,6 +20,8 @@ ModelChoice choose_model(const config::AgentConfig& agent, const std::optional<c
     choice.temperature = it->temperature;
     if (it->max_tokens) choice.max_tokens = *it->max_tokens;
     choice.default_system_prompt = it->default_system_prompt;
+    choice.llm_id = it->llm_id;
+    choice.pricing = it->pricing;
   } else if (agent.provider || agent.model) {
     choice.provider.provider = agent.provider.value_or("anthropic");
     choice.model = agent.model.value_or(choice.provider.provider);

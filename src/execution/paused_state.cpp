@@ -14,6 +14,7 @@ Json outcome_json(const ToolCallOutcome& outcome) {
   return {{"result_text", record.result_text},
           {"is_error", record.is_error},
           {"duration_ms", record.duration_ms},
+          {"client_id", record.client_id},
           {"block", outcome.result_block}};
 }
 
@@ -24,7 +25,8 @@ ToolCallOutcome outcome_from(const ToolCallRequest& request, const Json& json) {
                     request.input,
                     json.at("result_text").get<std::string>(),
                     json.at("is_error").get<bool>(),
-                    json.at("duration_ms").get<double>()};
+                    json.at("duration_ms").get<double>(),
+                    json.value("client_id", "")};  // states written before 8 have none
   outcome.result_block = json.at("block");
   return outcome;
 }

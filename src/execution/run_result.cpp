@@ -17,13 +17,28 @@ Json to_json(const PendingApproval& pending) {
           {"client_id", pending.client_id}, {"arguments", pending.arguments}, {"why", pending.why}};
 }
 
+Json ModelCallRecord::to_json() const {
+  Json out = {{"provider", usage.provider},
+              {"model", usage.model},
+              {"input_tokens", usage.input_tokens},
+              {"output_tokens", usage.output_tokens},
+              {"cache_read_tokens", usage.cache_read_tokens},
+              {"cache_write_tokens", usage.cache_write_tokens},
+              {"stop_reason", usage.stop_reason},
+              {"duration_ms", usage.duration_ms}};
+  if (!usage.llm_id.empty()) out["llm_id"] = usage.llm_id;
+  if (usage.first_token_ms) out["first_token_ms"] = *usage.first_token_ms;
+  if (cost_usd) out["cost_usd"] = *cost_usd;
+  return out;
+}
+
 Json AgentResult::to_json() const {
   Json turns = Json::array();
   for (const auto& turn : new_turns) turns.push_back(llm::to_json(turn));
   Json calls = Json::array();
   for (const auto& call : tool_calls) {
-    calls.push_back({{"id", call.id}, {"name", call.name}, {"input", call.input}, {"result", call.result_text},
-                     {"is_error", call.is_error}, {"duration_ms", call.duration_ms}});
+    calls.push_back({{"id", call.id}, {"name", call.name}, {"client_id", call.client_id}, {"input", call.input},
+                     {"result", call.result_text}, {"is_error", call.is_error}, {"duration_ms", call.duration_ms}});
   }
   Json out = {{"agent", agent_name},
               {"session_id", session_id},
@@ -33,7 +48,7 @@ Json AgentResult::to_json() const {
               {"turns", turns},
               {"tool_calls", calls},
               {"iterations", iterations},
-              {"usage", {{"input_tokens", usage.input_tokens}, {"output_tokens", usage.output_tokens}}},
+              {"usage", usage_json()},
               {"timings_ms", {{"model", model_ms}, {"tools", tool_ms}, {"total", total_ms}}}};
   if (final_json) out["final_json"] = *final_json;
   if (status == RunStatus::kAwaitingApproval) {
@@ -46,6 +61,28 @@ Json AgentResult::to_json() const {
     for (const auto& client : unavailable_clients) unavailable.push_back({{"client_id", client.client_id}, {"error", client.error}});
     out["unavailable_clients"] = std::move(unavailable);
   }
+  return out;
+}
+
+std::optional<double> AgentResult::cost_usd() const {
+  if (model_calls.empty()) return std::nullopt;
+  double total = 0;
+  for (const auto& call : model_calls) {
+    if (!call.cost_usd) return std::nullopt;
+    total += *call.cost_usd;
+  }
+  return total;
+}
+
+Json AgentResult::usage_json() const {
+  Json calls = Json::array();
+  for (const auto& call : model_calls) calls.push_back(call.to_json());
+  Json out = {{"input_tokens", usage.input_tokens},
+              {"output_tokens", usage.output_tokens},
+              {"cache_read_tokens", usage.cache_read_tokens},
+              {"cache_write_tokens", usage.cache_write_tokens},
+              {"calls", std::move(calls)}};
+  if (const auto cost = cost_usd()) out["cost_usd"] = *cost;
   return out;
 }
 

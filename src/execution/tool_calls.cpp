@@ -36,9 +36,10 @@ Json convert_block(const Json& block) {
 
 // The stricter of the agent's and the tool's client's max_result_chars; the default
 // when neither sets one.
-std::int64_t result_char_limit(mcp::McpHost& host, const config::AgentConfig& agent, const std::string& tool_name) {
+std::int64_t result_char_limit(mcp::McpHost& host, const config::AgentConfig& agent,
+                               const std::optional<mcp::ToolInfo>& tool) {
   std::optional<std::int64_t> limit = agent.max_result_chars;
-  if (const auto tool = host.find_tool(tool_name, &agent)) {
+  if (tool) {
     const auto client = host.client_config(tool->client_id);
     if (client && client->max_result_chars) {
       limit = limit ? std::min(*limit, *client->max_result_chars) : *client->max_result_chars;
@@ -53,6 +54,8 @@ ToolCallOutcome run_one(mcp::McpHost& host, const config::AgentConfig& agent, co
   outcome.record.id = call.id;
   outcome.record.name = call.name;
   outcome.record.input = call.input;
+  const auto tool = host.find_tool(call.name, &agent);
+  if (tool) outcome.record.client_id = tool->client_id;
   const auto started = Clock::now();
   mcp::ToolResult result;
   try {
@@ -63,7 +66,7 @@ ToolCallOutcome run_one(mcp::McpHost& host, const config::AgentConfig& agent, co
   }
   outcome.record.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   outcome.record.is_error = result.is_error;
-  const std::int64_t limit = result_char_limit(host, agent, call.name);
+  const std::int64_t limit = result_char_limit(host, agent, tool);
   outcome.record.result_text = cut_result_text(result.text(), limit);
   Json content = tool_result_content(result.content, result.structured_content);
   cut_result_content(content, limit);

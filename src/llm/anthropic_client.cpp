@@ -31,6 +31,20 @@ Json request_body(const ModelRequest& request, bool stream) {
   return body;
 }
 
+// Members a `usage` object lacks leave what `usage` holds: a stream's message_delta
+// repeats only some of those of its message_start. `at` is where the usage object is in
+// `json` ("/usage"), so that an error names the whole path of the member.
+void read_usage(const Json& json, const std::string& at, Usage& usage) {
+  if (!json.contains(Json::json_pointer(at)) || !json.at(Json::json_pointer(at)).is_object()) return;
+  const auto read = [&](const char* member, int64_t& into) {
+    into = provider_integer(json, Json::json_pointer(at + "/" + member), "anthropic", into);
+  };
+  read("input_tokens", usage.input_tokens);
+  read("output_tokens", usage.output_tokens);
+  read("cache_read_input_tokens", usage.cache_read_tokens);
+  read("cache_creation_input_tokens", usage.cache_write_tokens);
+}
+
 ModelResponse response_from(const Json& json) {
   if (!json.is_object() || !json.contains("content") || !json["content"].is_array()) {
     throw Error(ErrorCode::kProtocol, "anthropic: the answer has no content array: " + json.dump().substr(0, 200));
@@ -38,10 +52,7 @@ ModelResponse response_from(const Json& json) {
   ModelResponse response;
   response.message = {"assistant", json["content"]};
   response.stop_reason = json.value("stop_reason", "end_turn");
-  if (json.contains("usage") && json["usage"].is_object()) {
-    response.usage.input_tokens = provider_integer(json, "/usage/input_tokens"_json_pointer, "anthropic", 0);
-    response.usage.output_tokens = provider_integer(json, "/usage/output_tokens"_json_pointer, "anthropic", 0);
-  }
+  read_usage(json, "/usage", response.usage);
   return response;
 }
 
@@ -69,8 +80,9 @@ class StreamAssembler final : public StreamDecoder {
                   "anthropic: error in stream: " + data.value("/error/message"_json_pointer, std::string("unknown")));
     }
     if (type == "message_start") {
-      response_.usage.input_tokens = provider_integer(data, "/message/usage/input_tokens"_json_pointer, "anthropic", 0);
+      read_usage(data, "/message/usage", response_.usage);
     } else if (type == "content_block_start") {
+      mark_first_token();
       Json block = data.at("content_block");
       // The blocks become the stored message and the next request: each needs its type.
       if (!block.is_object() || !block.contains("type") || !block["type"].is_string()) {
@@ -106,7 +118,7 @@ class StreamAssembler final : public StreamDecoder {
       }
     } else if (type == "message_delta") {
       response_.stop_reason = data.value("/delta/stop_reason"_json_pointer, std::string("end_turn"));
-      response_.usage.output_tokens = provider_integer(data, "/usage/output_tokens"_json_pointer, "anthropic", 0);
+      read_usage(data, "/usage", response_.usage);
     } else if (type == "message_stop") {
       stopped_ = true;
     }
@@ -132,10 +144,7 @@ class AnthropicClient : public LlmClient {
   ModelResponse complete(const ModelRequest& request, const TextDeltaHandler& on_text) override {
     if (!on_text) return response_from(http_.post("/v1/messages", request_body(request, false), request.cancel));
     StreamAssembler assembler(on_text);
-    SseParser parser([&assembler](const SseEvent& event) { assembler.on_event(event); });
-    http_.post_stream("/v1/messages", request_body(request, true), [&parser](std::string_view chunk) { parser.feed(chunk); }, request.cancel);
-    parser.finish();
-    return assembler.finish();
+    return assembler.stream(http_, "/v1/messages", request_body(request, true), request.cancel);
   }
 
  private:

@@ -1,5 +1,7 @@
 #include "llm/http_json_client.hpp"
 
+#include "llm/providers.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <cctype>
@@ -217,6 +219,17 @@ void HttpJsonClient::post_stream(const std::string& path, const Json& body,
         cancel, [&attempt](const net::HttpResponseHead& head) { attempt.status = static_cast<int>(head.status); });
     attempt.status = static_cast<int>(attempt.head.status);
   });
+}
+
+ModelResponse StreamDecoder::stream(const HttpJsonClient& http, const std::string& path, const Json& body,
+                                    Cancellation* cancel) {
+  const auto started = std::chrono::steady_clock::now();
+  SseParser parser([this](const SseEvent& event) { on_event(event); });
+  http.post_stream(path, body, [&parser](std::string_view chunk) { parser.feed(chunk); }, cancel);
+  parser.finish();
+  ModelResponse response = finish();
+  if (first_token_at_) response.first_token_ms = std::chrono::duration<double, std::milli>(*first_token_at_ - started).count();
+  return response;
 }
 
 }  // namespace aurite::llm::detail

@@ -7,6 +7,15 @@
 
 namespace aurite::llm {
 
+Usage& Usage::operator+=(const Usage& other) {
+  input_tokens += other.input_tokens;
+  output_tokens += other.output_tokens;
+  cache_read_tokens += other.cache_read_tokens;
+  cache_write_tokens += other.cache_write_tokens;
+  return *this;
+}
+
+
 namespace {
 
 // What to do about a missing key, for someone who has never set one.

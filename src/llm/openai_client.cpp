@@ -106,6 +106,20 @@ Json parse_arguments(const std::string& arguments) {
   return input;
 }
 
+// prompt_tokens counts the cached ones too; ours are those not read from the cache.
+Usage usage_from(const Json& object) {
+  Usage usage;
+  const int64_t prompt = provider_integer(object, "/prompt_tokens"_json_pointer, "openai", 0);
+  // Compatible servers send the details as null, or leave them out.
+  const auto cached = "/prompt_tokens_details/cached_tokens"_json_pointer;
+  if (object.contains(cached) && !object[cached].is_null()) {
+    usage.cache_read_tokens = provider_integer(object, cached, "openai");
+  }
+  usage.input_tokens = prompt > usage.cache_read_tokens ? prompt - usage.cache_read_tokens : 0;
+  usage.output_tokens = provider_integer(object, "/completion_tokens"_json_pointer, "openai", 0);
+  return usage;
+}
+
 ModelResponse response_from(const Json& json) {
   const Json* message = nullptr;
   if (json.is_object() && json.contains("choices") && json["choices"].is_array() && !json["choices"].empty()) {
@@ -126,10 +140,7 @@ ModelResponse response_from(const Json& json) {
     }
   }
   response.stop_reason = stop_reason_of(json["choices"][0].value("finish_reason", "stop"));
-  if (json.contains("usage") && json["usage"].is_object()) {
-    response.usage.input_tokens = provider_integer(json, "/usage/prompt_tokens"_json_pointer, "openai", 0);
-    response.usage.output_tokens = provider_integer(json, "/usage/completion_tokens"_json_pointer, "openai", 0);
-  }
+  if (json.contains("usage") && json["usage"].is_object()) response.usage = usage_from(json["usage"]);
   return response;
 }
 
@@ -167,15 +178,16 @@ class StreamAssembler final : public StreamDecoder {
                                                (has_message ? error["message"].get<std::string>()
                                                             : error.is_string() ? error.get<std::string>() : error.dump()));
     }
-    if (chunk.contains("usage") && chunk["usage"].is_object()) {
-      usage_.input_tokens = provider_integer(chunk, "/usage/prompt_tokens"_json_pointer, "openai", 0);
-      usage_.output_tokens = provider_integer(chunk, "/usage/completion_tokens"_json_pointer, "openai", 0);
-    }
+    if (chunk.contains("usage") && chunk["usage"].is_object()) usage_ = usage_from(chunk["usage"]);
     if (!chunk.contains("choices") || !chunk["choices"].is_array() || chunk["choices"].empty()) return;
     const Json& choice = chunk["choices"][0];
     if (choice.contains("finish_reason") && choice["finish_reason"].is_string()) finish_reason_ = choice["finish_reason"];
     if (!choice.contains("delta")) return;
     const Json& delta = choice["delta"];
+    if ((delta.contains("content") && delta["content"].is_string() && !delta["content"].get_ref<const std::string&>().empty()) ||
+        delta.contains("tool_calls")) {
+      mark_first_token();
+    }
     if (delta.contains("content") && delta["content"].is_string()) {
       const std::string piece = delta["content"];
       text_ += piece;
@@ -213,10 +225,7 @@ class OpenAiClient : public LlmClient {
   ModelResponse complete(const ModelRequest& request, const TextDeltaHandler& on_text) override {
     if (!on_text) return response_from(http_.post("/chat/completions", request_body(request, false), request.cancel));
     StreamAssembler assembler(on_text);
-    SseParser parser([&assembler](const SseEvent& event) { assembler.on_event(event); });
-    http_.post_stream("/chat/completions", request_body(request, true), [&parser](std::string_view chunk) { parser.feed(chunk); }, request.cancel);
-    parser.finish();
-    return assembler.finish();
+    return assembler.stream(http_, "/chat/completions", request_body(request, true), request.cancel);
   }
 
  private:

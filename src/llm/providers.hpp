@@ -1,6 +1,7 @@
 // The provider implementations behind make_llm_client; only llm_factory.cpp creates them.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -20,6 +21,8 @@ std::unique_ptr<LlmClient> make_anthropic_client(const ProviderSettings& setting
 std::unique_ptr<LlmClient> make_openai_client(const ProviderSettings& settings, const std::optional<std::string>& api_key);
 std::unique_ptr<LlmClient> make_test_client();
 
+class HttpJsonClient;
+
 // Rebuilds an answer a provider streams as Server-Sent Events. on_event throws Error:
 // kProtocol for an event that breaks the provider's protocol (malformed JSON, missing or
 // mistyped members; never the JSON library's own exceptions), kUnavailable for an error
@@ -28,6 +31,11 @@ class StreamDecoder {
  public:
   explicit StreamDecoder(std::string provider) : provider_(std::move(provider)) {}
   virtual ~StreamDecoder() = default;
+
+  // Streams `body` to `path` and returns the answer these events make, with the time to
+  // its first content.
+  ModelResponse stream(const HttpJsonClient& http, const std::string& path, const Json& body,
+                       Cancellation* cancel);
 
   void on_event(const SseEvent& event) {
     try {
@@ -42,9 +50,14 @@ class StreamDecoder {
  protected:
   // May let the JSON library's exceptions out; on_event turns them into kProtocol.
   virtual void decode(const SseEvent& event) = 0;
+  // Called by decode when an event carries generated content (text or a tool call).
+  void mark_first_token() {
+    if (!first_token_at_) first_token_at_ = std::chrono::steady_clock::now();
+  }
 
  private:
   std::string provider_;
+  std::optional<std::chrono::steady_clock::time_point> first_token_at_;
 };
 
 // A token count or a block index from a provider's answer at `where` in `object`: `fallback`

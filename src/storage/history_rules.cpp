@@ -1,4 +1,5 @@
 #include "storage/history_rules.hpp"
+#include "storage/usage_rules.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -143,6 +144,7 @@ void check_import(const TurnRecord& turn) {
   if (turn.session_id.empty()) {
     throw Error(ErrorCode::kInvalidArgument, "history: empty session id for agent '" + turn.agent_name + "'");
   }
+  check_usage(turn.usage);
 }
 
 }  // namespace aurite::storage

@@ -11,6 +11,7 @@
 #include "aurite/common/error.hpp"
 #include "aurite/common/log.hpp"
 #include "storage/history_rules.hpp"
+#include "storage/usage_rules.hpp"
 
 namespace aurite::storage {
 namespace {
@@ -19,11 +20,13 @@ using nlohmann::json;
 
 constexpr std::size_t kCopyBatch = 2000;
 
-// The tables whose rows copy_all checks: configurations, sessions, turns and secrets.
+// The tables whose rows copy_all checks: configurations, sessions, turns with their usage,
+// and secrets.
 constexpr const char* kCopiedTables[] = {"client_configs",          "llm_configs",
                                          "agent_configs",           "workflow_configs",
                                          "custom_workflow_configs", "graph_workflow_configs",
                                          "sessions",                "agent_history",
+                                         "model_calls",             "tool_calls",
                                          "secrets"};
 
 std::string string_field(const json& line, const char* key, std::int64_t number) {
@@ -55,6 +58,9 @@ TurnRecord parse_line(const std::string& text, std::int64_t number) {
     throw Error(ErrorCode::kInvalidArgument, "line " + std::to_string(number) + ": \"content\" is missing");
   }
   turn.content_json = content->dump();
+  if (const auto usage = line.find("usage"); usage != line.end() && !usage->is_null()) {
+    turn.usage = usage_from_json(*usage, "line " + std::to_string(number));
+  }
   return turn;
 }
 
@@ -63,9 +69,10 @@ TurnRecord parse_line(const std::string& text, std::int64_t number) {
 std::int64_t export_jsonl(HistoryAdmin& history, std::ostream& out, const TurnFilter& filter) {
   std::int64_t lines = 0;
   history.for_each_turn(filter, [&](const TurnRecord& turn) {
-    const json line = {{"agent", turn.agent_name},   {"session", turn.session_id},
+    json line = {{"agent", turn.agent_name},   {"session", turn.session_id},
                        {"seq", turn.seq},            {"role", turn.role},
                        {"content", json::parse(turn.content_json)}, {"created_at", turn.created_at}};
+    if (!turn.usage.empty()) line["usage"] = usage_to_json(turn.usage);
     out << line.dump() << '\n';
     ++lines;
   });

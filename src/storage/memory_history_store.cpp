@@ -7,7 +7,8 @@
 namespace aurite::storage {
 
 std::int64_t MemoryHistoryStore::append_turn(const std::string& agent_name, const std::string& session_id,
-                                             const std::string& role, const std::string& content_json) {
+                                             const std::string& role, const std::string& content_json,
+                                             const TurnUsage& /*usage*/) {
   check_append(agent_name, role, content_json);
   const std::string session = session_or_default(session_id);
   const std::string now = iso_utc(std::chrono::system_clock::now());

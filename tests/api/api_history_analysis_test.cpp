@@ -108,6 +108,13 @@ TEST_P(ApiHistoryAnalysis, SearchFindsTurnsNewestFirstInTheCliShape) {
               HasSubstr("'agent'"));
 }
 
+// The turn counts of a stats row, without its usage.
+json counts_of(const json& row) {
+  json out = json::object();
+  for (const char* key : {"agent", "turns", "sessions", "tool_calls"}) out[key] = row.at(key);
+  return out;
+}
+
 TEST_P(ApiHistoryAnalysis, StatsCountPerAgentAndPerDay) {
   {
     auto db = open();
@@ -121,10 +128,21 @@ TEST_P(ApiHistoryAnalysis, StatsCountPerAgentAndPerDay) {
 
   const json stats = json_of(server.get("/history/stats"));
   ASSERT_EQ(stats["per_agent"].size(), 2u) << stats;
-  EXPECT_EQ(row_of(stats["per_agent"], kAnalysedAgent),
-            json({{"agent", kAnalysedAgent}, {"turns", 12}, {"sessions", 2}, {"tool_calls", 3}}));
-  EXPECT_EQ(row_of(stats["per_agent"], "other"),
-            json({{"agent", "other"}, {"turns", 1}, {"sessions", 1}, {"tool_calls", 0}}));
+  const json analysed = row_of(stats["per_agent"], kAnalysedAgent);
+  EXPECT_EQ(counts_of(analysed), json({{"agent", kAnalysedAgent}, {"turns", 12}, {"sessions", 2}, {"tool_calls", 3}}));
+  // Three runs of two model calls each (a tool call, then the answer), none priced.
+  EXPECT_EQ(analysed["model_calls"], 6) << analysed;
+  EXPECT_EQ(analysed["unpriced_calls"], 6);
+  EXPECT_GT(analysed["input_tokens"].get<std::int64_t>(), 0);
+  EXPECT_GT(analysed["output_tokens"].get<std::int64_t>(), 0);
+  EXPECT_TRUE(analysed.contains("p50_model_ms") && analysed.contains("p95_model_ms")) << analysed;
+  const json other = row_of(stats["per_agent"], "other");
+  EXPECT_EQ(counts_of(other), json({{"agent", "other"}, {"turns", 1}, {"sessions", 1}, {"tool_calls", 0}}));
+  EXPECT_EQ(other["model_calls"], 0);
+  EXPECT_FALSE(other.contains("p50_model_ms")) << other;
+  ASSERT_EQ(stats["per_model"].size(), 1u) << stats;
+  EXPECT_EQ(stats["per_model"][0]["provider"], "test");
+  EXPECT_EQ(stats["per_model"][0]["model_calls"], 6);
   ASSERT_EQ(stats["per_day"].size(), 2u) << stats;
   const json day = row_of(stats["per_day"], kAnalysedAgent);
   EXPECT_THAT(day["day"].get<std::string>(), ::testing::MatchesRegex("[0-9]{4}-[0-9]{2}-[0-9]{2}"));

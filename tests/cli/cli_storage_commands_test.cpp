@@ -57,7 +57,7 @@ TEST_F(StorageCommands, DbStatusOnPostgresMasksThePassword) {
   const auto result = run_aurite({"db", "status"}, with_db(url));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(result.out, HasSubstr("postgresql://postgres:***@127.0.0.1:"));
-  EXPECT_THAT(result.out, HasSubstr("schema version  7"));
+  EXPECT_THAT(result.out, HasSubstr("schema version  8"));
   EXPECT_THAT(result.out + result.err, Not(HasSubstr(server.password())));
 
   const auto as_json = run_aurite({"db", "status", "--json"}, with_db(url));
@@ -129,6 +129,62 @@ TEST_F(StorageCommands, HistoryCommandsListShowSearchStatsExportAndDelete) {
   ASSERT_EQ(prune.exit_code, 0) << prune.err;
   EXPECT_EQ(json::parse(prune.out), json({{"sessions", 1}, {"turns", 2}}));
   EXPECT_EQ(run_aurite({"history", "prune"}, env).exit_code, 2);
+}
+
+TEST_F(StorageCommands, HistoryStatsPriceStoredTokensWithTheProjectsLlmsAndShowPrintsUsage) {
+  {
+    auto db = open_url(sqlite_url());
+    storage::ModelCallUsage call;
+    call.provider = "anthropic";
+    call.model = "claude-x";
+    call.llm_id = "claude";
+    call.input_tokens = 2'000'000;
+    call.output_tokens = 100'000;
+    call.stop_reason = "end_turn";
+    call.duration_ms = 840;
+    db->history()->append_turn("Weather Agent", "s1", "user", json("weather?").dump());
+    db->history()->append_turn("Weather Agent", "s1", "assistant", json("sunny").dump(), {"run_1", call, {}});
+  }
+  const auto project = dir_ / "aurite_config.json";
+  std::ofstream(project) << R"({"llms": [{"llm_id": "claude", "provider": "anthropic", "model": "claude-x",
+                                          "pricing": {"input_per_mtok": 3, "output_per_mtok": 15}}]})";
+  const auto env = with_db(sqlite_url());
+
+  const auto priced = run_aurite({"--config", project.string(), "history", "stats", "--json"}, env);
+  ASSERT_EQ(priced.exit_code, 0) << priced.err;
+  const json agent = json::parse(priced.out)["per_agent"][0];
+  EXPECT_EQ(agent["model_calls"], 1);
+  EXPECT_EQ(agent["input_tokens"], 2'000'000);
+  EXPECT_NEAR(agent["cost_usd"].get<double>(), 6.0 + 1.5, 1e-9);
+  EXPECT_EQ(agent["unpriced_calls"], 0);
+  EXPECT_EQ(agent["p50_model_ms"], 840);
+  const json model = json::parse(priced.out)["per_model"][0];
+  EXPECT_EQ(model["model"], "claude-x");
+
+  const auto table = run_aurite({"--config", project.string(), "history", "stats"}, env);
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_THAT(table.out, HasSubstr("COST"));
+  EXPECT_THAT(table.out, HasSubstr("$7.5000"));
+  EXPECT_THAT(table.out, HasSubstr("2.0M"));
+
+  // Without a project there are tokens but no prices.
+  auto elsewhere = env;
+  elsewhere.working_dir = (dir_ / "empty").string();
+  std::filesystem::create_directories(*elsewhere.working_dir);
+  elsewhere.unset_env.push_back("PROJECT_CONFIG_PATH");
+  const auto unpriced = run_aurite({"history", "stats", "--json"}, elsewhere);
+  ASSERT_EQ(unpriced.exit_code, 0) << unpriced.err;
+  EXPECT_EQ(json::parse(unpriced.out)["per_agent"][0]["unpriced_calls"], 1);
+
+  const auto show = run_aurite({"history", "show", "Weather Agent", "--session", "s1", "--usage"}, env);
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_THAT(show.out, HasSubstr("[anthropic/claude-x: 2000000 in / 100000 out tokens, 840 ms, end_turn]"));
+  const auto shown = run_aurite({"history", "show", "Weather Agent", "--session", "s1", "--json"}, env);
+  const json turns = json::parse(shown.out);
+  ASSERT_EQ(turns.size(), 2u);
+  EXPECT_FALSE(turns[0].contains("usage"));
+  EXPECT_EQ(turns[1]["usage"]["run_id"], "run_1");
+  EXPECT_EQ(turns[1]["usage"]["model_call"]["output_tokens"], 100'000);
 }
 
 // Sealed credentials go across as they are: the copying process has no key (none in its

@@ -58,6 +58,33 @@ TEST(ProjectFile, ATypoOfAKnownKeyNamesTheKeyItProbablyMeant) {
   EXPECT_EQ(describe(loaded.unknown_keys[2]), "unknown key");
 }
 
+TEST(ProjectFile, AnLlmsPricingIsReadCheckedAndWrittenBack) {
+  const auto loaded = parse_project_text(R"({"llms": [
+    {"llm_id": "claude", "provider": "anthropic", "model": "claude-x",
+     "pricing": {"input_per_mtok": 3, "output_per_mtok": 15, "cache_read_per_mtok": 0.3}}]})",
+                                         "pricing.json", "/tmp");
+  const auto& pricing = loaded.project.llms.at(0).pricing;
+  ASSERT_TRUE(pricing);
+  EXPECT_EQ(*pricing, (Pricing{3.0, 15.0, 0.3, std::nullopt}));
+  // Cache writes default to the input rate.
+  EXPECT_NEAR(pricing->cost_usd(1'000'000, 100'000, 10'000, 20'000), 3.0 + 1.5 + 0.003 + 0.06, 1e-12);
+  EXPECT_EQ(to_json(loaded.project.llms[0])["pricing"],
+            (Json{{"input_per_mtok", 3.0}, {"output_per_mtok", 15.0}, {"cache_read_per_mtok", 0.3}}));
+  try {
+    parse_project_text(R"({"llms": [
+      {"llm_id": "a", "provider": "anthropic", "model": "m", "pricing": {"input_per_mtok": 3}},
+      {"llm_id": "b", "provider": "anthropic", "model": "m", "pricing": {"input_per_mtok": 1, "output_per_mtok": "x"}},
+      {"llm_id": "c", "provider": "anthropic", "model": "m", "pricing": 5}]})",
+                       "pricing.json", "/tmp");
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& error) {
+    std::vector<std::string> paths;
+    for (const auto& d : error.diagnostics()) paths.push_back(d.path);
+    EXPECT_THAT(paths, ::testing::UnorderedElementsAre("llms[0].pricing.output_per_mtok", "llms[1].pricing.output_per_mtok",
+                                                       "llms[2].pricing"));
+  }
+}
+
 TEST(ProjectFile, RequireApprovalIsABooleanDestructiveOrAListOfToolNames) {
   const auto loaded = parse_project_text(R"({"clients": [
     {"client_id": "a", "command": "x", "require_approval": true},

@@ -42,6 +42,17 @@ TEST(ValidateProject, MaxResultCharsIsAtLeastOneOnClientsAndAgents) {
   EXPECT_TRUE(validate_project(project).empty());
 }
 
+TEST(ValidateProject, PricesAreNotNegative) {
+  auto project = small_project();
+  project.llms[0].pricing = Pricing{-1.0, 2.0, std::nullopt, -0.5};
+  const auto problems = validate_project(project);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0], (Diagnostic{"llms[0].pricing.input_per_mtok", "must not be negative, got -1"}));
+  EXPECT_EQ(problems[1], (Diagnostic{"llms[0].pricing.cache_write_per_mtok", "must not be negative, got -0.5"}));
+  project.llms[0].pricing = Pricing{0.0, 0.0, 0.0, 0.0};
+  EXPECT_TRUE(validate_project(project).empty());
+}
+
 TEST(ValidateProject, ToolPrefixesMustMakeNamesModelProvidersAccept) {
   auto project = small_project();
   project.clients[0].tool_prefix = "w ";

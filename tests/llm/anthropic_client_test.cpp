@@ -1,6 +1,8 @@
 // The Anthropic Messages API over real HTTP against a scripted local server.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "llm/provider_test_support.hpp"
 
 namespace aurite::llm {
@@ -77,6 +79,45 @@ TEST(AnthropicClient, StreamsTextAndAssemblesToolInput) {
   EXPECT_EQ(response.usage.input_tokens, 9);
   EXPECT_EQ(response.usage.output_tokens, 12);
   EXPECT_EQ(Json::parse(server.requests()[0].body)["stream"], true);
+}
+
+TEST(AnthropicClient, ReadsPromptCacheTokensAndNoFirstTokenTimeWithoutAStream) {
+  ScriptedHttpServer server;
+  server.push_json(R"({"content": [{"type": "text", "text": "ok"}], "stop_reason": "end_turn",
+    "usage": {"input_tokens": 5, "output_tokens": 3, "cache_read_input_tokens": 1200,
+              "cache_creation_input_tokens": 300}})");
+  const auto response = make_llm_client(settings_for("anthropic", server))->complete(request_with_tool());
+  EXPECT_EQ(response.usage.input_tokens, 5);
+  EXPECT_EQ(response.usage.output_tokens, 3);
+  EXPECT_EQ(response.usage.cache_read_tokens, 1200);
+  EXPECT_EQ(response.usage.cache_write_tokens, 300);
+  EXPECT_FALSE(response.first_token_ms);
+}
+
+// message_start carries the prompt's counts; a later message_delta may repeat some of
+// them (the final counts), and what it leaves out stays.
+TEST(AnthropicClient, AStreamReadsCacheTokensAndTheTimeToItsFirstContent) {
+  ScriptedHttpServer server;
+  ScriptedReply reply;
+  reply.chunks = {
+      sse("message_start", R"({"type":"message_start","message":{"usage":{"input_tokens":9,"cache_read_input_tokens":800,"cache_creation_input_tokens":40,"output_tokens":1}}})"),
+      sse("content_block_start", R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})"),
+      sse("content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}})"),
+      sse("content_block_stop", R"({"type":"content_block_stop","index":0})"),
+      sse("message_delta", R"({"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":12,"cache_read_input_tokens":810}})"),
+      sse("message_stop", R"({"type":"message_stop"})")};
+  server.push(reply);
+  const auto started = std::chrono::steady_clock::now();
+  const auto response =
+      make_llm_client(settings_for("anthropic", server))->complete(request_with_tool(), [](const std::string&) {});
+  const double total_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_EQ(response.usage.input_tokens, 9);
+  EXPECT_EQ(response.usage.output_tokens, 12);
+  EXPECT_EQ(response.usage.cache_read_tokens, 810);
+  EXPECT_EQ(response.usage.cache_write_tokens, 40);
+  ASSERT_TRUE(response.first_token_ms);
+  EXPECT_GE(*response.first_token_ms, 0);
+  EXPECT_LE(*response.first_token_ms, total_ms);
 }
 
 TEST(AnthropicClient, ErrorEventInTheStreamIsReported) {

@@ -68,6 +68,31 @@ TEST(OpenAiClient, StreamsTextAndToolCallChunks) {
   EXPECT_EQ(body["stream_options"]["include_usage"], true);
 }
 
+// prompt_tokens counts the cached tokens too: ours are split into input and cache read.
+TEST(OpenAiClient, CachedPromptTokensAreCountedApartInAnswersAndStreams) {
+  ScriptedHttpServer server;
+  server.push_json(R"({"choices": [{"message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}],
+    "usage": {"prompt_tokens": 1000, "completion_tokens": 20, "prompt_tokens_details": {"cached_tokens": 768}}})");
+  ScriptedReply reply;
+  reply.chunks = {sse("", R"({"choices":[{"index":0,"delta":{"role":"assistant","content":"ok"}}]})"),
+                  sse("", R"({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})"),
+                  sse("", R"({"choices":[],"usage":{"prompt_tokens":50,"completion_tokens":2,"prompt_tokens_details":null}})"),
+                  sse("", "[DONE]")};
+  server.push(reply);
+  const auto client = make_llm_client(settings_for("openai", server));
+  const auto answer = client->complete(simple_request());
+  EXPECT_EQ(answer.usage.input_tokens, 232);
+  EXPECT_EQ(answer.usage.cache_read_tokens, 768);
+  EXPECT_EQ(answer.usage.output_tokens, 20);
+  EXPECT_FALSE(answer.first_token_ms);
+  const auto streamed = client->complete(simple_request(), [](const std::string&) {});
+  EXPECT_EQ(streamed.usage.input_tokens, 50);
+  EXPECT_EQ(streamed.usage.cache_read_tokens, 0);
+  EXPECT_EQ(streamed.usage.output_tokens, 2);
+  ASSERT_TRUE(streamed.first_token_ms);
+  EXPECT_GE(*streamed.first_token_ms, 0);
+}
+
 // These used to throw the JSON library's exceptions out of complete(), which callers
 // report as an internal error (fuzz/provider_stream_fuzz.cpp checks for it).
 TEST(OpenAiClient, AMalformedStreamChunkIsAProtocolError) {

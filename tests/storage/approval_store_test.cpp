@@ -178,7 +178,7 @@ TEST_P(ApprovalStoreTest, MigrationSixAddsTheTablesToADatabaseOfVersionFive) {
   exec_sql("DELETE FROM schema_migrations WHERE version = 6");
   auto db = open();
   const auto status = db->status();
-  EXPECT_EQ(status.schema_version, 7);
+  EXPECT_EQ(status.schema_version, 8);
   EXPECT_EQ(status.row_counts.at("approvals"), 0);
   EXPECT_EQ(status.row_counts.at("agent_history"), 1);
   db->approvals()->pause_run(run_of("run_1"), {call_of("apr_1", "send_mail")});

@@ -44,8 +44,8 @@ TEST_P(ConcurrencyTest, ProcessesMigratingAnEmptyDatabaseAtOnceAllSucceed) {
     EXPECT_EQ(result.exit_code, 0) << result.err;
   }
   const auto status = open()->status();
-  EXPECT_EQ(status.schema_version, 7);
-  EXPECT_EQ(status.row_counts.at("schema_migrations"), 7);
+  EXPECT_EQ(status.schema_version, 8);
+  EXPECT_EQ(status.row_counts.at("schema_migrations"), 8);
 }
 
 TEST_P(ConcurrencyTest, TwoProcessesAppendingToOneSessionLoseAndDuplicateNothing) {

@@ -24,7 +24,7 @@ using ::testing::HasSubstr;
 class GraphConfigStoreTest : public BackendTest {};
 AURITE_INSTANTIATE_ON_BOTH_BACKENDS(GraphConfigStoreTest);
 
-constexpr std::int64_t kSchemaVersion = 7;
+constexpr std::int64_t kSchemaVersion = 8;
 
 std::vector<StoredConfigInfo> graphs_in(const std::vector<StoredConfigInfo>& infos) {
   std::vector<StoredConfigInfo> out;

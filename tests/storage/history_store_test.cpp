@@ -281,8 +281,8 @@ TEST_P(HistoryStoreTest, MigrationsAreRecordedOnceAndReopeningChangesNothing) {
   auto db = open();
   db->migrate();
   const auto status = db->status();
-  EXPECT_EQ(status.schema_version, 7);
-  EXPECT_EQ(status.row_counts.at("schema_migrations"), 7);
+  EXPECT_EQ(status.schema_version, 8);
+  EXPECT_EQ(status.row_counts.at("schema_migrations"), 8);
   EXPECT_EQ(status.row_counts.at("agent_history"), 1);
   EXPECT_EQ(db->history()->append_turn("agent", "s", "user", text("y")), 2);
 }
@@ -292,7 +292,7 @@ TEST_P(HistoryStoreTest, HistoryStoreIsAbsentWhenHistoryStorageIsOff) {
   off.store_history = false;
   auto db = storage::StorageManager::open(off);
   EXPECT_EQ(db->history(), nullptr);
-  EXPECT_EQ(db->status().schema_version, 7);  // the schema is still brought up to date
+  EXPECT_EQ(db->status().schema_version, 8);  // the schema is still brought up to date
 }
 
 TEST_P(HistoryStoreTest, StatusNamesBackendAndMaskedLocation) {

@@ -460,8 +460,8 @@ TEST_P(RunStoreTest, MigrationSevenAddsTheTablesToADatabaseOfVersionSix) {
   exec_sql("DELETE FROM schema_migrations WHERE version = 7");
   auto db = open();
   const auto status = db->status();
-  EXPECT_EQ(status.schema_version, 7);
-  EXPECT_EQ(status.row_counts.at("schema_migrations"), 7);
+  EXPECT_EQ(status.schema_version, 8);
+  EXPECT_EQ(status.row_counts.at("schema_migrations"), 8);
   EXPECT_EQ(status.row_counts.at("runs"), 0);
   EXPECT_EQ(status.row_counts.at("run_events"), 0);
   EXPECT_EQ(status.row_counts.at("agent_history"), 1);

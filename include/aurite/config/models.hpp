@@ -173,6 +173,19 @@ struct ClientConfig {
 };
 
 // A model endpoint agents refer to by llm_id.
+// What a model costs, in US dollars per million tokens. Cost is computed from stored
+// token counts when it is read, so a corrected price re-prices the history too.
+struct Pricing {
+  double input_per_mtok = 0;   // input tokens not read from a prompt cache
+  double output_per_mtok = 0;
+  std::optional<double> cache_read_per_mtok;   // [input_per_mtok]
+  std::optional<double> cache_write_per_mtok;  // [input_per_mtok]
+
+  double cost_usd(std::int64_t input_tokens, std::int64_t output_tokens, std::int64_t cache_read_tokens,
+                  std::int64_t cache_write_tokens) const;
+  friend bool operator==(const Pricing&, const Pricing&) = default;
+};
+
 struct LlmConfig {
   std::string llm_id;
   std::optional<std::string> description;
@@ -184,6 +197,7 @@ struct LlmConfig {
   std::optional<double> temperature;
   std::optional<int64_t> max_tokens;
   std::optional<std::string> default_system_prompt;
+  std::optional<Pricing> pricing;
   Json extra = Json::object();
 
   friend bool operator==(const LlmConfig&, const LlmConfig&) = default;
@@ -342,6 +356,12 @@ decltype(auto) visit_components(Project& project, ComponentKind kind, Visit&& vi
 
 // True for a provider this build speaks (one of kProviders).
 bool is_known_provider(std::string_view provider);
+
+// The price of a model call: the pricing of the llm it went through (`llm_id`, "" for an
+// agent's inline model), else of the first llm with the same provider and model that has
+// one; null when none is priced.
+const Pricing* find_pricing(const std::vector<LlmConfig>& llms, const std::string& llm_id,
+                            const std::string& provider, const std::string& model);
 
 // The name a component is registered under (client_id, llm_id or name).
 inline const std::string& name_of(const ClientConfig& c) { return c.client_id; }

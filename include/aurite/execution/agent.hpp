@@ -32,6 +32,8 @@ inline constexpr int kMaxSchemaCorrections = 2;
 struct ModelChoice {
   llm::ProviderSettings provider;
   std::string model;
+  std::string llm_id;                     // the llm it comes from; "" for an inline model
+  std::optional<config::Pricing> pricing;  // the llm's
   std::optional<double> temperature;
   int64_t max_tokens = config::kDefaultMaxTokens;
   std::optional<std::string> default_system_prompt;

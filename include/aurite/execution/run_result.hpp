@@ -10,6 +10,7 @@
 #include "aurite/llm/llm_client.hpp"
 #include "aurite/execution/tool_approval.hpp"
 #include "aurite/mcp/mcp_host.hpp"
+#include "aurite/storage/usage.hpp"
 
 namespace aurite::execution {
 
@@ -49,6 +50,15 @@ struct ToolCallRecord {
   std::string result_text;  // what a person reads; the model gets the full blocks
   bool is_error = false;
   double duration_ms = 0;
+  std::string client_id;  // the MCP client that offers the tool; "" when none does
+};
+
+// One model call of a run: what it used, and what it cost when its llm has pricing.
+struct ModelCallRecord {
+  storage::ModelCallUsage usage;
+  std::optional<double> cost_usd;
+
+  Json to_json() const;
 };
 
 // A gated call that waits in the database for a person's decision.
@@ -75,7 +85,8 @@ struct AgentResult {
   // Optional clients whose server could not start: the run went on without their tools.
   std::vector<mcp::ClientFailure> unavailable_clients;
   int iterations = 0;                       // model calls
-  llm::Usage usage;
+  llm::Usage usage;                         // summed over model_calls
+  std::vector<ModelCallRecord> model_calls;
   double model_ms = 0;
   double tool_ms = 0;
   double total_ms = 0;
@@ -83,6 +94,10 @@ struct AgentResult {
   std::string paused_run_id;
   std::vector<PendingApproval> pending_approvals;
 
+  // The sum of the model calls' cost; unset when a call has no pricing (or none was made).
+  std::optional<double> cost_usd() const;
+  // {input_tokens, output_tokens, cache_*_tokens, cost_usd?, calls: [ModelCallRecord...]}
+  Json usage_json() const;
   Json to_json() const;
 };
 

@@ -32,15 +32,24 @@ struct ModelRequest {
   Cancellation* cancel = nullptr;
 };
 
+// Token counts as the provider reports them, in one shape for every provider:
+// `input_tokens` are those not read from a prompt cache (OpenAI's prompt_tokens less its
+// cached_tokens), so input + cache_read + cache_write is the whole prompt.
 struct Usage {
   int64_t input_tokens = 0;
   int64_t output_tokens = 0;
+  int64_t cache_read_tokens = 0;
+  int64_t cache_write_tokens = 0;
+
+  Usage& operator+=(const Usage& other);
 };
 
 struct ModelResponse {
   Message message;          // role "assistant"
   std::string stop_reason;  // "end_turn", "tool_use", "max_tokens", "stop_sequence"
   Usage usage;
+  // Streamed calls: milliseconds from the request to the first generated content.
+  std::optional<double> first_token_ms;
 };
 
 // Receives text as it is generated when streaming; may be empty.

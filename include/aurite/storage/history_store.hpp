@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "aurite/storage/usage.hpp"
+
 namespace aurite::storage {
 
 // The session used when a caller gives none (an empty session id means this one).
@@ -61,9 +63,11 @@ class HistoryStore {
   // Appends one turn to (agent, session) and returns its seq. The row is committed
   // before this returns. The seq is assigned in the same transaction that bumps the
   // session's turn_count, so concurrent writers (threads or processes) get distinct,
-  // gap-free seqs in commit order and no turn is lost or duplicated.
+  // gap-free seqs in commit order and no turn is lost or duplicated. `usage` is written
+  // in the same transaction (a store without usage tables keeps none).
   virtual std::int64_t append_turn(const std::string& agent_name, const std::string& session_id,
-                                   const std::string& role, const std::string& content_json) = 0;
+                                   const std::string& role, const std::string& content_json,
+                                   const TurnUsage& usage = {}) = 0;
 
   // At most the last `limit` turns of the session, oldest first. The window never starts
   // inside a tool exchange: it begins at the first `user` turn in it that is not a tool

@@ -13,7 +13,8 @@
 namespace aurite::storage {
 
 // One JSON object per line, one turn per line, ordered by agent, session and seq:
-// {"agent":..,"session":..,"seq":..,"role":..,"content":<JSON>,"created_at":..}.
+// {"agent":..,"session":..,"seq":..,"role":..,"content":<JSON>,"created_at":..,"usage":..}
+// ("usage" only for a turn that has some: {"run_id", "model_call", "tool_calls"}).
 // Returns the number of lines written.
 std::int64_t export_jsonl(HistoryAdmin& history, std::ostream& out, const TurnFilter& filter = {});
 

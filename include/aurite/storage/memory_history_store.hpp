@@ -13,11 +13,12 @@
 
 namespace aurite::storage {
 
-// Thread-safe. Keeps every turn appended until it is destroyed.
+// Thread-safe. Keeps every turn appended until it is destroyed; keeps no usage (what a
+// run cost is in its result, and stored only with a database).
 class MemoryHistoryStore final : public HistoryStore {
  public:
   std::int64_t append_turn(const std::string& agent_name, const std::string& session_id, const std::string& role,
-                           const std::string& content_json) override;
+                           const std::string& content_json, const TurnUsage& usage = {}) override;
   std::vector<Turn> load_history(const std::string& agent_name, const std::string& session_id,
                                  std::size_t limit) override;
   std::vector<Turn> load_turns(const std::string& agent_name, const std::string& session_id, std::int64_t after_seq,

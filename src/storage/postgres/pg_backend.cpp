@@ -6,6 +6,7 @@
 #include "aurite/common/log.hpp"
 #include "storage/history_rules.hpp"
 #include "storage/migration.hpp"
+#include "storage/postgres/pg_usage.hpp"
 
 namespace aurite::storage::postgres {
 namespace {
@@ -108,6 +109,8 @@ constexpr std::pair<const char*, Query> kCountRows[] = {
     {"graph_workflow_configs", {"count_graph_workflow_configs", "SELECT COUNT(*) FROM graph_workflow_configs"}},
     {"sessions", {"count_sessions", "SELECT COUNT(*) FROM sessions"}},
     {"agent_history", {"count_agent_history", "SELECT COUNT(*) FROM agent_history"}},
+    {"model_calls", {"count_model_calls", "SELECT COUNT(*) FROM model_calls"}},
+    {"tool_calls", {"count_tool_calls", "SELECT COUNT(*) FROM tool_calls"}},
     {"secrets", {"count_secrets", "SELECT COUNT(*) FROM secrets"}},
     {"paused_runs", {"count_paused_runs", "SELECT COUNT(*) FROM paused_runs"}},
     {"approvals", {"count_approvals", "SELECT COUNT(*) FROM approvals"}},
@@ -168,15 +171,19 @@ std::map<std::string, std::int64_t> PgBackend::row_counts() {
 }
 
 std::int64_t PgBackend::append_turn(const std::string& agent_name, const std::string& session_id,
-                                    const std::string& role, const std::string& content_json) {
+                                    const std::string& role, const std::string& content_json,
+                                    const TurnUsage& usage) {
   check_append(agent_name, role, content_json);
+  check_usage(usage);
   const std::string session = session_or_default(session_id);
+  const std::string usage_json = usage.empty() ? "" : usage_to_json(usage).dump();
   // Not repeated when the connection is lost mid-statement: the turn may have been
   // committed, and appending it again would duplicate it.
   return with_connection(false, [&](Connection& conn) {
     for (int attempt = 1;; ++attempt) {
       try {
-        return int64_at(conn.exec(kAppendTurn, {agent_name, session, role, content_json}), 0, 0);
+        if (usage.empty()) return int64_at(conn.exec(kAppendTurn, {agent_name, session, role, content_json}), 0, 0);
+        return int64_at(conn.exec(kAppendTurnWithUsage, {agent_name, session, role, content_json, usage_json}), 0, 0);
       } catch (const PgError& e) {
         if (!transient(e) || attempt == 3) throw;
       }

@@ -19,7 +19,8 @@ class PgBackend final : public Backend {
   explicit PgBackend(const StorageSettings& settings);
 
   std::int64_t append_turn(const std::string& agent_name, const std::string& session_id,
-                           const std::string& role, const std::string& content_json) override;
+                           const std::string& role, const std::string& content_json,
+                           const TurnUsage& usage = {}) override;
   std::vector<Turn> load_history(const std::string& agent_name, const std::string& session_id,
                                  std::size_t limit) override;
   std::vector<Turn> load_turns(const std::string& agent_name, const std::string& session_id, std::int64_t after_seq,
@@ -93,7 +94,8 @@ class PgBackend final : public Backend {
   PruneCounts prune_keep_newest(std::size_t keep) override;
   std::vector<TurnRecord> search(const std::string& query, const std::optional<std::string>& agent_name,
                                  std::size_t limit) override;
-  HistoryStats stats(const std::optional<std::string>& agent_name) override;
+  HistoryStats stats(const std::optional<std::string>& agent_name,
+                     const std::vector<config::LlmConfig>& llms = {}) override;
   void for_each_turn(const TurnFilter& filter, const std::function<void(const TurnRecord&)>& visit) override;
   std::int64_t import_turns(const std::vector<TurnRecord>& turns) override;
 

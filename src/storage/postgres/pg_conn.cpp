@@ -3,6 +3,8 @@
 #include <poll.h>
 
 #include <charconv>
+#include <locale>
+#include <sstream>
 #include <vector>
 
 #include "aurite/common/log.hpp"
@@ -173,6 +175,18 @@ std::string text_at(const Result& result, int row, int column) {
   const char* value = PQgetvalue(result.get(), row, column);
   return std::string(value, static_cast<std::size_t>(PQgetlength(result.get(), row, column)));
 }
+
+double double_at(const Result& result, int row, int column) {
+  const std::string value = text_at(result, row, column);
+  // The C locale's reading, whatever the process's locale is.
+  std::istringstream in(value);
+  in.imbue(std::locale::classic());
+  double out = 0;
+  if (!(in >> out) || !in.eof()) throw Error(ErrorCode::kInternal, "expected a number from PostgreSQL, got '" + value + "'");
+  return out;
+}
+
+bool null_at(const Result& result, int row, int column) { return PQgetisnull(result.get(), row, column) != 0; }
 
 std::int64_t int64_at(const Result& result, int row, int column) {
   const char* value = PQgetvalue(result.get(), row, column);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -59,6 +60,11 @@ class Param {
   int length_ = 0;
 };
 
+// The value, or SQL NULL when there is none.
+inline Param optional_param(const std::optional<std::string>& value) {
+  return value ? Param(*value) : Param(nullptr);
+}
+
 // One connection. Move-only; PQfinish in the destructor. Not thread-safe: one user at a
 // time (the pool guarantees it).
 class Connection {
@@ -109,5 +115,7 @@ class Transaction {
 // Reading columns of a row (text format).
 std::string text_at(const Result& result, int row, int column);
 std::int64_t int64_at(const Result& result, int row, int column);
+double double_at(const Result& result, int row, int column);
+bool null_at(const Result& result, int row, int column);
 
 }  // namespace aurite::storage::postgres

@@ -3,6 +3,7 @@
 // (migration 2), which search brings up to date before it queries.
 #include "storage/history_rules.hpp"
 #include "storage/postgres/pg_backend.hpp"
+#include "storage/postgres/pg_usage.hpp"
 
 namespace aurite::storage::postgres {
 namespace {
@@ -66,41 +67,14 @@ constexpr Query kTurnsPage{
     " AND (agent_name, session_id, seq) > ($3, $4, $5::bigint)"
     " ORDER BY agent_name, session_id, seq LIMIT $6::bigint"};
 
-// $1: a JSON array of turns {agent, session, seq, role, content, created_at}. Sessions are
-// created or extended first (one row each), then the turns not yet stored are inserted.
-constexpr Query kImportTurns{
-    "import_turns",
-    "WITH rows AS (SELECT r->>'agent' AS agent_name, r->>'session' AS session_id, (r->>'seq')::bigint AS seq,"
-    "  r->>'role' AS role, r->'content' AS content, (r->>'created_at')::timestamptz AS created_at"
-    "  FROM jsonb_array_elements($1::jsonb) AS r),"
-    " touched AS (INSERT INTO sessions AS s (agent_name, session_id, created_at, last_updated, turn_count)"
-    "  SELECT agent_name, session_id, MIN(created_at), MAX(created_at), MAX(seq) FROM rows"
-    "  GROUP BY agent_name, session_id"
-    "  ON CONFLICT (agent_name, session_id) DO UPDATE SET"
-    "   turn_count = GREATEST(s.turn_count, excluded.turn_count),"
-    "   created_at = LEAST(s.created_at, excluded.created_at),"
-    "   last_updated = GREATEST(s.last_updated, excluded.last_updated)"
-    "  RETURNING 1)"
-    " INSERT INTO agent_history (agent_name, session_id, seq, role, content, created_at)"
-    " SELECT agent_name, session_id, seq, role, content, created_at FROM rows"
-    " ON CONFLICT (agent_name, session_id, seq) DO NOTHING"};
 #undef AURITE_ISO
 
 constexpr std::size_t kPageSize = 1000;
 constexpr std::size_t kImportBatch = 1000;
 
-Param optional_param(const std::optional<std::string>& value) {
-  return value ? Param(*value) : Param(nullptr);
-}
-
 TurnRecord record_at(const Result& rows, int row) {
   return {text_at(rows, row, 0), text_at(rows, row, 1), int64_at(rows, row, 2),
           text_at(rows, row, 3), text_at(rows, row, 4), text_at(rows, row, 5)};
-}
-
-std::int64_t affected(const Result& result) {
-  const char* text = PQcmdTuples(result.get());
-  return text != nullptr && *text != '\0' ? std::stoll(text) : 0;
 }
 
 }  // namespace
@@ -136,7 +110,8 @@ std::vector<TurnRecord> PgBackend::search(const std::string& query, const std::o
   });
 }
 
-HistoryStats PgBackend::stats(const std::optional<std::string>& agent_name) {
+HistoryStats PgBackend::stats(const std::optional<std::string>& agent_name,
+                              const std::vector<config::LlmConfig>& llms) {
   return with_connection(true, [&](Connection& conn) {
     HistoryStats stats;
     const Result agents = conn.exec(kStatsPerAgent, {optional_param(agent_name)});
@@ -149,6 +124,7 @@ HistoryStats PgBackend::stats(const std::optional<std::string>& agent_name) {
       stats.per_day.push_back({text_at(days, row, 0), text_at(days, row, 1), int64_at(days, row, 2),
                                int64_at(days, row, 3), int64_at(days, row, 4)});
     }
+    add_usage(stats, usage_cells(conn, agent_name), usage_latencies(conn, agent_name), llms);
     return stats;
   });
 }
@@ -164,6 +140,7 @@ void PgBackend::for_each_turn(const TurnFilter& filter, const std::function<void
                                                  last.agent_name, last.session_id, seq, page_size});
       std::vector<TurnRecord> out;
       for (int row = 0; row < PQntuples(rows.get()); ++row) out.push_back(record_at(rows, row));
+      read_usage(conn, out);
       return out;
     });
     for (const TurnRecord& turn : page) visit(turn);
@@ -183,6 +160,7 @@ std::int64_t PgBackend::import_turns(const std::vector<TurnRecord>& turns) {
                      {"role", turn.role},
                      {"content", config::Json::parse(turn.content_json)},
                      {"created_at", turn.created_at}});
+    if (!turn.usage.empty()) batch.back()["usage"] = usage_to_json(turn.usage);
     if (batch.size() == kImportBatch) {
       batches.push_back(batch.dump());
       batch = config::Json::array();
@@ -194,7 +172,7 @@ std::int64_t PgBackend::import_turns(const std::vector<TurnRecord>& turns) {
   return with_connection(true, [&](Connection& conn) {
     Transaction tx(conn);
     std::int64_t inserted = 0;
-    for (const std::string& rows : batches) inserted += affected(conn.exec(kImportTurns, {rows}));
+    for (const std::string& rows : batches) inserted += int64_at(conn.exec(kImportTurnsWithUsage, {rows}), 0, 0);
     tx.commit();
     return inserted;
   });

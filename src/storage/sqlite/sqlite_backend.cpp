@@ -7,6 +7,7 @@
 #include "aurite/common/log.hpp"
 #include "storage/history_rules.hpp"
 #include "storage/migration.hpp"
+#include "storage/sqlite/sqlite_usage.hpp"
 
 namespace aurite::storage::sqlite {
 namespace {
@@ -78,6 +79,8 @@ constexpr std::pair<const char*, const char*> kCountRows[] = {
     {"graph_workflow_configs", "SELECT COUNT(*) FROM graph_workflow_configs"},
     {"sessions", "SELECT COUNT(*) FROM sessions"},
     {"agent_history", "SELECT COUNT(*) FROM agent_history"},
+    {"model_calls", "SELECT COUNT(*) FROM model_calls"},
+    {"tool_calls", "SELECT COUNT(*) FROM tool_calls"},
     {"secrets", "SELECT COUNT(*) FROM secrets"},
     {"paused_runs", "SELECT COUNT(*) FROM paused_runs"},
     {"approvals", "SELECT COUNT(*) FROM approvals"},
@@ -137,8 +140,10 @@ std::map<std::string, std::int64_t> SqliteBackend::row_counts() {
 }
 
 std::int64_t SqliteBackend::append_turn(const std::string& agent_name, const std::string& session_id,
-                                        const std::string& role, const std::string& content_json) {
+                                        const std::string& role, const std::string& content_json,
+                                        const TurnUsage& usage) {
   check_append(agent_name, role, content_json);
+  check_usage(usage);
   const std::string session = session_or_default(session_id);
   std::lock_guard lock(mutex_);
   Transaction tx(db_);
@@ -159,7 +164,9 @@ std::int64_t SqliteBackend::append_turn(const std::string& agent_name, const std
     insert->bind(5, content_json);
     insert->step();
   }
-  index_turn(sqlite3_last_insert_rowid(db_.handle()), content_json);
+  const std::int64_t rowid = sqlite3_last_insert_rowid(db_.handle());
+  index_turn(rowid, content_json);
+  if (!usage.empty()) write_usage(db_, rowid, usage);
   tx.commit();
   return seq;
 }

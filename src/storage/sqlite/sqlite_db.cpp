@@ -75,6 +75,18 @@ void Statement::bind(int index, std::int64_t value) {
   check(db_, sqlite3_bind_int64(stmt_, index, value), "sqlite3_bind_int64", *where_);
 }
 
+void Statement::bind(int index, double value) {
+  check(db_, sqlite3_bind_double(stmt_, index, value), "sqlite3_bind_double", *where_);
+}
+
+void Statement::bind(int index, const std::optional<double>& value) {
+  if (value) {
+    bind(index, *value);
+  } else {
+    check(db_, sqlite3_bind_null(stmt_, index), "sqlite3_bind_null", *where_);
+  }
+}
+
 bool Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
@@ -86,6 +98,10 @@ bool Statement::step() {
 }
 
 std::int64_t Statement::column_int64(int index) const { return sqlite3_column_int64(stmt_, index); }
+
+double Statement::column_double(int index) const { return sqlite3_column_double(stmt_, index); }
+
+bool Statement::column_is_null(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
 
 std::string Statement::column_text(int index) const {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));

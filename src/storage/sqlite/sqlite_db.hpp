@@ -36,11 +36,15 @@ class Statement {
   void bind(int index, const char*) = delete;  // would bind a pointer as an integer
   void bind(int index, const std::string& text) { bind(index, std::string_view(text)); }
   void bind(int index, const std::optional<std::string>& text);  // NULL when empty
+  void bind(int index, double value);
+  void bind(int index, const std::optional<double>& value);  // NULL when empty
 
   // Runs to the next row: true when one is available, false when the statement is done.
   bool step();
   std::int64_t column_int64(int index) const;
   std::string column_text(int index) const;
+  double column_double(int index) const;
+  bool column_is_null(int index) const;
 
   // Makes the statement ready for its next use: resets it and clears its bindings.
   void reset() noexcept;

@@ -3,6 +3,7 @@
 #include "aurite/common/error.hpp"
 #include "storage/history_rules.hpp"
 #include "storage/sqlite/sqlite_backend.hpp"
+#include "storage/sqlite/sqlite_usage.hpp"
 
 namespace aurite::storage::sqlite {
 namespace {
@@ -146,7 +147,8 @@ std::vector<TurnRecord> SqliteBackend::search(const std::string& query, const st
   return hits;
 }
 
-HistoryStats SqliteBackend::stats(const std::optional<std::string>& agent_name) {
+HistoryStats SqliteBackend::stats(const std::optional<std::string>& agent_name,
+                                  const std::vector<config::LlmConfig>& llms) {
   HistoryStats stats;
   std::lock_guard lock(mutex_);
   {
@@ -157,12 +159,15 @@ HistoryStats SqliteBackend::stats(const std::optional<std::string>& agent_name) 
           {select->column_text(0), select->column_int64(1), select->column_int64(2), select->column_int64(3)});
     }
   }
-  auto select = db_.cached(kStatsPerDay);
-  select->bind(1, agent_name);
-  while (select->step()) {
-    stats.per_day.push_back({select->column_text(0), select->column_text(1), select->column_int64(2),
-                             select->column_int64(3), select->column_int64(4)});
+  {
+    auto select = db_.cached(kStatsPerDay);
+    select->bind(1, agent_name);
+    while (select->step()) {
+      stats.per_day.push_back({select->column_text(0), select->column_text(1), select->column_int64(2),
+                               select->column_int64(3), select->column_int64(4)});
+    }
   }
+  add_usage(stats, usage_cells(db_, agent_name), usage_latencies(db_, agent_name), llms);
   return stats;
 }
 
@@ -181,6 +186,7 @@ void SqliteBackend::for_each_turn(const TurnFilter& filter, const std::function<
       select->bind(5, last.seq);
       select->bind(6, kPageSize);
       while (select->step()) page.push_back(record_at(*select));
+      read_usage(db_, page);
     }
     for (const TurnRecord& turn : page) visit(turn);
     if (static_cast<std::int64_t>(page.size()) < kPageSize) return;
@@ -215,6 +221,7 @@ std::int64_t SqliteBackend::import_turns(const std::vector<TurnRecord>& turns) {
       id = insert->column_int64(0);
     }
     index_turn(id, turn.content_json);
+    if (!turn.usage.empty()) write_usage(db_, id, turn.usage);
     ++inserted;
   }
   tx.commit();

@@ -214,6 +214,48 @@ const Migration kMigrations[] = {
          " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
          " PRIMARY KEY (run_id, seq))",
      }},
+    {8, "usage of model and tool calls",
+     {
+         // Written in the transaction of the turn they belong to (storage/usage.hpp), and
+         // gone with it: the model call with the assistant turn it produced, the tool calls
+         // with the turn that carries their results. created_at is the turn's. Cost is not
+         // stored: it comes from the tokens and today's prices when read.
+         "CREATE TABLE model_calls ("
+         " agent_name TEXT NOT NULL,"
+         " session_id TEXT NOT NULL,"
+         " turn_seq INTEGER NOT NULL,"
+         " run_id TEXT,"
+         " provider TEXT NOT NULL,"
+         " model TEXT NOT NULL,"
+         " llm_id TEXT,"
+         " input_tokens INTEGER NOT NULL,"
+         " output_tokens INTEGER NOT NULL,"
+         " cache_read_tokens INTEGER NOT NULL,"
+         " cache_write_tokens INTEGER NOT NULL,"
+         " stop_reason TEXT NOT NULL,"
+         " first_token_ms REAL,"
+         " duration_ms REAL NOT NULL,"
+         " created_at TEXT NOT NULL,"
+         " PRIMARY KEY (agent_name, session_id, turn_seq),"
+         " FOREIGN KEY (agent_name, session_id, turn_seq) REFERENCES agent_history (agent_name, session_id, seq)"
+         "  ON DELETE CASCADE)",
+         "CREATE INDEX model_calls_of_run ON model_calls (run_id) WHERE run_id IS NOT NULL",
+         "CREATE TABLE tool_calls ("
+         " agent_name TEXT NOT NULL,"
+         " session_id TEXT NOT NULL,"
+         " turn_seq INTEGER NOT NULL,"
+         " position INTEGER NOT NULL,"
+         " run_id TEXT,"
+         " call_id TEXT NOT NULL,"
+         " client_id TEXT NOT NULL,"
+         " tool TEXT NOT NULL,"
+         " duration_ms REAL NOT NULL,"
+         " is_error INTEGER NOT NULL,"
+         " created_at TEXT NOT NULL,"
+         " PRIMARY KEY (agent_name, session_id, turn_seq, position),"
+         " FOREIGN KEY (agent_name, session_id, turn_seq) REFERENCES agent_history (agent_name, session_id, seq)"
+         "  ON DELETE CASCADE)",
+     }},
 };
 
 }  // namespace
