@@ -6,8 +6,8 @@
 #         preset, run the example project and make the Debian package (scripts/demo.sh,
 #         scripts/package.sh)
 #   test  (default) all of demo, plus what the tests need: GoogleTest, Google Benchmark,
-#         a PostgreSQL server, python3, procps, clang with its libFuzzer runtime, Node.js
-#         and npm (scripts/test.sh)
+#         a PostgreSQL server, python3 with the Prometheus client's text parser, procps,
+#         clang with its libFuzzer runtime, Node.js and npm (scripts/test.sh)
 #
 # valijson (JSON Schema validation, header-only) is not installed as a package: Debian's
 # libvalijson-dev depends on every JSON library valijson has an adapter for (Qt 5, Poco
@@ -31,6 +31,7 @@ demo_packages=(
 test_packages=(
   git sqlite3 libgtest-dev libgmock-dev libbenchmark-dev openssl iproute2
   postgresql procps python3
+  python3-prometheus-client  # its text-format parser reads what GET /metrics serves
   clang libclang-rt-14-dev  # the fuzz preset: clang and its libFuzzer runtime
 )
 case "$set_name" in

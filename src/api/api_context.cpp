@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/http_error.hpp"
+#include "aurite/telemetry/aurite_metrics.hpp"
 #include "aurite/common/error.hpp"
 #include "aurite/common/text.hpp"
 
@@ -171,7 +172,14 @@ void add_route(httplib::Server& server, ApiContext& context, const std::string& 
       pattern += path[at++];
     }
   }
-  Handler wrapped = guarded(std::move(handler));
+  // Timed by the route's template, so the label values stay as few as the routes.
+  Handler wrapped = [method, path, inner = guarded(std::move(handler))](const httplib::Request& request,
+                                                                        httplib::Response& response) {
+    const auto started = std::chrono::steady_clock::now();
+    inner(request, response);
+    telemetry::record_http_request(method, path, response.status == -1 ? 200 : response.status,
+                                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  };
   if (method == "GET") {
     server.Get(pattern, wrapped);
   } else if (method == "POST") {

@@ -128,5 +128,9 @@ void add_session_routes(httplib::Server& server, ApiContext& context);
 void add_history_routes(httplib::Server& server, ApiContext& context);
 void add_mcp_routes(httplib::Server& server, ApiContext& context);
 void add_docs_routes(httplib::Server& server, ApiContext& context);
+void add_metrics_routes(httplib::Server& server, ApiContext& context);
+
+// The process's metrics with this server's gauges as they are now (GET /metrics).
+std::string metrics_text(ApiContext& context);
 
 }  // namespace aurite::api::detail

@@ -74,12 +74,24 @@ struct ApiServer::Impl {
   detail::DeadlineServer server;  // the read timeout bounds each whole request
   std::atomic<bool> stopping{false};
   std::atomic<bool> serving_done{false};
+  // --metrics-port: a listener of its own, loopback only, serving nothing but /metrics.
+  std::unique_ptr<httplib::Server> metrics;
+  int metrics_port = -1;
+  std::thread metrics_thread;
+
+  ~Impl() {
+    if (metrics) metrics->stop();
+    if (metrics_thread.joinable()) metrics_thread.join();
+  }
 };
 
 ApiServer::ApiServer(host::HostManager& host, ServerOptions options)
     : impl_(std::make_unique<Impl>(host, std::move(options))) {
   const ServerOptions& o = impl_->options;
   if (o.port < 0 || o.port > 65535) throw Error(ErrorCode::kInvalidArgument, fmt::format("--port {} is not 0..65535", o.port));
+  if (o.metrics_port < -1 || o.metrics_port > 65535) {
+    throw Error(ErrorCode::kInvalidArgument, fmt::format("--metrics-port {} is not 0..65535", o.metrics_port));
+  }
   if (o.workers < 1 || o.workers > 256) throw Error(ErrorCode::kInvalidArgument, fmt::format("--workers {} is not 1..256", o.workers));
   if (o.read_timeout.count() < 1) {
     throw Error(ErrorCode::kInvalidArgument, fmt::format("--read-timeout {} is not at least 1 second", o.read_timeout.count()));
@@ -167,6 +179,7 @@ ApiServer::ApiServer(host::HostManager& host, ServerOptions options)
   detail::add_history_routes(server, impl_->context);
   detail::add_mcp_routes(server, impl_->context);
   detail::add_docs_routes(server, impl_->context);
+  detail::add_metrics_routes(server, impl_->context);
 }
 
 ApiServer::~ApiServer() = default;
@@ -174,12 +187,35 @@ ApiServer::~ApiServer() = default;
 int ApiServer::bind() {
   auto& server = impl_->server;
   const ServerOptions& o = impl_->options;
-  return aurite::detail::bind_or_explain(o.host, o.port, [&] {
+  const int port = aurite::detail::bind_or_explain(o.host, o.port, [&] {
     return o.port == 0 ? server.bind_to_any_port(o.host) : (server.bind_to_port(o.host, o.port) ? o.port : -1);
   });
+  if (o.metrics_port >= 0 && !impl_->metrics) {
+    auto metrics = std::make_unique<httplib::Server>();
+    metrics->set_socket_options(aurite::detail::reuse_address_only);
+    metrics->Get("/metrics", [this](const httplib::Request&, httplib::Response& response) {
+      try {
+        response.set_content(detail::metrics_text(impl_->context), "text/plain; version=0.0.4; charset=utf-8");
+      } catch (const std::exception& error) {
+        detail::send_exception(response, error);
+      }
+    });
+    const std::string loopback = "127.0.0.1";
+    impl_->metrics_port = aurite::detail::bind_or_explain(loopback, o.metrics_port, [&] {
+      return o.metrics_port == 0 ? metrics->bind_to_any_port(loopback)
+                                 : (metrics->bind_to_port(loopback, o.metrics_port) ? o.metrics_port : -1);
+    });
+    impl_->metrics = std::move(metrics);
+  }
+  return port;
 }
 
+int ApiServer::metrics_port() const { return impl_->metrics_port; }
+
 void ApiServer::serve() {
+  if (impl_->metrics && !impl_->metrics_thread.joinable()) {
+    impl_->metrics_thread = std::thread([metrics = impl_->metrics.get()] { metrics->listen_after_bind(); });
+  }
   if (!impl_->stopping) impl_->server.listen_after_bind();
   impl_->serving_done = true;
 }
@@ -198,6 +234,7 @@ void ApiServer::stop() {
     spdlog::warn("stopping with event streams that have not begun; they end without a last event");
   }
   impl_->server.stop();
+  if (impl_->metrics) impl_->metrics->stop();
 }
 
 std::vector<std::pair<std::string, std::string>> ApiServer::routes() const { return impl_->context.routes; }

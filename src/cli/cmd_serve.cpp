@@ -1,5 +1,5 @@
 // aurite serve [--host H] [--port P] [--workers N] [--read-timeout S] [--shutdown-timeout S]
-//              [--reload-interval S] [--cors-origin ORIGIN]...: the HTTP API.
+//              [--reload-interval S] [--cors-origin ORIGIN]... [--metrics-port P]: the HTTP API.
 // Prints the address it listens on to stdout once it accepts requests. SIGTERM or SIGINT
 // stops accepting, lets the runs in flight finish (for at most --shutdown-timeout
 // seconds), then closes the MCP servers and the database and exits 0.
@@ -73,6 +73,9 @@ int run_serve(const Context& context, ServeOptions options) {
   });
 
   std::cout << fmt::format("aurite serve listening on http://{}:{}", options.server.host, port) << std::endl;
+  if (server.metrics_port() >= 0) {
+    std::cout << fmt::format("metrics on http://127.0.0.1:{}/metrics", server.metrics_port()) << std::endl;
+  }
   server.serve();
   if (!signalled) ::pthread_kill(watcher.native_handle(), SIGTERM);  // serve() ended by itself
   watcher.join();
@@ -99,6 +102,9 @@ void add_serve_command(CLI::App& app, Context& context) {
                    "Seconds between checks for configs changed in the database by other processes (0: never)")
       ->check(CLI::Range(0.0, 3600.0))
       ->capture_default_str();
+  command->add_option("--metrics-port", options->server.metrics_port,
+                      "Also serve GET /metrics on 127.0.0.1 at this port, without the API key (0: a free one)")
+      ->check(CLI::Range(0, 65535));
   command->add_option("--cors-origin", options->server.cors_origins,
                       "An origin (https://host[:port]) whose pages may call the API from a browser (repeatable; "
                       "default: none, no CORS headers)");

@@ -7,6 +7,7 @@
 
 #include "aurite/common/error.hpp"
 #include "aurite/secrets/encoding.hpp"
+#include "aurite/telemetry/aurite_metrics.hpp"
 #include "execution/answer_schema.hpp"
 #include "execution/paused_state.hpp"
 #include "execution/tool_calls.hpp"
@@ -140,8 +141,17 @@ class RunLoop {
       ++result.iterations;
       if (observer_) observer_->on_model_call(config_.name, result.iterations);
       const auto model_started = Clock::now();
-      llm::ModelResponse reply = deps_.model.complete(request, on_text);
+      llm::ModelResponse reply;
+      try {
+        reply = deps_.model.complete(request, on_text);
+      } catch (...) {
+        telemetry::record_model_call(model_.provider.provider, model_.model, false, ms_since(model_started) / 1000, {});
+        throw;
+      }
       const double model_ms = ms_since(model_started);
+      telemetry::record_model_call(model_.provider.provider, model_.model, true, model_ms / 1000,
+                                   {reply.usage.input_tokens, reply.usage.output_tokens, reply.usage.cache_read_tokens,
+                                    reply.usage.cache_write_tokens});
       result.model_ms += model_ms;
       result.usage += reply.usage;
       result.model_calls.push_back(model_call_record(reply, model_ms));

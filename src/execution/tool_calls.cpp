@@ -9,6 +9,7 @@
 #include "aurite/common/error.hpp"
 #include "aurite/execution/tool_approval.hpp"
 #include "aurite/llm/message.hpp"
+#include "aurite/telemetry/aurite_metrics.hpp"
 #include "execution/result_cut.hpp"
 
 namespace aurite::execution::detail {
@@ -66,6 +67,7 @@ ToolCallOutcome run_one(mcp::McpHost& host, const config::AgentConfig& agent, co
   }
   outcome.record.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   outcome.record.is_error = result.is_error;
+  telemetry::record_tool_call(outcome.record.client_id, call.name, !result.is_error, outcome.record.duration_ms / 1000);
   const std::int64_t limit = result_char_limit(host, agent, tool);
   outcome.record.result_text = cut_result_text(result.text(), limit);
   Json content = tool_result_content(result.content, result.structured_content);

@@ -7,6 +7,7 @@
 #include "aurite/common/error.hpp"
 #include "aurite/common/wall_clock.hpp"
 #include "aurite/secrets/encoding.hpp"
+#include "aurite/telemetry/aurite_metrics.hpp"
 #include "host/run_journal.hpp"
 
 namespace aurite::host {
@@ -93,8 +94,15 @@ struct Runs::Live {
 class Runs::Recording {
  public:
   // `last_seq`: the run's last event so far (0 for a run that has just begun).
-  Recording(Runs& runs, std::string id, std::shared_ptr<Live> live, RunEventSink sink, std::int64_t last_seq)
-      : runs_(runs), id_(std::move(id)), live_(std::move(live)), sink_(std::move(sink)) {
+  // `kind` and `name` are the run's, for its metrics.
+  Recording(Runs& runs, std::string id, std::string kind, std::string name, std::shared_ptr<Live> live,
+            RunEventSink sink, std::int64_t last_seq)
+      : runs_(runs),
+        id_(std::move(id)),
+        kind_(std::move(kind)),
+        name_(std::move(name)),
+        live_(std::move(live)),
+        sink_(std::move(sink)) {
     live_->last_seq = last_seq;
   }
 
@@ -145,6 +153,8 @@ class Runs::Recording {
     } catch (const std::exception& error) {
       spdlog::warn("run {}: could not record that it ended {}: {}", id_, end.status, error.what());
     }
+    telemetry::record_run(kind_, name_, end.status,
+                          std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
     {
       std::lock_guard lock(live_->mutex);
       live_->ended = true;
@@ -155,6 +165,9 @@ class Runs::Recording {
 
   Runs& runs_;
   const std::string id_;
+  const std::string kind_;
+  const std::string name_;
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::shared_ptr<Live> live_;
   RunEventSink sink_;
   bool warned_ = false;  // emit() is called one event at a time (the journal's lock)
@@ -207,7 +220,7 @@ Json Runs::run(const RunSpec& spec, execution::RunObserver* observer, const RunE
   }
   auto live = std::make_shared<Live>();
   add_live(id, live);
-  Recording recording(*this, id, live, sink, 0);
+  Recording recording(*this, id, record.kind, record.name, live, sink, 0);
   detail::RunJournal journal([&recording](const std::string& event, const Json& data) { recording.emit(event, data); },
                              observer, spec.stream_text || static_cast<bool>(sink));
   if (auto* participant = dynamic_cast<RunParticipant*>(observer)) {
@@ -249,7 +262,9 @@ Json Runs::decide_approval(const std::string& approval_id, const execution::Appr
     if (!store_.start_run(run_id, process_, now_ms())) return;  // a run of an older version: not recorded
     id = run_id;
     add_live(id, live);
-    recording.emplace(*this, id, live, sink, store_.last_event_seq(id));
+    const auto run = store_.find_run(run_id);
+    recording.emplace(*this, id, run ? run->kind : "agent", run ? run->name : "", live, sink,
+                      store_.last_event_seq(id));
     journal.emit("resumed", {{"run_id", id}, {"approval_id", approval_id}, {"decided_by", decided_by}});
   };
   Json out;

@@ -1,5 +1,7 @@
 #include "api/serve_process.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -33,6 +35,14 @@ ServeProcess::ServeProcess(std::map<std::string, std::string> env, std::string c
     throw std::runtime_error("aurite serve did not print its address; got: " + line.value_or("(nothing)"));
   }
   port_ = std::stoi(line->substr(prefix.size()));
+  if (std::find(args.begin(), args.end(), "--metrics-port") != args.end()) {
+    const auto metrics = child_->read_line(std::chrono::seconds(30));
+    const std::string metrics_prefix = "metrics on http://127.0.0.1:";
+    if (!metrics || metrics->rfind(metrics_prefix, 0) != 0) {
+      throw std::runtime_error("aurite serve did not print its metrics address; got: " + metrics.value_or("(nothing)"));
+    }
+    metrics_port_ = std::stoi(metrics->substr(metrics_prefix.size()));
+  }
 }
 
 std::unique_ptr<httplib::Client> ServeProcess::client(bool with_key) const {

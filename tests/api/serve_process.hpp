@@ -33,6 +33,8 @@ class ServeProcess {
                         std::vector<std::string> args = {}, std::optional<std::string> log_path = std::nullopt);
 
   int port() const { return port_; }
+  // With --metrics-port in `args`: the port it printed; else -1.
+  int metrics_port() const { return metrics_port_; }
   ChildProcess& process() { return *child_; }
 
   // A client that sends X-API-Key (unless `with_key` is false).
@@ -47,6 +49,7 @@ class ServeProcess {
  private:
   std::unique_ptr<ChildProcess> child_;
   int port_ = 0;
+  int metrics_port_ = -1;
 };
 
 // The body of a response as JSON (fails the test on anything else).

@@ -11,13 +11,14 @@ declare -A allowed=(
   [config]="config common"
   [net]="net common"
   [secrets]="secrets common"
+  [telemetry]="telemetry net common"
   [storage]="storage secrets config common"
-  [mcp]="mcp secrets net config common"
-  [llm]="llm net config common"
-  [execution]="execution storage mcp llm secrets net config common"
-  [host]="host execution storage mcp llm secrets net config common"
-  [api]="api host execution storage mcp llm secrets net config common"
-  [cli]="cli api host execution storage mcp llm secrets net config common"
+  [mcp]="mcp telemetry secrets net config common"
+  [llm]="llm telemetry net config common"
+  [execution]="execution storage mcp llm telemetry secrets net config common"
+  [host]="host execution storage mcp llm telemetry secrets net config common"
+  [api]="api host execution storage mcp llm telemetry secrets net config common"
+  [cli]="cli api host execution storage mcp llm telemetry secrets net config common"
 )
 
 status=0

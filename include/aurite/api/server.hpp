@@ -34,6 +34,9 @@ struct ServerOptions {
   // --cors-origin (repeatable) [none]: origins (https://host[:port]) whose pages may call
   // the API from a browser. None: no Access-Control-* header is ever sent.
   std::vector<std::string> cors_origins;
+  // --metrics-port [none]: also serve GET /metrics on 127.0.0.1 at this port, without the
+  // API key (for a scraper on the same machine); 0 picks a free port. -1: not served.
+  int metrics_port = -1;
 };
 
 class ApiServer {
@@ -49,6 +52,9 @@ class ApiServer {
   // Error(kInvalidArgument) "address already in use: host:port" when another process
   // listens there, Error(kUnavailable) naming host:port and the reason otherwise.
   int bind();
+
+  // The port of the loopback metrics listener once bound (ServerOptions::metrics_port), or -1.
+  int metrics_port() const;
 
   // Accepts and answers requests until stop(); returns once the requests in progress
   // (runs included) are answered.
