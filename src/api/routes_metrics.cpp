@@ -11,6 +11,8 @@ namespace {
 constexpr const char* kRunsInFlight = "aurite_runs_in_flight";
 constexpr const char* kMcpServersRunning = "aurite_mcp_servers_running";
 constexpr const char* kApprovalsPending = "aurite_approvals_pending";
+constexpr const char* kPoolConnections = "aurite_db_pool_connections";
+constexpr const char* kPoolWaiting = "aurite_db_pool_waiting";
 // Counted up to this many: a scrape stays one bounded read.
 constexpr std::size_t kPendingCountLimit = 100000;
 
@@ -20,6 +22,10 @@ void declare_gauges(telemetry::MetricsRegistry& registry) {
   registry.declare(kMcpServersRunning, MetricType::kGauge, "MCP servers with a live session in this process.", {});
   registry.declare(kApprovalsPending, MetricType::kGauge,
                    "Tool calls waiting in the database for a person's decision (all processes).", {});
+  registry.declare(kPoolConnections, MetricType::kGauge,
+                   "PostgreSQL connections of this process, by state (in_use, idle, capacity).", {"state"});
+  registry.declare(kPoolWaiting, MetricType::kGauge, "Callers of this process waiting for a PostgreSQL connection.",
+                   {});
 }
 
 }  // namespace
@@ -33,6 +39,14 @@ std::string metrics_text(ApiContext& context) {
   }
   registry.set(kMcpServersRunning, {}, static_cast<double>(context.host.mcp().connections().size()));
   storage::StorageManager* storage = context.host.storage();
+  if (storage != nullptr) {
+    if (const auto pool = storage->pool_stats()) {
+      registry.set(kPoolConnections, {"in_use"}, static_cast<double>(pool->in_use));
+      registry.set(kPoolConnections, {"idle"}, static_cast<double>(pool->idle));
+      registry.set(kPoolConnections, {"capacity"}, static_cast<double>(pool->capacity));
+      registry.set(kPoolWaiting, {}, static_cast<double>(pool->waiting));
+    }
+  }
   if (storage != nullptr && storage->approvals() != nullptr) {
     try {
       const auto pending = storage->approvals()->list_approvals({std::nullopt, std::nullopt, true, kPendingCountLimit});

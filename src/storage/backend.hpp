@@ -14,6 +14,7 @@
 #include "aurite/storage/run_store.hpp"
 #include "aurite/storage/session_lease_store.hpp"
 #include "aurite/storage/settings.hpp"
+#include "aurite/storage/pool_stats.hpp"
 #include "storage/secret_rows.hpp"
 
 namespace aurite::storage {
@@ -35,6 +36,9 @@ class Backend : public HistoryStore,
 
   // Rows in each of our tables, by table name.
   virtual std::map<std::string, std::int64_t> row_counts() = 0;
+
+  // The connection pool's state; nullopt without a pool.
+  virtual std::optional<PoolStats> pool_stats() { return std::nullopt; }
 };
 
 // Opens the backend named by `settings.type` (connecting, creating the SQLite file).

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "aurite/common/error.hpp"
+#include "aurite/storage/pool_stats.hpp"
 
 namespace aurite::storage {
 
@@ -85,8 +86,10 @@ class Pool {
           throw;
         }
       }
-      if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-          open_ >= capacity_) {
+      ++waiting_;
+      const auto woke = available_.wait_until(lock, deadline);
+      --waiting_;
+      if (woke == std::cv_status::timeout && idle_.empty() && open_ >= capacity_) {
         throw Error(ErrorCode::kTimeout, "no connection to " + description_ + " became free within " +
                                              std::to_string(wait_.count()) + " ms (pool of " +
                                              std::to_string(capacity_) + ")");
@@ -98,6 +101,12 @@ class Pool {
   std::size_t open_count() const {
     std::lock_guard lock(mutex_);
     return open_;
+  }
+
+  // What the pool holds now: objects leased and idle, callers waiting for one, capacity.
+  PoolStats stats() const {
+    std::lock_guard lock(mutex_);
+    return {open_ - idle_.size(), idle_.size(), waiting_, capacity_};
   }
 
  private:
@@ -120,6 +129,7 @@ class Pool {
   std::condition_variable available_;
   std::vector<std::unique_ptr<T>> idle_;
   std::size_t open_ = 0;
+  std::size_t waiting_ = 0;
 };
 
 }  // namespace aurite::storage

@@ -90,4 +90,6 @@ StorageStatus StorageManager::status() {
   return status;
 }
 
+std::optional<PoolStats> StorageManager::pool_stats() { return backend_->pool_stats(); }
+
 }  // namespace aurite::storage

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "api/serve_backend_test.hpp"
 #include "api/serve_process.hpp"
 #include "support/parsed_metrics.hpp"
 #include "support/subprocess.hpp"
@@ -63,6 +64,32 @@ TEST(ApiMetrics, TheRouteNeedsTheKeyAndTheMetricsPortServesLoopbackWithoutOne) {
   // Nothing else is served there.
   EXPECT_EQ(status_of(scraper.Get("/configs/agents")), 404);
   EXPECT_EQ(status_of(scraper.Post("/runs", R"({"name": "Weather Agent", "message": "x"})", "application/json")), 404);
+}
+
+class ApiMetricsOnDatabase : public ServeBackendTest {};
+AURITE_INSTANTIATE_ON_BOTH_BACKENDS(ApiMetricsOnDatabase);
+
+// PostgreSQL's pool is reported; SQLite has none to report.
+TEST_P(ApiMetricsOnDatabase, ThePoolAndThePendingApprovalsAreGauges) {
+  ServeProcess server(env());
+  run(server, "s");
+  const auto scraped = server.get("/metrics");
+  ASSERT_EQ(status_of(scraped), 200);
+  const json parsed = parse_metrics(scraped->body);
+  EXPECT_EQ(sample_value(parsed, "aurite_approvals_pending", {}), 0);
+  if (is_postgres()) {
+    const double capacity = sample_value(parsed, "aurite_db_pool_connections", {{"state", "capacity"}});
+    const double idle = sample_value(parsed, "aurite_db_pool_connections", {{"state", "idle"}});
+    const double in_use = sample_value(parsed, "aurite_db_pool_connections", {{"state", "in_use"}});
+    EXPECT_GE(capacity, 1);
+    EXPECT_GE(idle, 1);  // the run's connections went back
+    EXPECT_LE(idle + in_use, capacity);
+    EXPECT_EQ(sample_value(parsed, "aurite_db_pool_waiting", {}), 0);
+  } else {
+    EXPECT_FALSE(parsed.contains("aurite_db_pool_connections") &&
+                 !parsed["aurite_db_pool_connections"]["samples"].empty())
+        << parsed["aurite_db_pool_connections"];
+  }
 }
 
 TEST(ApiMetrics, ABadMetricsPortIsAUsageError) {

@@ -101,4 +101,11 @@ std::string backend_name(const ::testing::TestParamInfo<storage::DbType>& info) 
   return std::string(storage::to_string(info.param));
 }
 
+std::unique_ptr<storage::StorageManager> open_storage_at(const std::string& url) {
+  ScopedEnv env;
+  env.clear_storage();
+  env.set("AURITE_ENABLE_DB", "true").set("AURITE_DB_URL", url);
+  return storage::StorageManager::open(storage::load_storage_settings());
+}
+
 }  // namespace aurite::testing

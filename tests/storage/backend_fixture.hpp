@@ -57,6 +57,10 @@ void next_millisecond();
 
 std::string backend_name(const ::testing::TestParamInfo<storage::DbType>& info);
 
+// Opens (and migrates) the database at `url` as a process with only AURITE_ENABLE_DB and
+// AURITE_DB_URL set would.
+std::unique_ptr<storage::StorageManager> open_storage_at(const std::string& url);
+
 #define AURITE_INSTANTIATE_ON_BOTH_BACKENDS(suite)                                              \
   INSTANTIATE_TEST_SUITE_P(Backends, suite,                                                      \
                            ::testing::Values(::aurite::storage::DbType::kSqlite,                 \

@@ -217,14 +217,8 @@ TEST(CopyAll, SqliteToPostgresCopiesEverythingAndVerifiesCounts) {
   TempDir dir;
   auto& server = PostgresServer::shared();
   const std::string pg_url = server.url(server.create_database());
-  const auto open_url = [](const std::string& url) {
-    ScopedEnv env;
-    env.clear_storage();
-    env.set("AURITE_ENABLE_DB", "true").set("AURITE_DB_URL", url);
-    return storage::StorageManager::open(storage::load_storage_settings());
-  };
-  auto source = open_url("sqlite://" + (dir / "source.db").string());
-  auto target = open_url(pg_url);
+  auto source = open_storage_at("sqlite://" + (dir / "source.db").string());
+  auto target = open_storage_at(pg_url);
 
   source->configs()->sync_configs(test_project(), false);
   for (int i = 0; i < 30; ++i) {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <future>
+#include <thread>
 
 namespace aurite::testing {
 namespace {
@@ -71,6 +72,31 @@ TEST(StoragePool, WaiterGetsTheObjectReleasedByAnotherThread) {
   held.reset();
   EXPECT_EQ(waiter.get(), 1);
   EXPECT_EQ(counters.opened, 1);
+}
+
+TEST(StoragePool, StatsCountLeasedIdleAndWaiting) {
+  Counters counters;
+  auto pool = make_pool(counters, 2, 5s);
+  auto first = std::make_unique<storage::Pool<Fake>::Lease>(pool.acquire());
+  {
+    auto second = pool.acquire();
+    const auto both = pool.stats();
+    EXPECT_EQ(both.in_use, 2u);
+    EXPECT_EQ(both.idle, 0u);
+    EXPECT_EQ(both.capacity, 2u);
+  }
+  auto held = std::make_unique<storage::Pool<Fake>::Lease>(pool.acquire());
+  auto waiter = std::async(std::launch::async, [&] { return pool.acquire()->id; });
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (pool.stats().waiting == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  EXPECT_EQ(pool.stats().waiting, 1u);
+  held.reset();
+  waiter.get();
+  first.reset();
+  const auto after = pool.stats();
+  EXPECT_EQ(after.in_use, 0u);
+  EXPECT_EQ(after.idle, 2u);
+  EXPECT_EQ(after.waiting, 0u);
 }
 
 TEST(StoragePool, ReplacesAnIdleObjectThatFailsTheHealthCheck) {

@@ -10,7 +10,6 @@
 #include "aurite/common/error.hpp"
 #include "aurite/storage/history_transfer.hpp"
 #include "storage/backend_fixture.hpp"
-#include "storage/scoped_env.hpp"
 #include "support/postgres_server.hpp"
 
 namespace aurite::testing {
@@ -243,14 +242,8 @@ TEST(UsageCopy, CopyCarriesUsageAndChecksItsTables) {
   TempDir dir;
   auto& server = PostgresServer::shared();
   const std::string pg_url = server.url(server.create_database());
-  const auto open_url = [](const std::string& url) {
-    ScopedEnv env;
-    env.clear_storage();
-    env.set("AURITE_ENABLE_DB", "true").set("AURITE_DB_URL", url);
-    return storage::StorageManager::open(storage::load_storage_settings());
-  };
-  auto source = open_url("sqlite://" + (dir / "source.db").string());
-  auto target = open_url(pg_url);
+  auto source = open_storage_at("sqlite://" + (dir / "source.db").string());
+  auto target = open_storage_at(pg_url);
   store_exchange(*source->history(), "a", "s");
   const auto counts = storage::copy_all(*source, *target);
   EXPECT_EQ(counts.target_rows.at("model_calls"), 2);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "aurite/secrets/secret_store.hpp"
@@ -12,6 +13,7 @@
 #include "aurite/storage/config_store.hpp"
 #include "aurite/storage/history_admin.hpp"
 #include "aurite/storage/history_store.hpp"
+#include "aurite/storage/pool_stats.hpp"
 #include "aurite/storage/run_store.hpp"
 #include "aurite/storage/session_lease_store.hpp"
 #include "aurite/storage/settings.hpp"
@@ -95,6 +97,9 @@ class StorageManager {
   void migrate();
 
   StorageStatus status();
+
+  // The connection pool's state; nullopt for a backend without one (SQLite).
+  std::optional<PoolStats> pool_stats();
 
  private:
   StorageManager(StorageSettings settings, std::unique_ptr<Backend> backend);

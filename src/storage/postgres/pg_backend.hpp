@@ -31,6 +31,7 @@ class PgBackend final : public Backend {
   void migrate() override;
   std::int64_t schema_version() override;
   std::map<std::string, std::int64_t> row_counts() override;
+  std::optional<PoolStats> pool_stats() override { return pool_.stats(); }
 
   // ConfigStore (sqlite_config_store.cpp / pg_config_store.cpp)
   void save_client(const config::ClientConfig& client) override;
