@@ -130,7 +130,8 @@ void add_mcp_routes(httplib::Server& server, ApiContext& context);
 void add_docs_routes(httplib::Server& server, ApiContext& context);
 void add_metrics_routes(httplib::Server& server, ApiContext& context);
 
-// The process's metrics with this server's gauges as they are now (GET /metrics).
-std::string metrics_text(ApiContext& context);
+// Answers with the process's metrics and this server's gauges as they are now (GET
+// /metrics, and the --metrics-port listener); a failure is the error response.
+void send_metrics(ApiContext& context, httplib::Response& response);
 
 }  // namespace aurite::api::detail

@@ -194,11 +194,7 @@ int ApiServer::bind() {
     auto metrics = std::make_unique<httplib::Server>();
     metrics->set_socket_options(aurite::detail::reuse_address_only);
     metrics->Get("/metrics", [this](const httplib::Request&, httplib::Response& response) {
-      try {
-        response.set_content(detail::metrics_text(impl_->context), "text/plain; version=0.0.4; charset=utf-8");
-      } catch (const std::exception& error) {
-        detail::send_exception(response, error);
-      }
+      detail::send_metrics(impl_->context, response);
     });
     const std::string loopback = "127.0.0.1";
     impl_->metrics_port = aurite::detail::bind_or_explain(loopback, o.metrics_port, [&] {

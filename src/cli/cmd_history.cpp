@@ -171,7 +171,8 @@ int run_search(const Context& context, const HistoryOptions& o) {
 
 // Prices come from the project's llms, when there is a project to read.
 std::vector<config::LlmConfig> priced_llms(const Context& context) {
-  if (!context.options.config_source && !std::filesystem::exists(context.config_path())) return {};
+  const bool from_file = host::resolve_config_source(context.options.config_source) == host::ConfigSource::kFile;
+  if (from_file && !std::filesystem::exists(context.config_path())) return {};
   return context.load_host()->snapshot().llms;
 }
 

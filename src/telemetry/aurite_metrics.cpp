@@ -12,6 +12,11 @@ constexpr const char* kRuns = "aurite_runs_total";
 constexpr const char* kRunSeconds = "aurite_run_duration_seconds";
 constexpr const char* kHttpRequests = "aurite_http_requests_total";
 constexpr const char* kHttpRequestSeconds = "aurite_http_request_duration_seconds";
+constexpr const char* kRunsInFlight = "aurite_runs_in_flight";
+constexpr const char* kMcpServersRunning = "aurite_mcp_servers_running";
+constexpr const char* kApprovalsPending = "aurite_approvals_pending";
+constexpr const char* kPoolConnections = "aurite_db_pool_connections";
+constexpr const char* kPoolWaiting = "aurite_db_pool_waiting";
 
 void declare_all(MetricsRegistry& registry) {
   using enum MetricType;
@@ -35,6 +40,13 @@ void declare_all(MetricsRegistry& registry) {
   registry.declare(kHttpRequestSeconds, kHistogram,
                    "Time to answer HTTP requests (for an event stream, until its answer began).", {"method", "route"},
                    latency_buckets());
+  registry.declare(kRunsInFlight, kGauge, "Runs this server is executing now.", {});
+  registry.declare(kMcpServersRunning, kGauge, "MCP servers with a live session in this process.", {});
+  registry.declare(kApprovalsPending, kGauge,
+                   "Tool calls waiting in the database for a person's decision (all processes).", {});
+  registry.declare(kPoolConnections, kGauge,
+                   "PostgreSQL connections of this process, by state (in_use, idle, capacity).", {"state"});
+  registry.declare(kPoolWaiting, kGauge, "Callers of this process waiting for a PostgreSQL connection.", {});
 }
 
 }  // namespace
@@ -77,6 +89,19 @@ void record_http_request(const std::string& method, const std::string& route, in
   MetricsRegistry& registry = metrics();
   registry.add(kHttpRequests, {method, route, std::to_string(status)});
   registry.observe(kHttpRequestSeconds, {method, route}, seconds);
+}
+
+void record_server_state(const ServerState& state) {
+  MetricsRegistry& registry = metrics();
+  registry.set(kRunsInFlight, {}, static_cast<double>(state.runs_in_flight));
+  registry.set(kMcpServersRunning, {}, static_cast<double>(state.mcp_servers_running));
+  if (state.approvals_pending) registry.set(kApprovalsPending, {}, static_cast<double>(*state.approvals_pending));
+  if (const auto& pool = state.pool) {
+    registry.set(kPoolConnections, {"in_use"}, static_cast<double>(pool->in_use));
+    registry.set(kPoolConnections, {"idle"}, static_cast<double>(pool->idle));
+    registry.set(kPoolConnections, {"capacity"}, static_cast<double>(pool->capacity));
+    registry.set(kPoolWaiting, {}, static_cast<double>(pool->waiting));
+  }
 }
 
 }  // namespace aurite::telemetry

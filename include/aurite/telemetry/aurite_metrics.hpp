@@ -8,7 +8,9 @@
 // route templates).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "aurite/telemetry/metrics.hpp"
@@ -41,5 +43,23 @@ void record_run(const std::string& kind, const std::string& name, const std::str
 // aurite_http_requests_total{method,route,status}, aurite_http_request_duration_seconds
 // {method,route}; `route` is the route's template (/runs/{id}), never the path asked for.
 void record_http_request(const std::string& method, const std::string& route, int status, double seconds);
+
+// What a server holds at the moment of a scrape: aurite_runs_in_flight,
+// aurite_mcp_servers_running, aurite_approvals_pending (unset: unknown, the gauge keeps its
+// last value), aurite_db_pool_connections{state} and aurite_db_pool_waiting (unset pool:
+// none, as SQLite has).
+struct ServerState {
+  std::size_t runs_in_flight = 0;
+  std::size_t mcp_servers_running = 0;
+  std::optional<std::size_t> approvals_pending;
+  struct Pool {
+    std::size_t in_use = 0;
+    std::size_t idle = 0;
+    std::size_t capacity = 0;
+    std::size_t waiting = 0;
+  };
+  std::optional<Pool> pool;
+};
+void record_server_state(const ServerState& state);
 
 }  // namespace aurite::telemetry
